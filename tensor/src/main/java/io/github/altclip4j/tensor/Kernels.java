@@ -1,0 +1,70 @@
+package io.github.altclip4j.tensor;
+
+/**
+ * The innermost loops of every op, in two interchangeable implementations: {@link VectorKernels}
+ * (the Vector API, used when {@code jdk.incubator.vector} is in the boot layer) and {@link ScalarKernels}
+ * (plain Java, the readable reference and the fallback).
+ *
+ * <p>Everything here works on one row or one tile and is single-threaded; {@link Gemm}, {@link Ops} and
+ * {@link Attention} split the work over a {@link ThreadPool} and call in here. Both implementations run the
+ * GEMM tile and the exp-based activations as the same sequence of correctly rounded fused multiply-adds per
+ * output element, so they agree bit for bit; the reductions (sums, maxima) use lane-wise partial results in
+ * the vector path and may differ from the scalar path in the last bits.
+ */
+interface Kernels {
+
+    /** Rows of A handled by one {@link #tile} call: 6 rows x 4 vectors keeps 24 accumulators in registers. */
+    int TILE_ROWS = 6;
+
+    /** A short name for logs and benchmark reports, e.g. {@code "vector-512"} or {@code "scalar"}. */
+    String name();
+
+    /** Columns of one packed weight panel: four SIMD vectors (64 floats with 512-bit vectors). */
+    int panelWidth();
+
+    /**
+     * The GEMM micro-kernel: {@code C[6][pw] (+)= A[6][kLen] · P[kLen][pw]}, with {@code pw = panelWidth()}.
+     * Row r of A starts at {@code aOff + r*lda}; row k of the panel at {@code pOff + k*pw}; row r of C at
+     * {@code cOff + r*ldc}. Every element of C is one chain of fused multiply-adds in increasing k, started from
+     * the value already in C ({@code accumulate}) or from zero.
+     */
+    void tile(float[] a, int aOff, int lda, float[] p, int pOff, int kLen,
+              float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** Widens {@code n} bfloat16 values (raw bits) to float. */
+    void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** Widens {@code n} IEEE half-precision values (raw bits) to float, subnormals, infinities and NaN included. */
+    void f16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** {@code x[i] += y[i]}. */
+    void add(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@code x[i] = x[i] * scale + bias[i]} ({@code bias} may be null: scale only). */
+    void scaleAdd(float[] x, int xOff, int n, float scale, float[] bias, int biasOff);
+
+    /** The sum of {@code x[off..off+n)}. */
+    float sum(float[] x, int off, int n);
+
+    /** The sum of {@code (x[i] - mean)^2}. */
+    float sumSquaredDeviations(float[] x, int off, int n, float mean);
+
+    /** The sum of {@code x[i]^2}. */
+    float sumOfSquares(float[] x, int off, int n);
+
+    /** {@code out[i] = (x[i] - mean) * invStd * gamma[i] + beta[i]}: the affine step of LayerNorm. */
+    void normalize(float[] x, int xOff, int n, float mean, float invStd,
+                   float[] gamma, float[] beta, float[] out, int outOff);
+
+    /** The largest of {@code x[off..off+n)}. */
+    float max(float[] x, int off, int n);
+
+    /** {@code x[i] = exp(x[i] - shift)}, returning the sum of the new values (the softmax numerator). */
+    float expShifted(float[] x, int off, int n, float shift);
+
+    /** GELU, exact (erf) form: {@code x/2 * (1 + erf(x/sqrt 2))}, in place. */
+    void gelu(float[] x, int off, int n);
+
+    /** QuickGELU: {@code x * sigmoid(1.702 x)}, in place. */
+    void quickGelu(float[] x, int off, int n);
+}

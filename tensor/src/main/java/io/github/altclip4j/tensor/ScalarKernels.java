@@ -1,0 +1,106 @@
+package io.github.altclip4j.tensor;
+
+/** Plain-Java kernels: the reference for {@link VectorKernels} and the path used without the Vector API. */
+final class ScalarKernels implements Kernels {
+
+    /** Any width works for the scalar tile; 64 keeps packed weights the same shape as on 512-bit machines. */
+    private static final int PANEL_WIDTH = 64;
+
+    @Override public String name() { return "scalar"; }
+
+    @Override public int panelWidth() { return PANEL_WIDTH; }
+
+    @Override
+    public void tile(float[] a, int aOff, int lda, float[] p, int pOff, int kLen,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int r = 0; r < TILE_ROWS; r++) {
+            int aRow = aOff + r * lda, cRow = cOff + r * ldc;
+            for (int j = 0; j < PANEL_WIDTH; j++) {
+                float acc = accumulate ? c[cRow + j] : 0f;
+                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aRow + k], p[pOff + k * PANEL_WIDTH + j], acc);
+                c[cRow + j] = acc;
+            }
+        }
+    }
+
+    @Override
+    public void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = Half.bf16ToFloat(src[srcOff + i]);
+    }
+
+    @Override
+    public void f16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = Half.f16ToFloat(src[srcOff + i]);
+    }
+
+    @Override
+    public void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) x[xOff + i] += y[yOff + i];
+    }
+
+    @Override
+    public void scaleAdd(float[] x, int xOff, int n, float scale, float[] bias, int biasOff) {
+        for (int i = 0; i < n; i++) {
+            x[xOff + i] = bias == null ? x[xOff + i] * scale : Math.fma(x[xOff + i], scale, bias[biasOff + i]);
+        }
+    }
+
+    // Reductions accumulate in double: one sequential float chain over thousands of values would lose
+    // digits that the vector path's 16 interleaved partial sums keep.
+
+    @Override
+    public float sum(float[] x, int off, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += x[off + i];
+        return (float) s;
+    }
+
+    @Override
+    public float sumSquaredDeviations(float[] x, int off, int n, float mean) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[off + i] - mean;
+            s += d * d;
+        }
+        return (float) s;
+    }
+
+    @Override
+    public float sumOfSquares(float[] x, int off, int n) {
+        return sumSquaredDeviations(x, off, n, 0f);
+    }
+
+    @Override
+    public void normalize(float[] x, int xOff, int n, float mean, float invStd,
+                          float[] gamma, float[] beta, float[] out, int outOff) {
+        for (int i = 0; i < n; i++) out[outOff + i] = Math.fma((x[xOff + i] - mean) * invStd, gamma[i], beta[i]);
+    }
+
+    @Override
+    public float max(float[] x, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) m = Math.max(m, x[off + i]);
+        return m;
+    }
+
+    @Override
+    public float expShifted(float[] x, int off, int n, float shift) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            float e = FastMath.exp(x[off + i] - shift);
+            x[off + i] = e;
+            s += e;
+        }
+        return (float) s;
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = FastMath.gelu(x[off + i]);
+    }
+
+    @Override
+    public void quickGelu(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = FastMath.quickGelu(x[off + i]);
+    }
+}

@@ -1,0 +1,247 @@
+package io.github.altclip4j.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels on the platform's preferred float species (512 bits where AVX-512 exists).
+ * Only loaded when {@code jdk.incubator.vector} is in the boot layer (see {@link Backend}).
+ *
+ * <p>Each method mirrors its counterpart in {@link ScalarKernels}; the full-width part runs on vectors and the
+ * ragged tail on the scalar code, which computes exactly the same per-element operations.
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final int L = F.length();
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    /** Shorts with as many lanes as {@link #F}: one load of 16-bit weights widens to one float vector. */
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(
+            VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final ScalarKernels TAIL = new ScalarKernels();
+
+    @Override public String name() { return "vector-" + F.vectorBitSize(); }
+
+    @Override public int panelWidth() { return 4 * L; }
+
+    /**
+     * The register tile: 6 rows x 4 vectors = 24 accumulators. Per k it loads 4 vectors of the panel row and
+     * broadcasts 6 elements of A, then issues 24 independent FMAs: enough in flight to cover the FMA latency,
+     * and 10 loads for 24 FMAs keeps the load ports below the FMA ports. The panel row is contiguous (the
+     * weights were packed for exactly this walk), so each k touches one 256-byte line pair of B.
+     */
+    @Override
+    public void tile(float[] a, int aOff, int lda, float[] p, int pOff, int kLen,
+                     float[] c, int cOff, int ldc, boolean accumulate) {
+        FloatVector c00, c01, c02, c03;
+        FloatVector c10, c11, c12, c13;
+        FloatVector c20, c21, c22, c23;
+        FloatVector c30, c31, c32, c33;
+        FloatVector c40, c41, c42, c43;
+        FloatVector c50, c51, c52, c53;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(F, c, cOff); c01 = FloatVector.fromArray(F, c, cOff + L); c02 = FloatVector.fromArray(F, c, cOff + 2 * L); c03 = FloatVector.fromArray(F, c, cOff + 3 * L);
+            c10 = FloatVector.fromArray(F, c, cOff + 1 * ldc); c11 = FloatVector.fromArray(F, c, cOff + 1 * ldc + L); c12 = FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L); c13 = FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L);
+            c20 = FloatVector.fromArray(F, c, cOff + 2 * ldc); c21 = FloatVector.fromArray(F, c, cOff + 2 * ldc + L); c22 = FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L); c23 = FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L);
+            c30 = FloatVector.fromArray(F, c, cOff + 3 * ldc); c31 = FloatVector.fromArray(F, c, cOff + 3 * ldc + L); c32 = FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L); c33 = FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L);
+            c40 = FloatVector.fromArray(F, c, cOff + 4 * ldc); c41 = FloatVector.fromArray(F, c, cOff + 4 * ldc + L); c42 = FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L); c43 = FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L);
+            c50 = FloatVector.fromArray(F, c, cOff + 5 * ldc); c51 = FloatVector.fromArray(F, c, cOff + 5 * ldc + L); c52 = FloatVector.fromArray(F, c, cOff + 5 * ldc + 2 * L); c53 = FloatVector.fromArray(F, c, cOff + 5 * ldc + 3 * L);
+        } else {
+            FloatVector zero = FloatVector.zero(F);
+            c00 = zero; c01 = zero; c02 = zero; c03 = zero;
+            c10 = zero; c11 = zero; c12 = zero; c13 = zero;
+            c20 = zero; c21 = zero; c22 = zero; c23 = zero;
+            c30 = zero; c31 = zero; c32 = zero; c33 = zero;
+            c40 = zero; c41 = zero; c42 = zero; c43 = zero;
+            c50 = zero; c51 = zero; c52 = zero; c53 = zero;
+        }
+        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
+        int pw = 4 * L;
+        for (int k = 0, pk = pOff; k < kLen; k++, pk += pw) {
+            FloatVector b0 = FloatVector.fromArray(F, p, pk);
+            FloatVector b1 = FloatVector.fromArray(F, p, pk + L);
+            FloatVector b2 = FloatVector.fromArray(F, p, pk + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(F, p, pk + 3 * L);
+            FloatVector av;
+            av = FloatVector.broadcast(F, a[a0 + k]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(F, a[a1 + k]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(F, a[a2 + k]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(F, a[a3 + k]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+            av = FloatVector.broadcast(F, a[a4 + k]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+            av = FloatVector.broadcast(F, a[a5 + k]);
+            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
+        }
+        c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
+        c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L); c32.intoArray(c, cOff + 3 * ldc + 2 * L); c33.intoArray(c, cOff + 3 * ldc + 3 * L);
+        c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
+        c50.intoArray(c, cOff + 5 * ldc); c51.intoArray(c, cOff + 5 * ldc + L); c52.intoArray(c, cOff + 5 * ldc + 2 * L); c53.intoArray(c, cOff + 5 * ldc + 3 * L);
+    }
+
+    @Override
+    public void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            widen(src, srcOff + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+        }
+        TAIL.bf16ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
+    }
+
+    /** Same bit recipe as {@link Half#f16ToFloat}, lane-wise. */
+    @Override
+    public void f16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            IntVector h = widen(src, srcOff + i).and(0xFFFF);
+            IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+            IntVector magnitude = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+            VectorMask<Integer> special = h.and(0x7C00).eq(0x7C00);
+            IntVector finite = magnitude.reinterpretAsFloats().mul(Half.F16_REBIAS).reinterpretAsInts();
+            finite.blend(magnitude.or(0x7F800000), special).or(sign).reinterpretAsFloats().intoArray(dst, dstOff + i);
+        }
+        TAIL.f16ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
+    }
+
+    /** Loads L shorts and sign-extends them to L ints. */
+    private static IntVector widen(short[] src, int off) {
+        return (IntVector) ShortVector.fromArray(S, src, off).convertShape(VectorOperators.S2I, I, 0);
+    }
+
+    @Override
+    public void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).add(FloatVector.fromArray(F, y, yOff + i)).intoArray(x, xOff + i);
+        }
+        TAIL.add(x, xOff + i, y, yOff + i, n - i);
+    }
+
+    @Override
+    public void scaleAdd(float[] x, int xOff, int n, float scale, float[] bias, int biasOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+            v = bias == null ? v.mul(scale) : v.fma(FloatVector.broadcast(F, scale), FloatVector.fromArray(F, bias, biasOff + i));
+            v.intoArray(x, xOff + i);
+        }
+        TAIL.scaleAdd(x, xOff + i, n - i, scale, bias, biasOff + i);
+    }
+
+    @Override
+    public float sum(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
+        return acc.reduceLanes(VectorOperators.ADD) + TAIL.sum(x, off + i, n - i);
+    }
+
+    @Override
+    public float sumSquaredDeviations(float[] x, int off, int n, float mean) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(F, x, off + i).sub(mean);
+            acc = d.fma(d, acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + TAIL.sumSquaredDeviations(x, off + i, n - i, mean);
+    }
+
+    @Override
+    public float sumOfSquares(float[] x, int off, int n) {
+        return sumSquaredDeviations(x, off, n, 0f);
+    }
+
+    @Override
+    public void normalize(float[] x, int xOff, int n, float mean, float invStd,
+                          float[] gamma, float[] beta, float[] out, int outOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).sub(mean).mul(invStd)
+                    .fma(FloatVector.fromArray(F, gamma, i), FloatVector.fromArray(F, beta, i))
+                    .intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) out[outOff + i] = Math.fma((x[xOff + i] - mean) * invStd, gamma[i], beta[i]);
+    }
+
+    @Override
+    public float max(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) acc = acc.max(FloatVector.fromArray(F, x, off + i));
+        return Math.max(acc.reduceLanes(VectorOperators.MAX), TAIL.max(x, off + i, n - i));
+    }
+
+    @Override
+    public float expShifted(float[] x, int off, int n, float shift) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(shift));
+            e.intoArray(x, off + i);
+            acc = acc.add(e);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) + TAIL.expShifted(x, off + i, n - i, shift);
+    }
+
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            v.mul(0.5f).mul(erf(v.mul(FastMath.SQRT1_2)).add(1f)).intoArray(x, off + i);
+        }
+        TAIL.gelu(x, off + i, n - i);
+    }
+
+    @Override
+    public void quickGelu(float[] x, int off, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            v.div(exp(v.mul(-FastMath.QUICK_GELU_ALPHA)).add(1f)).intoArray(x, off + i);
+        }
+        TAIL.quickGelu(x, off + i, n - i);
+    }
+
+    /** {@link FastMath#exp}, lane-wise, operation for operation. */
+    private static FloatVector exp(FloatVector x) {
+        VectorMask<Float> underflow = x.lt(FastMath.EXP_LO);
+        x = x.min(FastMath.EXP_HI);
+        FloatVector t = x.fma(FloatVector.broadcast(F, FastMath.LOG2E), FloatVector.broadcast(F, FastMath.ROUND_MAGIC));
+        FloatVector n = t.sub(FastMath.ROUND_MAGIC);
+        FloatVector twoToN = t.reinterpretAsInts()
+                .sub(Float.floatToRawIntBits(FastMath.ROUND_MAGIC)).add(127)
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector minusN = n.neg();
+        FloatVector r = minusN.fma(FloatVector.broadcast(F, FastMath.LN2_HI), x);
+        r = minusN.fma(FloatVector.broadcast(F, FastMath.LN2_LO), r);
+        float[] c = FastMath.EXP_POLY;
+        FloatVector p = FloatVector.broadcast(F, c[0]);
+        for (int i = 1; i < c.length; i++) p = p.fma(r, FloatVector.broadcast(F, c[i]));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        return y.mul(twoToN).blend(0f, underflow);
+    }
+
+    /** {@link FastMath#erf}, lane-wise, operation for operation. */
+    private static FloatVector erf(FloatVector x) {
+        x = x.max(-FastMath.ERF_CLAMP).min(FastMath.ERF_CLAMP);
+        FloatVector x2 = x.mul(x);
+        float[] pc = FastMath.ERF_P, qc = FastMath.ERF_Q;
+        FloatVector p = FloatVector.broadcast(F, pc[0]);
+        for (int i = 1; i < pc.length; i++) p = p.fma(x2, FloatVector.broadcast(F, pc[i]));
+        FloatVector q = FloatVector.broadcast(F, qc[0]);
+        for (int i = 1; i < qc.length; i++) q = q.fma(x2, FloatVector.broadcast(F, qc[i]));
+        return x.mul(p).div(q);
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.altclip4j.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GemmTest {
+    private static final ThreadPool[] POOLS = {new ThreadPool(1), new ThreadPool(2), new ThreadPool(3)};
+
+    @AfterAll
+    static void closePools() {
+        for (ThreadPool p : POOLS) p.close();
+    }
+
+    /** m x k x n, with the awkward sizes of the issue: 1, 3, 7, 15, 17, 63, 257, 1023, 4097, K not a vector multiple. */
+    static Stream<Arguments> shapes() {
+        int[][] s = {
+            {1, 1, 1}, {1, 7, 3}, {3, 17, 15}, {7, 3, 17}, {15, 63, 7}, {17, 15, 63}, {6, 64, 64}, {12, 256, 128},
+            {63, 257, 17}, {257, 64, 257}, {257, 257, 64}, {1, 1023, 65}, {16, 1024, 130}, {7, 4097, 33},
+            {5, 300, 4097}, {257, 1023, 63}, {241, 513, 70}, {481, 40, 129},
+        };
+        List<Arguments> out = new ArrayList<>();
+        for (int[] x : s) for (DType t : DType.values()) out.add(Arguments.of(x[0], x[1], x[2], t));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} {3}")
+    @MethodSource("shapes")
+    void linearMatchesDoublePrecisionAndIsThreadCountInvariant(int m, int k, int n, DType dtype) {
+        float[] a = Reference.randomFloats(1000L * m + k, m * k, 1f);
+        float[] w = Reference.randomFloats(7L * n + k, n * k, 0.5f);
+        float[] bias = Reference.randomFloats(n, n, 0.1f);
+        PackedMatrix packed;
+        if (dtype == DType.F32) {
+            packed = PackedMatrix.pack(FloatTensor.wrap(w, n, k));
+        } else {
+            HalfTensor h = HalfTensor.of(FloatTensor.wrap(w, n, k), dtype);
+            packed = PackedMatrix.pack(h);
+            w = h.toFloat().toArray(); // the reference multiplies the 16-bit values actually stored
+        }
+        assertThat(packed.dtype()).isEqualTo(dtype);
+        double[][] ref = Reference.linear(a, w, bias, m, n, k);
+
+        float[] first = null;
+        for (ThreadPool pool : POOLS) {
+            FloatTensor c = Gemm.linear(pool, FloatTensor.wrap(a, m, k), packed, bias);
+            Reference.assertWithin(ref[0], ref[1], c.data(), 0, n, m, n, dtype + " " + pool.threads() + " threads");
+            if (first == null) first = c.data();
+            else Reference.assertBitIdentical(first, c.data(), "1 vs " + pool.threads() + " threads");
+        }
+    }
+
+    @Test
+    void stridedOperandsLeaveTheRestOfCUntouched() {
+        int m = 13, k = 70, n = 40, lda = 90, ldc = 57;
+        float[] a = Reference.randomFloats(1, m * lda, 1f);
+        float[] w = Reference.randomFloats(2, n * k, 1f);
+        float[] c = new float[5 + m * ldc];
+        java.util.Arrays.fill(c, 42f);
+        Gemm.linear(POOLS[1], a, 3, lda, m, PackedMatrix.pack(FloatTensor.wrap(w, n, k)), null, c, 5, ldc);
+        float[] dense = new float[m * k];
+        for (int i = 0; i < m; i++) System.arraycopy(a, 3 + i * lda, dense, i * k, k);
+        double[][] ref = Reference.linear(dense, w, null, m, n, k);
+        Reference.assertWithin(ref[0], ref[1], c, 5, ldc, m, n, "strided");
+        for (int i = 0; i < 5; i++) assertThat(c[i]).isEqualTo(42f);
+        for (int i = 0; i < m; i++) for (int j = n; j < ldc && 5 + i * ldc + j < c.length; j++) assertThat(c[5 + i * ldc + j]).isEqualTo(42f);
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("shapes")
+    void matmulBothLayouts(int m, int k, int n, DType ignored) {
+        if (ignored != DType.F32) return;
+        float[] a = Reference.randomFloats(3, m * k, 1f);
+        float[] b = Reference.randomFloats(4, k * n, 1f);   // [k][n]
+        float[] bt = new float[n * k];                        // the same matrix as [n][k]
+        for (int i = 0; i < k; i++) for (int j = 0; j < n; j++) bt[j * k + i] = b[i * n + j];
+        double[][] ref = Reference.linear(a, bt, null, m, n, k);
+        FloatTensor nn = Gemm.matmul(POOLS[2], FloatTensor.wrap(a, m, k), FloatTensor.wrap(b, k, n));
+        FloatTensor nt = Gemm.matmulTransposed(POOLS[2], FloatTensor.wrap(a, m, k), FloatTensor.wrap(bt, n, k));
+        Reference.assertWithin(ref[0], ref[1], nn.data(), 0, n, m, n, "A·B");
+        Reference.assertBitIdentical(nn.data(), nt.data(), "A·B vs A·(B^T)^T");
+    }
+
+    @Test
+    void vectorAndScalarTilesAgreeBitForBit() {
+        Kernels vector = Backend.kernels(), scalar = new ScalarKernels();
+        if (vector.panelWidth() != scalar.panelWidth()) return; // a machine whose vectors are not 512 bits
+        int pw = vector.panelWidth(), k = 300;
+        float[] a = Reference.randomFloats(5, 6 * k, 1f), p = Reference.randomFloats(6, k * pw, 1f);
+        float[] c1 = Reference.randomFloats(7, 6 * pw, 1f), c2 = c1.clone();
+        vector.tile(a, 0, k, p, 0, k, c1, 0, pw, true);
+        scalar.tile(a, 0, k, p, 0, k, c2, 0, pw, true);
+        Reference.assertBitIdentical(c2, c1, vector.name() + " vs scalar tile");
+    }
+
+    @Test
+    void mismatchedShapesAreRefused() {
+        PackedMatrix w = PackedMatrix.pack(FloatTensor.zeros(8, 16));
+        assertThatThrownBy(() -> Gemm.linear(POOLS[0], FloatTensor.zeros(2, 15), w, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
+        assertThatThrownBy(() -> Gemm.linear(POOLS[0], new float[10], 0, 16, 2, w, null, new float[16], 0, 8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A");
+    }
+}

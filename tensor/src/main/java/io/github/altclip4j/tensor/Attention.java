@@ -40,19 +40,22 @@ public final class Attention {
         Shapes.checkRange(out.length, outOff, (tokens - 1) * ldOut + width, "attention output");
         Kernels kern = Backend.kernels();
         int pw = kern.panelWidth();
+        // One k block per head (k = headDim for S, k = seq for P·V): panel p's slice starts at p * k * pw.
         int keyPanels = PackedMatrix.panels(seq, pw), scoreLd = keyPanels * pw;
+        int paddedSeq = (seq + Kernels.TILE_ROWS - 1) / Kernels.TILE_ROWS * Kernels.TILE_ROWS;
         pool.parallelFor(batch * heads, task -> {
             int b = task / heads, h = task % heads;
             int rowBase = b * seq, col = h * headDim;
-            Buffers buf = Buffers.get(seq * scoreLd, keyPanels * headDim * pw,
-                    PackedMatrix.packedSize(headDim, seq, pw));
-            Gemm.Scratch scratch = Gemm.Scratch.get(pw);
+            Buffers buf = Buffers.get(paddedSeq * scoreLd, paddedSeq * headDim, keyPanels * headDim * pw,
+                    PackedMatrix.packedSize(headDim, seq, pw), Kernels.TILE_ROWS * pw);
 
-            // S = Q_h K_h^T: K_h's rows are the keys, packed as the "weight" of a tiny linear layer.
-            PackedMatrix.packTransposed(k, kOff + rowBase * ld + col, ld, seq, headDim, pw, buf.keys, 0);
+            // S = Q_h K_h^T: K_h's rows are the keys, packed as the "weight" of a tiny linear layer; Q_h is copied
+            // to a contiguous buffer (its rows past seq are padding for the last 6-row tile).
+            for (int i = 0; i < seq; i++) System.arraycopy(q, qOff + (rowBase + i) * ld + col, buf.queries, i * headDim, headDim);
+            PackedMatrix.packTransposed(k, kOff + rowBase * ld + col, ld, seq, headDim, pw, headDim, buf.keys, 0);
             for (int p = 0; p < keyPanels; p++) {
-                Gemm.block(kern, q, qOff + rowBase * ld + col, ld, seq, buf.keys, p * headDim * pw, headDim,
-                        buf.scores, p * pw, scoreLd, pw, false, scratch);
+                Gemm.block(kern, buf.queries, 0, headDim, seq, buf.keys, p * headDim * pw, headDim,
+                        buf.scores, p * pw, scoreLd, pw, false, buf.edge);
             }
             // P = softmax(S * scale + mask), row by row.
             for (int i = 0; i < seq; i++) {
@@ -60,24 +63,30 @@ public final class Attention {
                 Ops.softmaxRow(kern, buf.scores, i * scoreLd, seq);
             }
             // O_h = P V_h.
-            PackedMatrix.packRows(v, vOff + rowBase * ld + col, ld, seq, headDim, pw, buf.values, 0);
+            PackedMatrix.packRows(v, vOff + rowBase * ld + col, ld, seq, headDim, pw, seq, buf.values, 0);
             for (int p = 0, panels = PackedMatrix.panels(headDim, pw); p < panels; p++) {
                 Gemm.block(kern, buf.scores, 0, scoreLd, seq, buf.values, p * seq * pw, seq,
-                        out, outOff + rowBase * ldOut + col + p * pw, ldOut, Math.min(pw, headDim - p * pw), false, scratch);
+                        out, outOff + rowBase * ldOut + col + p * pw, ldOut, Math.min(pw, headDim - p * pw), false, buf.edge);
             }
         });
     }
 
-    /** Per-thread scores and packed K/V, grown on demand and reused across layers and calls. */
+    /**
+     * Per-thread scores, queries, packed K/V and edge tile, grown on demand and reused across layers and calls.
+     * Rows past seq in {@code queries} and {@code scores} hold zeros or values of an earlier call: the micro-kernel
+     * computes over them (it works on 6 rows at a time) but their results are never stored.
+     */
     private static final class Buffers {
         private static final ThreadLocal<Buffers> LOCAL = ThreadLocal.withInitial(Buffers::new);
-        float[] scores = new float[0], keys = new float[0], values = new float[0];
+        float[] scores = new float[0], queries = new float[0], keys = new float[0], values = new float[0], edge = new float[0];
 
-        static Buffers get(int scoreSize, int keySize, int valueSize) {
+        static Buffers get(int scoreSize, int querySize, int keySize, int valueSize, int edgeSize) {
             Buffers b = LOCAL.get();
             if (b.scores.length < scoreSize) b.scores = new float[scoreSize];
+            if (b.queries.length < querySize) b.queries = new float[querySize];
             if (b.keys.length < keySize) b.keys = new float[keySize];
             if (b.values.length < valueSize) b.values = new float[valueSize];
+            if (b.edge.length < edgeSize) b.edge = new float[edgeSize];
             return b;
         }
     }

@@ -3,25 +3,29 @@ package io.github.altclip4j.tensor;
 /**
  * Matrix multiplication, the ~95% of a transformer's work.
  *
- * <p><b>Blocking.</b> {@code C[m][n] = A[m][k] · W[n][k]^T (+ bias)} is cut into tasks of (up to {@link #ROW_CHUNK}
- * rows) x (one packed panel of {@code pw} columns). A task walks k in blocks of {@link #K_BLOCK}: the panel slice
- * {@code [K_BLOCK][pw]} (64 KiB) stays hot in L1/L2 while the 6-row register tiles of A stream past it, and
- * C is reloaded and stored once per k block. A chunk of A ({@code ROW_CHUNK x K_BLOCK}, 240 KiB) stays in L2
- * across the panels a thread visits.
+ * <p><b>Blocking.</b> {@code C[m][n] = A[m][k] · W[n][k]^T (+ bias)} runs in two parallel phases.
+ * First A is copied into a contiguous buffer, k block by k block ({@link #K_BLOCK} columns each), rows padded with
+ * zeros to a multiple of 6: a power-of-two row stride such as 1024 floats would otherwise map every row to the same
+ * cache sets and thrash L2. Then tasks of (a chunk of at most {@link #ROW_CHUNK} rows) x (a group of packed panels)
+ * walk the k blocks; for each, panel by panel, the weight slice {@code [K_BLOCK][pw]} (64 KiB) stays hot while the
+ * 6-row register tiles of the A block stream past it, and C is reloaded and stored once per k block. The weight
+ * slices are stored in exactly this visiting order (see {@link PackedMatrix}), so the weights stream sequentially.
  *
  * <p><b>Determinism.</b> Each output element is one chain of fused multiply-adds in increasing k (through C
  * between k blocks, which stores exactly), whatever the tile it falls in or the thread that runs it; work is split
- * over output tiles only. So the result is bit-identical for every thread count, and the scalar and vector
- * kernels agree bit for bit as well.
+ * over output tiles only. So the result is bit-identical for every thread count and every task split, and the
+ * scalar and vector kernels agree bit for bit as well.
  *
- * <p><b>Edges.</b> Row blocks of fewer than 6 rows and the zero-padded last panel go through a small per-thread
- * scratch tile (copy in, full tile, copy out), so the micro-kernel has one shape only.
+ * <p><b>Edges.</b> Rows past m (the zero padding) and the zero-padded columns of the last panel are computed into
+ * a small per-thread tile and only the valid part is copied out, so the micro-kernel has one shape only.
  */
 public final class Gemm {
     private Gemm() {}
 
+    /** k per block: a 256 x 64 float panel slice is 64 KiB (L2), and C is revisited only k/256 times. */
     static final int K_BLOCK = 256;
-    static final int ROW_CHUNK = 240;
+    /** Rows per task: 264 x 256 packed floats of A (264 KiB) sit in L2 beside the slice; one chunk covers a 257-token image. */
+    static final int ROW_CHUNK = 264;
 
     /**
      * {@code C = A · W^T + bias}: the PyTorch {@code nn.Linear}. A holds m rows of {@code w.inFeatures()} values
@@ -35,30 +39,56 @@ public final class Gemm {
         if (bias != null && bias.length < n) throw new IllegalArgumentException("bias of " + bias.length + " for " + n + " outputs");
         if (m == 0 || n == 0) return;
         Kernels kern = Backend.kernels();
-        int panels = w.panelCount();
-        int rowChunks = (m + ROW_CHUNK - 1) / ROW_CHUNK;
-        pool.parallelFor(rowChunks * panels, task -> {
-            int p = task % panels, r0 = (task / panels) * ROW_CHUNK;
-            int rows = Math.min(ROW_CHUNK, m - r0), n0 = p * pw, cols = Math.min(pw, n - n0);
+        int tr = Kernels.TILE_ROWS, panels = w.panelCount();
+        int rowChunks = ceilDiv(m, ROW_CHUNK);
+        int chunkRows = ceilDiv(ceilDiv(m, rowChunks), tr) * tr;
+        int paddedRows = rowChunks * chunkRows, kBlocks = ceilDiv(k, K_BLOCK);
+
+        // Phase 1: A into k-block-major contiguous blocks: block kb is [paddedRows][kLen] at kb * paddedRows.
+        float[] packedA = PackedA.get(paddedRows * k);
+        pool.parallelFor(rowChunks * kBlocks, task -> {
+            int r0 = (task / kBlocks) * chunkRows, kb = (task % kBlocks) * K_BLOCK, kLen = Math.min(K_BLOCK, k - kb);
+            int rows = Math.max(0, Math.min(chunkRows, m - r0)), base = kb * paddedRows + r0 * kLen;
+            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (r0 + i) * lda + kb, packedA, base + i * kLen, kLen);
+            java.util.Arrays.fill(packedA, base + rows * kLen, base + chunkRows * kLen, 0f);
+        });
+
+        // Phase 2: about 4 tasks per thread, for balance on a noisy machine.
+        int groups = Math.min(panels, Math.max(1, ceilDiv(4 * pool.threads(), rowChunks)));
+        int panelsPerGroup = ceilDiv(panels, groups);
+        int groupCount = ceilDiv(panels, panelsPerGroup);
+        pool.parallelFor(rowChunks * groupCount, task -> {
+            int r0 = (task / groupCount) * chunkRows, rows = Math.min(chunkRows, m - r0);
+            int p0 = (task % groupCount) * panelsPerGroup, p1 = Math.min(panels, p0 + panelsPerGroup);
             Scratch s = Scratch.get(pw);
+            float[] acc = s.accumulators((p1 - p0) * chunkRows * pw);
             for (int kb = 0; kb < k; kb += K_BLOCK) {
-                int kLen = Math.min(K_BLOCK, k - kb);
-                float[] panel;
-                int panelOff = p * k * pw + kb * pw;
-                if (w.dtype() == DType.F32) {
-                    panel = w.f32();
-                } else {
-                    panel = s.widened;
-                    HalfTensor.widen(kern, w.dtype(), w.half(), panelOff, panel, 0, kLen * pw);
-                    panelOff = 0;
+                int kLen = Math.min(K_BLOCK, k - kb), aBlock = kb * paddedRows + r0 * kLen;
+                for (int p = p0; p < p1; p++) {
+                    float[] slice = w.f32();
+                    int sliceOff = PackedMatrix.sliceOffset(p, kb, k, panels, pw, K_BLOCK);
+                    if (slice == null) {
+                        slice = s.widened;
+                        HalfTensor.widen(kern, w.dtype(), w.half(), sliceOff, slice, 0, kLen * pw);
+                        sliceOff = 0;
+                    }
+                    block(kern, packedA, aBlock, kLen, chunkRows, slice, sliceOff, kLen,
+                            acc, (p - p0) * chunkRows * pw, pw, pw, kb > 0, s.edgeC);
                 }
-                block(kern, a, aOff + r0 * lda + kb, lda, rows, panel, panelOff, kLen,
-                        c, cOff + r0 * ldc + n0, ldc, cols, kb > 0, s);
             }
-            if (bias != null) {
-                for (int i = 0; i < rows; i++) kern.add(c, cOff + (r0 + i) * ldc + n0, bias, n0, cols);
+            for (int p = p0; p < p1; p++) {
+                int n0 = p * pw, cols = Math.min(pw, n - n0);
+                for (int i = 0; i < rows; i++) {
+                    int dst = cOff + (r0 + i) * ldc + n0;
+                    System.arraycopy(acc, ((p - p0) * chunkRows + i) * pw, c, dst, cols);
+                    if (bias != null) kern.add(c, dst, bias, n0, cols);
+                }
             }
         });
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     /** {@code x · W^T + bias} for x of shape {@code [..., k]}: a new tensor of shape {@code [..., n]}. */
@@ -88,7 +118,7 @@ public final class Gemm {
         if (a.cols() != b.dim(0)) throw new IllegalArgumentException("cannot multiply " + a + " by " + b);
         int k = b.dim(0), n = b.cols(), pw = Backend.kernels().panelWidth();
         float[] packed = new float[PackedMatrix.packedSize(n, k, pw)];
-        PackedMatrix.packRows(b.data(), b.offset(), n, k, n, pw, packed, 0);
+        PackedMatrix.packRows(b.data(), b.offset(), n, k, n, pw, K_BLOCK, packed, 0);
         return linear(pool, a, PackedMatrix.ofPacked(n, k, pw, packed), null);
     }
 
@@ -101,11 +131,13 @@ public final class Gemm {
     }
 
     /**
-     * One thread's share: {@code C[rows][cols] (+)= A[rows][kLen] · P[kLen][pw]} for one panel (slice) P,
-     * in 6-row register tiles. {@code cols <= pw}; columns past {@code cols} are computed but not stored.
+     * One thread's share: {@code C[rows][cols] (+)= A[rows][kLen] · P[kLen][pw]} for one panel (slice) P, in
+     * 6-row register tiles. A must hold {@code rows} rounded up to a multiple of 6 readable rows (the extra rows are
+     * computed, never stored); {@code cols <= pw}, columns past {@code cols} are not stored either. Partial tiles
+     * go through {@code edge} ({@code 6 x pw} floats).
      */
     static void block(Kernels kern, float[] a, int aOff, int lda, int rows, float[] p, int pOff, int kLen,
-                      float[] c, int cOff, int ldc, int cols, boolean accumulate, Scratch s) {
+                      float[] c, int cOff, int ldc, int cols, boolean accumulate, float[] edge) {
         int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
         for (int r = 0; r < rows; r += tr) {
             int tileRows = Math.min(tr, rows - r);
@@ -113,13 +145,11 @@ public final class Gemm {
                 kern.tile(a, aOff + r * lda, lda, p, pOff, kLen, c, cOff + r * ldc, ldc, accumulate);
                 continue;
             }
-            float[] ta = s.edgeA(kLen), tc = s.edgeC;
-            for (int i = 0; i < tr; i++) {
-                if (i < tileRows) System.arraycopy(a, aOff + (r + i) * lda, ta, i * kLen, kLen);
-                if (accumulate && i < tileRows) System.arraycopy(c, cOff + (r + i) * ldc, tc, i * pw, cols);
+            if (accumulate) {
+                for (int i = 0; i < tileRows; i++) System.arraycopy(c, cOff + (r + i) * ldc, edge, i * pw, cols);
             }
-            kern.tile(ta, 0, kLen, p, pOff, kLen, tc, 0, pw, accumulate);
-            for (int i = 0; i < tileRows; i++) System.arraycopy(tc, i * pw, c, cOff + (r + i) * ldc, cols);
+            kern.tile(a, aOff + r * lda, lda, p, pOff, kLen, edge, 0, pw, accumulate);
+            for (int i = 0; i < tileRows; i++) System.arraycopy(edge, i * pw, c, cOff + (r + i) * ldc, cols);
         }
     }
 
@@ -137,13 +167,13 @@ public final class Gemm {
         }
     }
 
-    /** Per-thread buffers: a widened 16-bit panel slice, and the padded edge tile of A and C. */
+    /** Per-thread buffers: a widened 16-bit panel slice and the edge tile of C. */
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
         final float[] widened;
         final float[] edgeC;
-        private float[] edgeA = new float[Kernels.TILE_ROWS * K_BLOCK];
+        private float[] accumulators = new float[0];
 
         private Scratch(int pw) {
             widened = new float[K_BLOCK * pw];
@@ -159,9 +189,27 @@ public final class Gemm {
             return s;
         }
 
-        float[] edgeA(int kLen) {
-            if (edgeA.length < Kernels.TILE_ROWS * kLen) edgeA = new float[Kernels.TILE_ROWS * kLen];
-            return edgeA;
+        /** The task's tiles of C, panel by panel, each [chunkRows][pw] contiguous (no power-of-two row stride). */
+        float[] accumulators(int size) {
+            if (accumulators.length < size) accumulators = new float[size];
+            return accumulators;
+        }
+    }
+
+    /**
+     * The packed copy of A, one buffer per calling thread, grown on demand and reused across calls (callers on
+     * different threads each get their own; the pool's workers only read it during the call).
+     */
+    private static final class PackedA {
+        private static final ThreadLocal<float[]> LOCAL = ThreadLocal.withInitial(() -> new float[0]);
+
+        static float[] get(int size) {
+            float[] b = LOCAL.get();
+            if (b.length < size) {
+                b = new float[size];
+                LOCAL.set(b);
+            }
+            return b;
         }
     }
 }

@@ -1,0 +1,220 @@
+package io.github.altclip4j.weights;
+
+import io.github.altclip4j.tensor.FloatTensor;
+import io.github.altclip4j.tensor.HalfTensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A safetensors file: {@code [u64 little-endian header length N][N bytes of UTF-8 JSON header][data]}. The header
+ * maps tensor names to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets relative to the data
+ * section) plus an optional {@code "__metadata__"} object of strings.
+ *
+ * <p>{@link #open} checks the whole header against the file before anything is allocated from it: header length
+ * within the file and under {@value #MAX_HEADER_BYTES} bytes, strict UTF-8 JSON without duplicate keys, known
+ * dtypes, non-negative shapes whose byte size equals {@code end - begin}, offsets inside the data section and not
+ * overlapping. Tensors are then read one at a time through a memory map of just their bytes, so files larger than
+ * 2 GiB work and no second copy of the file is ever held.
+ */
+public final class SafetensorsFile implements Checkpoint {
+    /** The safetensors format's own limit on the header (100 MB). */
+    public static final long MAX_HEADER_BYTES = 100L * 1000 * 1000;
+    /** Largest element count one tensor may have: one Java array. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final Map<String, TensorEntry> tensors;
+    private final Map<String, String> metadata;
+
+    private SafetensorsFile(Path path, FileChannel channel, Map<String, TensorEntry> tensors, Map<String, String> metadata) {
+        this.path = path;
+        this.channel = channel;
+        this.tensors = tensors;
+        this.metadata = metadata;
+    }
+
+    public static SafetensorsFile open(Path path) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return parse(path, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static SafetensorsFile parse(Path path, FileChannel ch) throws IOException {
+        long fileSize = ch.size();
+        if (fileSize < 8) throw new WeightFormatException(path, "file of " + fileSize + " bytes is too short for a safetensors header");
+        ByteBuffer lenBuf = readFully(ch, 0, 8, path);
+        long headerLen = lenBuf.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        if (headerLen < 0 || headerLen > fileSize - 8) {
+            throw new WeightFormatException(path, "header length " + Long.toUnsignedString(headerLen)
+                    + " exceeds the file size of " + fileSize + " bytes (truncated or not a safetensors file)");
+        }
+        if (headerLen > MAX_HEADER_BYTES) {
+            throw new WeightFormatException(path, "header length " + headerLen + " exceeds the limit of " + MAX_HEADER_BYTES);
+        }
+        byte[] headerBytes = new byte[(int) headerLen];
+        readFully(ch, 8, (int) headerLen, path).get(headerBytes);
+        Object header;
+        try {
+            header = Json.parse(headerBytes);
+        } catch (Json.JsonException e) {
+            throw new WeightFormatException(path, "bad JSON header: " + e.getMessage());
+        }
+        if (!(header instanceof Map)) throw new WeightFormatException(path, "JSON header is not an object");
+        long dataStart = 8 + headerLen, dataSize = fileSize - dataStart;
+
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<TensorEntry> list = new ArrayList<>();
+        for (Map.Entry<String, Object> e : asMap(header).entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                if (!(e.getValue() instanceof Map)) throw new WeightFormatException(path, "__metadata__ is not an object");
+                for (Map.Entry<String, Object> m : asMap(e.getValue()).entrySet()) {
+                    if (!(m.getValue() instanceof String)) {
+                        throw new WeightFormatException(path, "__metadata__ field \"" + m.getKey() + "\" is not a string");
+                    }
+                    metadata.put(m.getKey(), (String) m.getValue());
+                }
+                continue;
+            }
+            list.add(entry(path, e.getKey(), e.getValue(), dataStart, dataSize));
+        }
+        // Offsets in order of position: each tensor must start at or after the previous one's end.
+        List<TensorEntry> byOffset = new ArrayList<>(list);
+        byOffset.sort(Comparator.comparingLong(TensorEntry::offset).thenComparingLong(TensorEntry::byteLength));
+        for (int i = 1; i < byOffset.size(); i++) {
+            TensorEntry prev = byOffset.get(i - 1), cur = byOffset.get(i);
+            if (cur.offset() < prev.offset() + prev.byteLength()) {
+                throw new WeightFormatException(path, "tensor \"" + cur.name() + "\" overlaps tensor \"" + prev.name() + "\"");
+            }
+        }
+        Map<String, TensorEntry> tensors = new LinkedHashMap<>();
+        for (TensorEntry t : list) tensors.put(t.name(), t);
+        return new SafetensorsFile(path, ch, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+    }
+
+    private static TensorEntry entry(Path path, String name, Object value, long dataStart, long dataSize) throws WeightFormatException {
+        String where = "tensor \"" + name + "\"";
+        if (!(value instanceof Map)) throw new WeightFormatException(path, where + ": header entry is not an object");
+        Map<String, Object> m = asMap(value);
+        for (String key : m.keySet()) {
+            if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
+                throw new WeightFormatException(path, where + ": unknown field \"" + key + "\"");
+            }
+        }
+        Object dtype = m.get("dtype");
+        if (!(dtype instanceof String)) throw new WeightFormatException(path, where + ": missing or non-string \"dtype\"");
+        StoredType type = StoredType.forName((String) dtype);
+        if (type == null) throw new WeightFormatException(path, where + ": unsupported dtype \"" + dtype + "\"");
+        long[] shape = longs(path, where, "shape", m.get("shape"), -1);
+        for (long d : shape) {
+            if (d > Integer.MAX_VALUE) throw new WeightFormatException(path, where + ": dimension " + d + " is too large");
+        }
+        long[] offsets = longs(path, where, "data_offsets", m.get("data_offsets"), 2);
+        long begin = offsets[0], end = offsets[1];
+        if (begin > end || end > dataSize) {
+            throw new WeightFormatException(path, where + ": data_offsets [" + begin + ", " + end
+                    + "] outside the data section of " + dataSize + " bytes");
+        }
+        long count = TensorEntry.elementCount(shape);
+        if (count < 0 || count > MAX_ELEMENTS) {
+            throw new WeightFormatException(path, where + ": shape " + java.util.Arrays.toString(shape) + " is too large");
+        }
+        if (count * type.bytes() != end - begin) {
+            throw new WeightFormatException(path, where + ": shape " + java.util.Arrays.toString(shape) + " of " + type
+                    + " needs " + count * type.bytes() + " bytes, data_offsets give " + (end - begin));
+        }
+        return new TensorEntry(name, type, shape, dataStart + begin, end - begin);
+    }
+
+    private static long[] longs(Path path, String where, String field, Object v, int requiredLength) throws WeightFormatException {
+        if (!(v instanceof List)) throw new WeightFormatException(path, where + ": missing or non-array \"" + field + "\"");
+        List<?> list = (List<?>) v;
+        if (requiredLength >= 0 && list.size() != requiredLength) {
+            throw new WeightFormatException(path, where + ": \"" + field + "\" must have " + requiredLength + " entries");
+        }
+        if (list.size() > 64) throw new WeightFormatException(path, where + ": \"" + field + "\" has too many entries");
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object x = list.get(i);
+            if (!(x instanceof Long) || (Long) x < 0) {
+                throw new WeightFormatException(path, where + ": \"" + field + "\" entry " + i + " is not a non-negative integer");
+            }
+            out[i] = (Long) x;
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static ByteBuffer readFully(FileChannel ch, long position, int length, Path path) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            int n = ch.read(b, position + b.position());
+            if (n < 0) throw new WeightFormatException(path, "unexpected end of file at byte " + (position + b.position()));
+        }
+        return b.flip();
+    }
+
+    @Override public Path path() { return path; }
+
+    /** The {@code __metadata__} strings (empty if absent). */
+    public Map<String, String> metadata() { return metadata; }
+
+    /** Every tensor, in header order. */
+    @Override public Map<String, TensorEntry> tensors() { return tensors; }
+
+    public TensorEntry entry(String name) throws WeightFormatException {
+        TensorEntry e = tensors.get(name);
+        if (e == null) throw new WeightFormatException(path, "no tensor \"" + name + "\"");
+        return e;
+    }
+
+    /** The tensor's raw little-endian bytes, as a read-only memory map of just that range. */
+    public ByteBuffer bytes(TensorEntry e) throws IOException {
+        if (e.byteLength() == 0) return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+        return channel.map(FileChannel.MapMode.READ_ONLY, e.offset(), e.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Reads a floating-point tensor as float32 (F16/BF16 widened exactly, F64 rounded to nearest). */
+    @Override
+    public FloatTensor readFloat(String name) throws IOException {
+        TensorEntry e = entry(name);
+        return Elements.toFloat(path, e, bytes(e));
+    }
+
+    /** Reads an F16 or BF16 tensor keeping its 16-bit values. */
+    @Override
+    public HalfTensor readHalf(String name) throws IOException {
+        TensorEntry e = entry(name);
+        return Elements.toHalf(path, e, bytes(e));
+    }
+
+    /** Reads an integer tensor (I64, I32, I16, I8, U8, BOOL) as longs. */
+    @Override
+    public long[] readLongs(String name) throws IOException {
+        TensorEntry e = entry(name);
+        return Elements.toLongs(path, e, bytes(e));
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.altclip4j.weights;
+
+import io.github.altclip4j.tensor.FloatTensor;
+import io.github.altclip4j.tensor.HalfTensor;
+import io.github.altclip4j.tensor.PackedMatrix;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Binds checkpoint tensors to model parameters by name, checking each shape. Model code asks for what it needs
+ * ({@code binder.linear("vision_model.encoder.layers.3.self_attn.q_proj.weight", 1024, 1024)}), so the checkpoint's
+ * names stand in the code where the weights are used. Problems are collected, not thrown one at a time:
+ * {@link #finish} reports every missing tensor and every wrong shape in one error, and returns the names the model
+ * never asked for (minus known leftovers such as the {@code position_ids} buffers of older checkpoints).
+ *
+ * <p>GEMM weights stored F16/BF16 stay 16-bit unless {@code widen16} is set; all other parameters (norms, biases,
+ * embeddings, which are small or gathered row by row) are read as float32.
+ */
+public final class WeightBinder {
+    private final Checkpoint checkpoint;
+    private final boolean widen16;
+    private final Predicate<String> ignorable;
+    private final Set<String> used = new LinkedHashSet<>();
+    private final List<String> problems = new ArrayList<>();
+
+    public WeightBinder(Checkpoint checkpoint, boolean widen16, Predicate<String> ignorable) {
+        this.checkpoint = checkpoint;
+        this.widen16 = widen16;
+        this.ignorable = ignorable;
+    }
+
+    /** A float32 parameter of exactly {@code shape} (a zero tensor stands in when it is missing, see {@link #finish}). */
+    public FloatTensor floats(String name, int... shape) throws IOException {
+        TensorEntry e = lookup(name, shape);
+        return e == null ? FloatTensor.zeros(shape) : checkpoint.readFloat(name);
+    }
+
+    /** A 1-D parameter (bias, norm weight) as a plain array. */
+    public float[] vector(String name, int length) throws IOException {
+        return floats(name, length).toArray();
+    }
+
+    /** A scalar (0-d tensor, e.g. {@code logit_scale}); a 1-element 1-D tensor is accepted too. */
+    public float scalar(String name) throws IOException {
+        TensorEntry e = checkpoint.tensors().get(name);
+        used.add(name);
+        if (e == null) {
+            problems.add("missing tensor \"" + name + "\"");
+            return 0f;
+        }
+        if (e.elementCount() != 1 || e.shape().length > 1) {
+            problems.add("tensor \"" + name + "\" has shape " + Arrays.toString(e.shape()) + ", expected a scalar");
+            return 0f;
+        }
+        return checkpoint.readFloat(name).toArray()[0];
+    }
+
+    /** An {@code nn.Linear} (or flattened conv) weight {@code [out][in...]}, packed for the GEMM. */
+    public PackedMatrix linear(String name, int... shape) throws IOException {
+        TensorEntry e = lookup(name, shape);
+        int out = shape[0], in = Math.toIntExact(Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b) / Math.max(out, 1));
+        if (e == null) return PackedMatrix.pack(FloatTensor.zeros(out, in));
+        boolean half = e.type() == StoredType.F16 || e.type() == StoredType.BF16;
+        if (half && !widen16) {
+            HalfTensor h = checkpoint.readHalf(name);
+            return PackedMatrix.pack(new HalfTensor(h.bits(), h.dtype(), out, in));
+        }
+        return PackedMatrix.pack(checkpoint.readFloat(name).reshape(out, in));
+    }
+
+    private TensorEntry lookup(String name, int[] shape) {
+        used.add(name);
+        TensorEntry e = checkpoint.tensors().get(name);
+        if (e == null) {
+            problems.add("missing tensor \"" + name + "\" " + Arrays.toString(shape));
+            return null;
+        }
+        long[] actual = e.shape();
+        boolean same = actual.length == shape.length;
+        for (int i = 0; same && i < shape.length; i++) same = actual[i] == shape[i];
+        if (!same) {
+            problems.add("tensor \"" + name + "\" has shape " + Arrays.toString(actual) + ", expected " + Arrays.toString(shape));
+            return null;
+        }
+        if (!e.type().isFloatingPoint()) {
+            problems.add("tensor \"" + name + "\" is " + e.type() + ", expected a floating-point type");
+            return null;
+        }
+        return e;
+    }
+
+    /**
+     * Throws one {@link WeightFormatException} listing every missing or mis-shaped tensor; otherwise returns the
+     * checkpoint tensors that were never bound and are not known leftovers (for a warning).
+     */
+    public List<String> finish() throws WeightFormatException {
+        if (!problems.isEmpty()) {
+            throw new WeightFormatException(checkpoint.path(), problems.size() + " problem(s) binding the weights:\n  "
+                    + String.join("\n  ", problems));
+        }
+        List<String> unused = new ArrayList<>();
+        for (String name : checkpoint.tensors().keySet()) {
+            if (!used.contains(name) && !ignorable.test(name)) unused.add(name);
+        }
+        return unused;
+    }
+}

@@ -1,0 +1,192 @@
+package io.github.altclip4j.tokenizer;
+
+import io.github.altclip4j.tokenizer.SentencePieceModel.PieceType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A SentencePiece processor in pure Java, matching the C++ library (0.1.9x) token for token: normalise
+ * ({@link Normalizer}), segment with the model's algorithm ({@link UnigramEncoder} or {@link BpeEncoder}), then
+ * turn unknown pieces into {@code <0xNN>} byte pieces (byte fallback) or merge runs of them into one.
+ * Thread-safe once loaded.
+ */
+public final class SentencePiece {
+    final SentencePieceModel model;
+    final byte[][] pieceBytes;
+    final PieceType[] types;
+    final float[] scores;
+    /** Pieces that segmentation can produce: NORMAL, USER_DEFINED and UNUSED (skipped when encoding). */
+    final ByteTrie pieceTrie;
+    final float minScore, maxScore;
+    private final Map<String, Integer> idByPiece = new HashMap<>();
+    private final int[] byteIds = new int[256];
+    private final Normalizer normalizer;
+    private final Segmenter segmenter;
+
+    /** The segmentation algorithm: normalised UTF-8 in, pieces as (start, end, id) triples out. */
+    interface Segmenter {
+        List<int[]> segment(byte[] normalized);
+    }
+
+    /** The result of {@link #encode}: piece strings and their ids, in order. */
+    public record Encoding(List<String> pieces, int[] ids) {}
+
+    private SentencePiece(SentencePieceModel model, String name) throws TokenizerException {
+        this.model = model;
+        int n = model.size();
+        pieceBytes = new byte[n][];
+        types = new PieceType[n];
+        scores = new float[n];
+        pieceTrie = new ByteTrie(n);
+        ByteTrie userDefined = null;
+        float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
+        Map<String, Integer> reserved = new HashMap<>(), normal = new HashMap<>();
+        java.util.Arrays.fill(byteIds, -1);
+        for (int i = 0; i < n; i++) {
+            SentencePieceModel.Piece p = model.pieces().get(i);
+            pieceBytes[i] = p.text().getBytes(StandardCharsets.UTF_8);
+            types[i] = p.type();
+            scores[i] = p.score();
+            boolean segmentable = p.type() == PieceType.NORMAL || p.type() == PieceType.USER_DEFINED || p.type() == PieceType.UNUSED;
+            Map<String, Integer> target = segmentable ? normal : reserved;
+            if (target.putIfAbsent(p.text(), i) != null) throw new TokenizerException(name + ": piece \"" + p.text() + "\" is defined twice");
+            if (segmentable) pieceTrie.put(pieceBytes[i], i);
+            if (p.type() == PieceType.NORMAL) {
+                min = Math.min(min, p.score());
+                max = Math.max(max, p.score());
+            }
+            if (p.type() == PieceType.USER_DEFINED) {
+                if (userDefined == null) userDefined = new ByteTrie(16);
+                userDefined.put(pieceBytes[i], i);
+            }
+            if (p.type() == PieceType.BYTE) {
+                int b = byteValue(p.text());
+                if (b < 0) throw new TokenizerException(name + ": byte piece \"" + p.text() + "\" is not of the form <0xNN>");
+                byteIds[b] = i;
+            }
+        }
+        // PieceToId looks in the reserved pieces (control, unknown, byte) first, then in the others.
+        idByPiece.putAll(normal);
+        idByPiece.putAll(reserved);
+        minScore = min;
+        maxScore = max;
+        if (model.byteFallback) {
+            for (int b = 0; b < 256; b++) {
+                if (byteIds[b] < 0) throw new TokenizerException(name + ": byte_fallback is on but piece " + bytePiece(b) + " is missing");
+            }
+        }
+        normalizer = new Normalizer(model.normalizer, PrecompiledCharsmap.parse(model.normalizer.precompiledCharsmap(), name),
+                userDefined, model.treatWhitespaceAsSuffix);
+        segmenter = model.algorithm == SentencePieceModel.Algorithm.BPE ? new BpeEncoder(this, userDefined) : new UnigramEncoder(this);
+    }
+
+    public static SentencePiece load(Path file) throws IOException {
+        return new SentencePiece(SentencePieceModel.read(file), file.toString());
+    }
+
+    public static SentencePiece of(SentencePieceModel model, String name) throws TokenizerException {
+        return new SentencePiece(model, name);
+    }
+
+    public SentencePieceModel model() { return model; }
+
+    /** Number of pieces (ids are {@code 0 .. size-1}). */
+    public int size() { return pieceBytes.length; }
+
+    public int unkId() { return model.unkId; }
+
+    /** The id of a piece string, or the unknown id, as {@code PieceToId}. */
+    public int pieceToId(String piece) {
+        Integer id = idByPiece.get(piece);
+        return id == null ? model.unkId : id;
+    }
+
+    public String idToPiece(int id) {
+        return model.pieces().get(id).text();
+    }
+
+    /** The normalised text (UTF-8, with {@code ▁} for spaces), as the library's {@code Normalize}. */
+    public String normalize(String text) {
+        byte[] n = normalizer.normalize(Utf8.encode(text));
+        return Utf8.decode(n, 0, n.length);
+    }
+
+    /** {@code encode(text)} of the C++ library: pieces and ids. */
+    public Encoding encode(String text) {
+        byte[] normalized = normalizer.normalize(Utf8.encode(text));
+        List<int[]> segments = segmenter.segment(normalized);
+        List<String> pieces = new ArrayList<>(segments.size());
+        int[] ids = new int[segments.size() * (model.byteFallback ? 4 : 1)];
+        int count = 0;
+        boolean prevUnknown = false;
+        for (int[] seg : segments) {
+            int start = seg[0], end = seg[1], id = seg[2];
+            boolean unknown = id == model.unkId;
+            if (unknown && model.byteFallback) {
+                if (count + (end - start) > ids.length) ids = java.util.Arrays.copyOf(ids, Math.max(ids.length * 2, count + end - start));
+                for (int i = start; i < end; i++) {
+                    int b = normalized[i] & 0xFF;
+                    pieces.add(bytePiece(b));
+                    ids[count++] = byteIds[b];
+                }
+            } else if (unknown && prevUnknown) {
+                // A run of unknown characters becomes one unknown piece, as the library does.
+                int last = pieces.size() - 1;
+                pieces.set(last, pieces.get(last) + Utf8.decode(normalized, start, end));
+            } else {
+                if (count == ids.length) ids = java.util.Arrays.copyOf(ids, ids.length * 2 + 1);
+                pieces.add(Utf8.decode(normalized, start, end));
+                ids[count++] = id;
+            }
+            prevUnknown = unknown;
+        }
+        return new Encoding(pieces, java.util.Arrays.copyOf(ids, count));
+    }
+
+    /**
+     * Ids back to text, as the library's {@code DecodeIds}: pieces concatenated, {@code ▁} turned into spaces (the
+     * dummy-prefix space of the first piece dropped), byte pieces gathered and read as UTF-8, control pieces dropped,
+     * the unknown piece shown as its surface (" ⁇ ").
+     */
+    public String decode(int[] ids) {
+        ByteBuf out = new ByteBuf(ids.length * 4);
+        for (int id : ids) {
+            if (id < 0 || id >= size()) throw new IllegalArgumentException("id " + id + " is outside the vocabulary of " + size());
+            switch (types[id]) {
+                case CONTROL: break;
+                case UNKNOWN: {
+                    byte[] u = model.unkSurface.getBytes(StandardCharsets.UTF_8);
+                    out.append(u, 0, u.length);
+                    break;
+                }
+                case BYTE: out.append((byte) byteValue(model.pieces().get(id).text())); break;
+                default: out.append(pieceBytes[id], 0, pieceBytes[id].length);
+            }
+        }
+        String text = new String(out.toArray(), StandardCharsets.UTF_8).replace('\u2581', ' ');
+        boolean dummy = model.normalizer.addDummyPrefix() && !model.treatWhitespaceAsSuffix;
+        if (dummy && text.startsWith(" ")) text = text.substring(1);
+        if (model.normalizer.addDummyPrefix() && model.treatWhitespaceAsSuffix && text.endsWith(" ")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text;
+    }
+
+    static String bytePiece(int b) {
+        return String.format("<0x%02X>", b);
+    }
+
+    private static int byteValue(String piece) {
+        if (piece.length() != 6 || !piece.startsWith("<0x") || piece.charAt(5) != '>') return -1;
+        try {
+            return Integer.parseInt(piece.substring(3, 5), 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

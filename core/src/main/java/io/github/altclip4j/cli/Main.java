@@ -17,11 +17,14 @@ public final class Main {
         m.put("info", new InfoCommand());
         m.put("inspect", new InspectCommand());
         m.put("convert", new ConvertCommand());
+        m.put("tokenize", new TokenizeCommand());
         return m;
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, java.nio.charset.StandardCharsets.UTF_8);
+        System.exit(run(args, out, err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {

@@ -64,4 +64,26 @@ class MainTest {
         }
         assertThat(run("convert", "a", "b", "--dtype", "f8")).isEqualTo(2);
     }
+
+    @Test
+    void tokenizePrintsTheReferenceIdsForEveryJsonlCase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path fixtures = java.nio.file.Paths.get(System.getProperty("altclip4j.fixtures"));
+        java.nio.file.Path cases = fixtures.resolve("tokenizer/cases/unigram_nmt_nfkc.jsonl");
+        assertThat(run("tokenize", "--model", fixtures.resolve("tiny-altclip").toString(), "--max-length", "100000",
+                "--jsonl", cases.toString())).isZero();
+        java.util.List<String> lines = out.toString(StandardCharsets.UTF_8).lines().collect(java.util.stream.Collectors.toList());
+        java.util.List<String> expected = java.nio.file.Files.readAllLines(cases, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(expected.size());
+        for (int i = 0; i < lines.size(); i++) {
+            java.util.Map<?, ?> got = (java.util.Map<?, ?>) io.github.altclip4j.weights.Json.parse(lines.get(i));
+            java.util.Map<?, ?> ref = (java.util.Map<?, ?>) io.github.altclip4j.weights.Json.parse(expected.get(i));
+            assertThat(got.get("input_ids")).as("line %d", i).isEqualTo(ref.get("xlmr_input_ids"));
+        }
+        out.reset();
+        // the default max length comes from tokenizer_config.json (38)
+        assertThat(run("tokenize", "--model", fixtures.resolve("tiny-altclip").toString(), "word ".repeat(100))).isZero();
+        java.util.Map<?, ?> one = (java.util.Map<?, ?>) io.github.altclip4j.weights.Json.parse(out.toString(StandardCharsets.UTF_8).trim());
+        assertThat((java.util.List<?>) one.get("input_ids")).hasSize(38);
+        assertThat(run("tokenize", "hello")).isEqualTo(2);
+    }
 }

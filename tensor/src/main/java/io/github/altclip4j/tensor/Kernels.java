@@ -43,6 +43,9 @@ interface Kernels {
     /** {@code x[i] = x[i] * scale + bias[i]} ({@code bias} may be null: scale only). */
     void scaleAdd(float[] x, int xOff, int n, float scale, float[] bias, int biasOff);
 
+    /** {@code x[i] /= divisor} (a true division, as PyTorch's {@code x / norm}). */
+    void divide(float[] x, int off, int n, float divisor);
+
     /** The sum of {@code x[off..off+n)}. */
     float sum(float[] x, int off, int n);
 

@@ -56,7 +56,7 @@ public final class Ops {
     static void softmaxRow(Kernels k, float[] d, int off, int n) {
         float max = k.max(d, off, n);
         float sum = k.expShifted(d, off, n, max);
-        k.scaleAdd(d, off, n, 1f / sum, null, 0);
+        k.divide(d, off, n, sum);
     }
 
     /** GELU, exact erf form (PyTorch's default {@code gelu}), in place. */
@@ -91,11 +91,16 @@ public final class Ops {
         forEachRow(pool, x, (k, d, off, n, r) -> k.add(d, off, v, vOff + (r % period) * n, n));
     }
 
+    /** {@code x *= s} element-wise. */
+    public static void scale(ThreadPool pool, FloatTensor x, float s) {
+        forEachRow(pool, x, (k, d, off, n, r) -> k.scaleAdd(d, off, n, s, null, 0));
+    }
+
     /** Scales every row to unit L2 norm, in place (a zero row stays zero). */
     public static void l2Normalize(ThreadPool pool, FloatTensor x) {
         forEachRow(pool, x, (k, d, off, n, r) -> {
             float norm = (float) Math.sqrt(k.sumOfSquares(d, off, n));
-            if (norm > 0f) k.scaleAdd(d, off, n, 1f / norm, null, 0);
+            if (norm > 0f) k.divide(d, off, n, norm);
         });
     }
 

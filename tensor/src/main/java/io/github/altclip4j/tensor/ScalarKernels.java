@@ -45,6 +45,11 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public void divide(float[] x, int off, int n, float divisor) {
+        for (int i = 0; i < n; i++) x[off + i] /= divisor;
+    }
+
     // Reductions accumulate in double: one sequential float chain over thousands of values would lose
     // digits that the vector path's 16 interleaved partial sums keep.
 

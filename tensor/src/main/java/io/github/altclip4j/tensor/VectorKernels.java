@@ -139,6 +139,13 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void divide(float[] x, int off, int n, float divisor) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) FloatVector.fromArray(F, x, off + i).div(divisor).intoArray(x, off + i);
+        TAIL.divide(x, off + i, n - i, divisor);
+    }
+
+    @Override
     public float sum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
@@ -199,7 +206,7 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, off + i);
-            v.mul(0.5f).mul(erf(v.mul(FastMath.SQRT1_2)).add(1f)).intoArray(x, off + i);
+            v.mul(0.5f).mul(onePlusErf(v.mul(FastMath.SQRT1_2))).intoArray(x, off + i);
         }
         TAIL.gelu(x, off + i, n - i);
     }
@@ -233,15 +240,20 @@ final class VectorKernels implements Kernels {
         return y.mul(twoToN).blend(0f, underflow);
     }
 
-    /** {@link FastMath#erf}, lane-wise, operation for operation. */
-    private static FloatVector erf(FloatVector x) {
-        x = x.max(-FastMath.ERF_CLAMP).min(FastMath.ERF_CLAMP);
-        FloatVector x2 = x.mul(x);
-        float[] pc = FastMath.ERF_P, qc = FastMath.ERF_Q;
+    /** {@link FastMath#onePlusErf}, lane-wise, operation for operation (both branches computed, then blended). */
+    private static FloatVector onePlusErf(FloatVector z) {
+        FloatVector a = z.abs();
+        FloatVector z2 = z.mul(z);
+        float[] pc = FastMath.ERF_P, qc = FastMath.ERFC_Q;
         FloatVector p = FloatVector.broadcast(F, pc[0]);
-        for (int i = 1; i < pc.length; i++) p = p.fma(x2, FloatVector.broadcast(F, pc[i]));
+        for (int i = 1; i < pc.length; i++) p = p.fma(z2, FloatVector.broadcast(F, pc[i]));
+        FloatVector series = z.fma(p, FloatVector.broadcast(F, 1f));
+        FloatVector ac = a.min(FastMath.ERFC_CLAMP);
+        FloatVector t = FloatVector.broadcast(F, 1f).div(ac);
         FloatVector q = FloatVector.broadcast(F, qc[0]);
-        for (int i = 1; i < qc.length; i++) q = q.fma(x2, FloatVector.broadcast(F, qc[i]));
-        return x.mul(p).div(q);
+        for (int i = 1; i < qc.length; i++) q = q.fma(t, FloatVector.broadcast(F, qc[i]));
+        FloatVector erfc = exp(ac.mul(ac).neg()).mul(q);
+        FloatVector tail = FloatVector.broadcast(F, 2f).sub(erfc).blend(erfc, z.lt(0f));
+        return tail.blend(series, a.lt(FastMath.ERF_SPLIT));
     }
 }

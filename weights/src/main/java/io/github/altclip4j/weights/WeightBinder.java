@@ -40,6 +40,17 @@ public final class WeightBinder {
         return e == null ? FloatTensor.zeros(shape) : checkpoint.readFloat(name);
     }
 
+    /**
+     * An embedding table stored F16/BF16, kept 16-bit (rows are widened as they are looked up); null when the
+     * tensor is stored as float32 or {@code widen16} is set, in which case read it with {@link #floats}.
+     */
+    public HalfTensor embedding16(String name, int rows, int cols) throws IOException {
+        TensorEntry e = checkpoint.tensors().get(name);
+        if (widen16 || e == null || (e.type() != StoredType.F16 && e.type() != StoredType.BF16)) return null;
+        if (lookup(name, new int[] {rows, cols}) == null) return null;
+        return checkpoint.readHalf(name);
+    }
+
     /** A 1-D parameter (bias, norm weight) as a plain array. */
     public float[] vector(String name, int length) throws IOException {
         return floats(name, length).toArray();
@@ -71,6 +82,41 @@ public final class WeightBinder {
             return PackedMatrix.pack(new HalfTensor(h.bits(), h.dtype(), out, in));
         }
         return PackedMatrix.pack(checkpoint.readFloat(name).reshape(out, in));
+    }
+
+    /**
+     * Several {@code nn.Linear} weights of shape {@code [outEach][in]} stacked into one {@code [n*outEach][in]} matrix,
+     * so that e.g. the query, key and value projections run as one GEMM. Stays 16-bit when all parts are stored so.
+     */
+    public PackedMatrix stackedLinear(List<String> names, int outEach, int in) throws IOException {
+        List<TensorEntry> entries = new ArrayList<>();
+        for (String name : names) entries.add(lookup(name, new int[] {outEach, in}));
+        int rows = names.size() * outEach;
+        if (entries.contains(null)) return PackedMatrix.pack(FloatTensor.zeros(rows, in));
+        boolean allHalf = !widen16 && entries.stream().allMatch(e -> e.type() == StoredType.F16 || e.type() == StoredType.BF16)
+                && entries.stream().map(TensorEntry::type).distinct().count() == 1;
+        if (allHalf) {
+            short[] bits = new short[rows * in];
+            io.github.altclip4j.tensor.DType dtype = null;
+            for (int i = 0; i < names.size(); i++) {
+                HalfTensor h = checkpoint.readHalf(names.get(i));
+                dtype = h.dtype();
+                System.arraycopy(h.bits(), 0, bits, i * outEach * in, outEach * in);
+            }
+            return PackedMatrix.pack(new HalfTensor(bits, dtype, rows, in));
+        }
+        float[] all = new float[rows * in];
+        for (int i = 0; i < names.size(); i++) {
+            System.arraycopy(checkpoint.readFloat(names.get(i)).data(), 0, all, i * outEach * in, outEach * in);
+        }
+        return PackedMatrix.pack(FloatTensor.wrap(all, rows, in));
+    }
+
+    /** Several 1-D parameters concatenated (the biases of a {@link #stackedLinear}). */
+    public float[] stackedVector(List<String> names, int lengthEach) throws IOException {
+        float[] out = new float[names.size() * lengthEach];
+        for (int i = 0; i < names.size(); i++) System.arraycopy(vector(names.get(i), lengthEach), 0, out, i * lengthEach, lengthEach);
+        return out;
     }
 
     private TensorEntry lookup(String name, int[] shape) {

@@ -1,0 +1,98 @@
+package io.github.altclip4j.model;
+
+import io.github.altclip4j.tensor.FloatTensor;
+import io.github.altclip4j.tensor.Gemm;
+import io.github.altclip4j.tensor.Ops;
+import io.github.altclip4j.tensor.ThreadPool;
+import io.github.altclip4j.weights.AltClipConfig;
+import io.github.altclip4j.weights.Checkpoint;
+import io.github.altclip4j.weights.WeightBinder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * AltCLIP ({@code AltCLIPModel}): the two towers, the projections into the shared space, and the learned
+ * temperature. Immutable after loading, so one instance can serve many threads.
+ */
+public final class AltClipModel {
+    private final AltClipConfig config;
+    private final VisionTransformer vision;
+    private final TextTransformer text;
+    private final Linear visualProjection, textProjection;   // no bias
+    private final float logitScale;
+
+    /** Features before normalisation (as {@code get_*_features}), the tower outputs they came from. */
+    public record TextFeatures(TextTransformer.Output tower, FloatTensor features) {}
+
+    public record ImageFeatures(VisionTransformer.Output tower, FloatTensor features) {}
+
+    private AltClipModel(AltClipConfig config, VisionTransformer vision, TextTransformer text,
+                         Linear visualProjection, Linear textProjection, float logitScale) {
+        this.config = config;
+        this.vision = vision;
+        this.text = text;
+        this.visualProjection = visualProjection;
+        this.textProjection = textProjection;
+        this.logitScale = logitScale;
+    }
+
+    /**
+     * Loads {@code config.json} and the weights ({@code model.safetensors} or {@code pytorch_model.bin}) of a model
+     * folder. F16/BF16 weights stay 16-bit unless {@code widen16}. Unused checkpoint tensors are reported to
+     * {@code warn} (the {@code position_ids} buffers of older checkpoints are expected and not reported).
+     */
+    public static AltClipModel load(Path folder, boolean widen16, Consumer<String> warn) throws IOException {
+        AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
+        try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
+            WeightBinder w = new WeightBinder(checkpoint, widen16, name -> name.endsWith(".position_ids"));
+            VisionTransformer vision = VisionTransformer.load(w, config.vision());
+            TextTransformer text = TextTransformer.load(w, config.text());
+            int proj = config.projectionDim();
+            Linear visual = new Linear(w.linear("visual_projection.weight", proj, config.vision().hiddenSize()), null);
+            Linear textual = new Linear(w.linear("text_projection.weight", proj, config.text().projectDim()), null);
+            float logitScale = w.scalar("logit_scale");
+            List<String> unused = w.finish();
+            if (!unused.isEmpty()) warn.accept("unused tensors in " + checkpoint.path() + ": " + unused);
+            return new AltClipModel(config, vision, text, visual, textual, logitScale);
+        }
+    }
+
+    public AltClipConfig config() { return config; }
+
+    public VisionTransformer vision() { return vision; }
+
+    public TextTransformer text() { return text; }
+
+    /** {@code exp(logit_scale)}: the temperature applied to cosine similarities. */
+    public float logitScaleExp() {
+        return (float) Math.exp(logitScale);
+    }
+
+    /** {@code get_text_features}: {@code text_projection(pooled)}, not normalised. */
+    public TextFeatures textFeatures(ThreadPool pool, int[][] inputIds, int[][] attentionMask) {
+        TextTransformer.Output out = text.forward(pool, inputIds, attentionMask);
+        return new TextFeatures(out, textProjection.apply(pool, out.pooled()));
+    }
+
+    /** {@code get_image_features}: {@code visual_projection(pooled)}, not normalised. */
+    public ImageFeatures imageFeatures(ThreadPool pool, FloatTensor pixelValues) {
+        VisionTransformer.Output out = vision.forward(pool, pixelValues);
+        return new ImageFeatures(out, visualProjection.apply(pool, out.pooled()));
+    }
+
+    /** Unit-length copies of feature rows: the embeddings in the shared space. */
+    public static FloatTensor normalize(ThreadPool pool, FloatTensor features) {
+        FloatTensor n = features.copy();
+        Ops.l2Normalize(pool, n);
+        return n;
+    }
+
+    /** {@code logits_per_text = (text_embeds @ image_embeds^T) * exp(logit_scale)}, from normalised embeddings. */
+    public FloatTensor logitsPerText(ThreadPool pool, FloatTensor textEmbeds, FloatTensor imageEmbeds) {
+        FloatTensor logits = Gemm.matmulTransposed(pool, textEmbeds, imageEmbeds);
+        Ops.scale(pool, logits, logitScaleExp());
+        return logits;
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.altclip4j.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes JPEG, PNG, GIF and BMP with {@code javax.imageio} and converts to RGB the way PIL's {@code convert("RGB")}
+ * does for what {@code CLIPImageProcessor} is given: the raw samples are taken (no colour management, no EXIF
+ * rotation), alpha is dropped (not blended), palettes are expanded, grey is replicated, a 16-bit grey value is
+ * <em>clipped</em> to 255 (PIL opens it as 32-bit mode "I"), a 16-bit colour sample keeps its high byte, and an
+ * animated GIF gives its first frame. The size is read from the header and checked against a pixel cap before any
+ * pixel is decoded.
+ */
+public final class ImageDecoder {
+    /** PIL's own decompression-bomb limit (2 x 89,478,485 pixels errors there); ours refuses above this by default. */
+    public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
+
+    private final long maxPixels;
+
+    public ImageDecoder(long maxPixels) {
+        if (maxPixels <= 0) throw new IllegalArgumentException("pixel cap must be positive");
+        this.maxPixels = maxPixels;
+    }
+
+    public ImageDecoder() {
+        this(DEFAULT_MAX_PIXELS);
+    }
+
+    public RgbImage decode(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new ImageException(file + ": no such image file");
+        try (InputStream in = Files.newInputStream(file)) {
+            return decode(in, file.toString());
+        }
+    }
+
+    /** Decodes a stream; {@code name} is used in error messages. */
+    public RgbImage decode(InputStream stream, String name) throws IOException {
+        try (ImageInputStream in = ImageIO.createImageInputStream(stream)) {
+            if (in == null) throw new ImageException(name + ": cannot open the image stream");
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new ImageException(name + ": not an image in a supported format (JPEG, PNG, GIF, BMP)");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, false, true);
+                int w = reader.getWidth(0), h = reader.getHeight(0);
+                if (w <= 0 || h <= 0) throw new ImageException(name + ": image header gives a size of " + w + "x" + h);
+                if ((long) w * h > maxPixels) {
+                    throw new ImageException(name + ": " + w + "x" + h + " = " + (long) w * h + " pixels exceeds the limit of "
+                            + maxPixels + " (a decompression bomb, or raise the limit)");
+                }
+                BufferedImage img = reader.read(0);
+                return toRgb(img, name);
+            } catch (ImageException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new ImageException(name + ": cannot decode the image (" + e.getMessage() + ")");
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    /** A {@link BufferedImage} converted with PIL's rules (raw samples, alpha dropped). */
+    public static RgbImage toRgb(BufferedImage img, String name) throws ImageException {
+        int w = img.getWidth(), h = img.getHeight();
+        Raster raster = img.getRaster();
+        ColorModel cm = img.getColorModel();
+        byte[] out = new byte[w * h * 3];
+        int[] px = new int[raster.getNumBands()];
+        if (cm instanceof IndexColorModel) {
+            IndexColorModel icm = (IndexColorModel) cm;
+            for (int y = 0, o = 0; y < h; y++) {
+                for (int x = 0; x < w; x++, o += 3) {
+                    int index = raster.getSample(x, y, 0);
+                    out[o] = (byte) icm.getRed(index);
+                    out[o + 1] = (byte) icm.getGreen(index);
+                    out[o + 2] = (byte) icm.getBlue(index);
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
+        int colors = cm.getNumColorComponents();
+        if (colors != 1 && colors != 3) throw new ImageException(name + ": images with " + colors + " colour channels (e.g. CMYK) are not supported");
+        boolean sixteenBit = cm.getComponentSize(0) > 8;
+        for (int y = 0, o = 0; y < h; y++) {
+            for (int x = 0; x < w; x++, o += 3) {
+                raster.getPixel(x, y, px);
+                if (colors == 1) {
+                    int v = sixteenBit ? Math.min(px[0], 255) : px[0];
+                    out[o] = out[o + 1] = out[o + 2] = (byte) v;
+                } else {
+                    for (int c = 0; c < 3; c++) out[o + c] = (byte) (sixteenBit ? px[c] >>> 8 : px[c]);
+                }
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+}

@@ -1,0 +1,10 @@
+package io.github.altclip4j.image;
+
+/** An image that cannot be read: missing, corrupt, unsupported, or larger than the pixel cap. Names the file. */
+public final class ImageException extends java.io.IOException {
+    private static final long serialVersionUID = 1L;
+
+    public ImageException(String message) {
+        super(message);
+    }
+}

@@ -14,10 +14,13 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
+        m.put("classify", new ClassifyCommand());
+        m.put("embed", new EmbedCommand());
         m.put("info", new InfoCommand());
         m.put("inspect", new InspectCommand());
         m.put("convert", new ConvertCommand());
         m.put("tokenize", new TokenizeCommand());
+        m.put("random-model", new RandomModelCommand());
         return m;
     }
 

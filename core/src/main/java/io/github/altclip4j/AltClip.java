@@ -1,0 +1,179 @@
+package io.github.altclip4j;
+
+import io.github.altclip4j.image.ClipImageProcessor;
+import io.github.altclip4j.image.ImageDecoder;
+import io.github.altclip4j.image.RgbImage;
+import io.github.altclip4j.model.AltClipModel;
+import io.github.altclip4j.tensor.FloatTensor;
+import io.github.altclip4j.tensor.Ops;
+import io.github.altclip4j.tensor.ThreadPool;
+import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
+import io.github.altclip4j.weights.PreprocessorConfig;
+import io.github.altclip4j.weights.TokenizerConfig;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The public API: load an AltCLIP model folder once (as downloaded from the Hugging Face hub: {@code config.json},
+ * {@code model.safetensors} or {@code pytorch_model.bin}, {@code sentencepiece.bpe.model}, {@code tokenizer_config.json},
+ * {@code preprocessor_config.json}), then embed texts and images, score them against each other, or classify an image
+ * zero-shot. Results are plain {@code float[]} per item. An instance is safe to share between threads.
+ *
+ * <pre>{@code
+ * try (AltClip clip = AltClip.load(Path.of("AltCLIP"))) {
+ *     List<AltClip.Label> labels = clip.classify(Path.of("cat.jpg"), List.of("一只猫的照片", "a photo of a dog"));
+ *     System.out.println(labels.get(0));       // the most probable label
+ * }
+ * }</pre>
+ */
+public final class AltClip implements AutoCloseable {
+    /** Texts per forward pass of the text tower, images per forward pass of the image tower. */
+    private static final int TEXT_BATCH = 32, IMAGE_BATCH = 8;
+
+    private final AltClipModel model;
+    private final XlmRobertaTokenizer tokenizer;
+    private final ClipImageProcessor processor;
+    private final ImageDecoder decoder;
+    private final ThreadPool pool;
+    private final boolean ownsPool;
+
+    /** Load options: threads (0 = one per processor), 16-bit weights widened to float32, the image pixel cap, warnings. */
+    public record Options(int threads, boolean widen16, long maxImagePixels, Consumer<String> warnings) {
+        public static Options defaults() {
+            return new Options(0, false, ImageDecoder.DEFAULT_MAX_PIXELS, w -> System.err.println("altclip4j: " + w));
+        }
+
+        public Options withThreads(int n) {
+            return new Options(n, widen16, maxImagePixels, warnings);
+        }
+    }
+
+    /** A label with its zero-shot probability. */
+    public record Label(String text, float probability) {}
+
+    /** Everything one {@link #run} computes, in the layout of transformers' {@code AltCLIPModel} outputs. */
+    public record Outputs(int[][] inputIds, int[][] attentionMask, FloatTensor pixelValues,
+                          FloatTensor textFeatures, FloatTensor imageFeatures, FloatTensor textEmbeds, FloatTensor imageEmbeds,
+                          FloatTensor logitsPerText, FloatTensor logitsPerImage) {}
+
+    private AltClip(AltClipModel model, XlmRobertaTokenizer tokenizer, ClipImageProcessor processor, ImageDecoder decoder,
+                    ThreadPool pool, boolean ownsPool) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.processor = processor;
+        this.decoder = decoder;
+        this.pool = pool;
+        this.ownsPool = ownsPool;
+    }
+
+    public static AltClip load(Path folder) throws IOException {
+        return load(folder, Options.defaults());
+    }
+
+    public static AltClip load(Path folder, Options options) throws IOException {
+        AltClipModel model = AltClipModel.load(folder, options.widen16(), options.warnings());
+        int maxLength = TokenizerConfig.read(folder).modelMaxLength();
+        int positions = model.config().text().maxPositionEmbeddings() - model.config().text().padTokenId() - 1;
+        maxLength = maxLength > 0 ? Math.min(maxLength, positions) : positions;
+        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxLength);
+        ClipImageProcessor processor = new ClipImageProcessor(PreprocessorConfig.read(folder.resolve("preprocessor_config.json")));
+        boolean own = options.threads() > 0;
+        ThreadPool pool = own ? new ThreadPool(options.threads()) : ThreadPool.shared();
+        return new AltClip(model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);
+    }
+
+    public AltClipModel model() { return model; }
+
+    public XlmRobertaTokenizer tokenizer() { return tokenizer; }
+
+    public ClipImageProcessor imageProcessor() { return processor; }
+
+    /** Unit-length text embeddings, one {@code float[projection_dim]} per text. */
+    public List<float[]> embedTexts(List<String> texts) {
+        return rows(textEmbeds(texts));
+    }
+
+    /** Unit-length image embeddings, one per file. */
+    public List<float[]> embedImages(List<Path> files) throws IOException {
+        List<RgbImage> images = new ArrayList<>();
+        for (Path f : files) images.add(decoder.decode(f));
+        return rows(imageEmbeds(processor.preprocess(images)));
+    }
+
+    /** Unit-length embedding of an image read from a stream ({@code name} appears in errors). */
+    public float[] embedImage(InputStream in, String name) throws IOException {
+        return rows(imageEmbeds(processor.preprocess(List.of(decoder.decode(in, name))))).get(0);
+    }
+
+    /** Unit-length embedding of an in-memory image (converted with the same rules as files). */
+    public float[] embedImage(BufferedImage image) throws IOException {
+        return rows(imageEmbeds(processor.preprocess(List.of(ImageDecoder.toRgb(image, "image"))))).get(0);
+    }
+
+    /** Zero-shot classification: softmax over {@code exp(logit_scale) * cos(image, label)}, best first. */
+    public List<Label> classify(Path image, List<String> labels) throws IOException {
+        if (labels.isEmpty()) throw new IllegalArgumentException("no labels to classify against");
+        FloatTensor imageEmbeds = imageEmbeds(processor.preprocess(List.of(decoder.decode(image))));
+        FloatTensor logits = model.logitsPerText(pool, imageEmbeds, textEmbeds(labels)); // [1][labels]
+        Ops.softmax(pool, logits);
+        List<Label> out = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) out.add(new Label(labels.get(i), logits.get(0, i)));
+        out.sort(Comparator.comparingDouble(Label::probability).reversed());
+        return out;
+    }
+
+    /** Texts and images through the whole model, with every intermediate a user may want to save. */
+    public Outputs run(List<String> texts, List<Path> images) throws IOException {
+        XlmRobertaTokenizer.Batch batch = tokenizer.batch(texts);
+        List<RgbImage> decoded = new ArrayList<>();
+        for (Path f : images) decoded.add(decoder.decode(f));
+        FloatTensor pixels = processor.preprocess(decoded);
+        FloatTensor textFeatures = texts.isEmpty() ? FloatTensor.zeros(0, model.config().projectionDim())
+                : model.textFeatures(pool, batch.inputIds(), batch.attentionMask()).features();
+        FloatTensor imageFeatures = images.isEmpty() ? FloatTensor.zeros(0, model.config().projectionDim())
+                : model.imageFeatures(pool, pixels).features();
+        FloatTensor textEmbeds = AltClipModel.normalize(pool, textFeatures), imageEmbeds = AltClipModel.normalize(pool, imageFeatures);
+        FloatTensor perText = model.logitsPerText(pool, textEmbeds, imageEmbeds);
+        FloatTensor perImage = model.logitsPerText(pool, imageEmbeds, textEmbeds);
+        return new Outputs(batch.inputIds(), batch.attentionMask(), pixels, textFeatures, imageFeatures, textEmbeds, imageEmbeds, perText, perImage);
+    }
+
+    private FloatTensor textEmbeds(List<String> texts) {
+        FloatTensor out = FloatTensor.zeros(texts.size(), model.config().projectionDim());
+        for (int from = 0; from < texts.size(); from += TEXT_BATCH) {
+            List<String> part = texts.subList(from, Math.min(texts.size(), from + TEXT_BATCH));
+            XlmRobertaTokenizer.Batch b = tokenizer.batch(part);
+            FloatTensor f = AltClipModel.normalize(pool, model.textFeatures(pool, b.inputIds(), b.attentionMask()).features());
+            System.arraycopy(f.data(), 0, out.data(), from * out.cols(), f.size());
+        }
+        return out;
+    }
+
+    private FloatTensor imageEmbeds(FloatTensor pixels) {
+        int n = pixels.dim(0);
+        FloatTensor out = FloatTensor.zeros(n, model.config().projectionDim());
+        for (int from = 0; from < n; from += IMAGE_BATCH) {
+            FloatTensor part = pixels.slice(from, Math.min(n, from + IMAGE_BATCH));
+            FloatTensor f = AltClipModel.normalize(pool, model.imageFeatures(pool, part).features());
+            System.arraycopy(f.data(), 0, out.data(), from * out.cols(), f.size());
+        }
+        return out;
+    }
+
+    private static List<float[]> rows(FloatTensor t) {
+        List<float[]> out = new ArrayList<>();
+        for (int r = 0; r < t.rows(); r++) out.add(t.slice(r, r + 1).toArray());
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (ownsPool) pool.close();
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.altclip4j.cli;
+
+import io.github.altclip4j.AltClip;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** The options every model command shares: {@code --model DIR}, {@code --threads N}, {@code --widen16}. */
+final class ModelArgs {
+    Path model;
+    int threads;
+    boolean widen16;
+
+    /** Consumes a shared option at {@code args[i]}; returns the index of its last word, or -1 if it is not one. */
+    int accept(String[] args, int i) {
+        switch (args[i]) {
+            case "--model":
+                model = Paths.get(value(args, i + 1, "--model"));
+                return i + 1;
+            case "--threads":
+                threads = Args.positiveInt("--threads", value(args, i + 1, "--threads"));
+                return i + 1;
+            case "--widen16":
+                widen16 = true;
+                return i;
+            default:
+                return -1;
+        }
+    }
+
+    AltClip load(PrintStream err) throws IOException {
+        if (model == null) throw new UsageException("--model DIR is required");
+        long t0 = System.nanoTime();
+        AltClip clip = AltClip.load(model, new AltClip.Options(threads, widen16, io.github.altclip4j.image.ImageDecoder.DEFAULT_MAX_PIXELS,
+                w -> err.println("altclip: warning: " + w)));
+        err.printf("altclip: loaded %s in %.2f s%n", model, (System.nanoTime() - t0) / 1e9);
+        return clip;
+    }
+
+    static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new UsageException(option + " needs a value");
+        return args[i];
+    }
+}

@@ -1,0 +1,149 @@
+package io.github.altclip4j.model;
+
+import io.github.altclip4j.tensor.Half;
+import io.github.altclip4j.weights.SafetensorsWriter;
+import io.github.altclip4j.weights.StoredType;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A model folder with the shapes of a real checkpoint and seeded random weights, for benchmarks without the download:
+ * every tensor name and shape that {@link AltClipModel} binds, LayerNorm weights near 1, the rest uniform with
+ * standard deviation 0.02 (as transformers initialises), {@code logit_scale} = 2.6592. Each tensor is generated from
+ * its own seed (the run's seed and its name) while being written, so no second copy of the weights is ever held.
+ */
+public final class RandomModel {
+    private RandomModel() {}
+
+    /** BAAI/AltCLIP's sizes. */
+    public record Shapes(int vocab, int textHidden, int textLayers, int textHeads, int textIntermediate, int maxPositions,
+                         int projectDim, int visionHidden, int visionLayers, int visionHeads, int visionIntermediate,
+                         int imageSize, int patchSize, int projectionDim) {}
+
+    public static final Shapes ALTCLIP = new Shapes(250002, 1024, 24, 16, 4096, 514, 768, 1024, 24, 16, 4096, 224, 14, 768);
+
+    public static void write(Shapes s, Path tokenizerFrom, Path out, StoredType dtype, long seed, PrintStream progress) throws IOException {
+        Files.createDirectories(out);
+        for (String f : new String[] {"sentencepiece.bpe.model", "tokenizer_config.json", "special_tokens_map.json"}) {
+            Path src = tokenizerFrom.resolve(f);
+            if (Files.exists(src)) Files.copy(src, out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+            else if (f.equals("sentencepiece.bpe.model")) throw new IOException(tokenizerFrom + ": no sentencepiece.bpe.model to copy");
+        }
+        Files.writeString(out.resolve("config.json"), config(s), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("preprocessor_config.json"), "{\n  \"crop_size\": " + s.imageSize() + ",\n  \"do_center_crop\": true,\n"
+                + "  \"do_convert_rgb\": true,\n  \"do_normalize\": true,\n  \"do_resize\": true,\n"
+                + "  \"feature_extractor_type\": \"CLIPFeatureExtractor\",\n"
+                + "  \"image_mean\": [0.48145466, 0.4578275, 0.40821073],\n  \"image_std\": [0.26862954, 0.26130258, 0.27577711],\n"
+                + "  \"resample\": 3,\n  \"size\": " + s.imageSize() + "\n}\n", StandardCharsets.UTF_8);
+        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j random-model");
+        Map<String, int[]> tensors = tensors(s);
+        int[] done = {0};
+        for (Map.Entry<String, int[]> e : tensors.entrySet()) {
+            String name = e.getKey();
+            int[] shape = e.getValue();
+            long count = 1;
+            long[] lshape = new long[shape.length];
+            for (int i = 0; i < shape.length; i++) {
+                count *= shape[i];
+                lshape[i] = shape[i];
+            }
+            long n = count;
+            StoredType type = name.equals("logit_scale") ? StoredType.F32 : dtype;
+            w.add(name, type, lshape, n * type.bytes(), () -> {
+                if (++done[0] % 50 == 0) progress.printf("altclip: random-model: %d of %d tensors%n", done[0], tensors.size());
+                return values(name, (int) n, type, seed);
+            });
+        }
+        w.write(out.resolve("model.safetensors"));
+    }
+
+    private static ByteBuffer values(String name, int n, StoredType type, long seed) {
+        SplittableRandom r = new SplittableRandom(seed * 31 + name.hashCode());
+        boolean norm = name.endsWith(".weight") && (name.contains("LayerNorm") || name.contains("layer_norm")
+                || name.contains("pre_LN") || name.contains("layrnorm") || name.contains("post_layernorm"));
+        double halfWidth = 0.02 * Math.sqrt(3);  // uniform with standard deviation 0.02
+        ByteBuffer b = ByteBuffer.allocate(n * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            float v = name.equals("logit_scale") ? 2.6592f : (float) ((norm ? 1 : 0) + (r.nextDouble() * 2 - 1) * halfWidth);
+            if (type == StoredType.F32) b.putFloat(v);
+            else b.putShort(type == StoredType.BF16 ? Half.floatToBf16(v) : Half.floatToF16(v));
+        }
+        return b.flip();
+    }
+
+    /** Every parameter of the model with its shape, in the checkpoint's names. */
+    static Map<String, int[]> tensors(Shapes s) {
+        Map<String, int[]> t = new LinkedHashMap<>();
+        int d = s.textHidden(), ff = s.textIntermediate();
+        t.put("logit_scale", new int[0]);
+        String e = "text_model.roberta.embeddings.";
+        t.put(e + "word_embeddings.weight", new int[] {s.vocab(), d});
+        t.put(e + "position_embeddings.weight", new int[] {s.maxPositions(), d});
+        t.put(e + "token_type_embeddings.weight", new int[] {1, d});
+        norm(t, e + "LayerNorm", d);
+        for (int i = 0; i < s.textLayers(); i++) {
+            String p = "text_model.roberta.encoder.layer." + i + ".";
+            for (String q : new String[] {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+                linear(t, p + q, d, d);
+            }
+            norm(t, p + "attention.output.LayerNorm", d);
+            linear(t, p + "intermediate.dense", ff, d);
+            linear(t, p + "output.dense", d, ff);
+            norm(t, p + "output.LayerNorm", d);
+        }
+        norm(t, "text_model.pre_LN", d);
+        linear(t, "text_model.transformation", s.projectDim(), d);
+        t.put("text_projection.weight", new int[] {s.projectionDim(), s.projectDim()});
+        int v = s.visionHidden(), vff = s.visionIntermediate(), grid = s.imageSize() / s.patchSize();
+        t.put("vision_model.embeddings.class_embedding", new int[] {v});
+        t.put("vision_model.embeddings.patch_embedding.weight", new int[] {v, 3, s.patchSize(), s.patchSize()});
+        t.put("vision_model.embeddings.position_embedding.weight", new int[] {grid * grid + 1, v});
+        norm(t, "vision_model.pre_layrnorm", v);
+        for (int i = 0; i < s.visionLayers(); i++) {
+            String p = "vision_model.encoder.layers." + i + ".";
+            for (String q : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) linear(t, p + "self_attn." + q, v, v);
+            norm(t, p + "layer_norm1", v);
+            linear(t, p + "mlp.fc1", vff, v);
+            linear(t, p + "mlp.fc2", v, vff);
+            norm(t, p + "layer_norm2", v);
+        }
+        norm(t, "vision_model.post_layernorm", v);
+        t.put("visual_projection.weight", new int[] {s.projectionDim(), v});
+        return t;
+    }
+
+    private static void linear(Map<String, int[]> t, String name, int out, int in) {
+        t.put(name + ".weight", new int[] {out, in});
+        t.put(name + ".bias", new int[] {out});
+    }
+
+    private static void norm(Map<String, int[]> t, String name, int d) {
+        t.put(name + ".weight", new int[] {d});
+        t.put(name + ".bias", new int[] {d});
+    }
+
+    static String config(Shapes s) {
+        return "{\n  \"architectures\": [\"AltCLIPModel\"],\n  \"model_type\": \"altclip\",\n"
+                + "  \"projection_dim\": " + s.projectionDim() + ",\n  \"logit_scale_init_value\": 2.6592,\n"
+                + "  \"text_config\": {\n    \"model_type\": \"altclip_text_model\",\n    \"vocab_size\": " + s.vocab() + ",\n"
+                + "    \"hidden_size\": " + s.textHidden() + ",\n    \"num_hidden_layers\": " + s.textLayers() + ",\n"
+                + "    \"num_attention_heads\": " + s.textHeads() + ",\n    \"intermediate_size\": " + s.textIntermediate() + ",\n"
+                + "    \"hidden_act\": \"gelu\",\n    \"max_position_embeddings\": " + s.maxPositions() + ",\n"
+                + "    \"type_vocab_size\": 1,\n    \"layer_norm_eps\": 1e-05,\n    \"pad_token_id\": 1,\n    \"bos_token_id\": 0,\n"
+                + "    \"eos_token_id\": 2,\n    \"project_dim\": " + s.projectDim() + "\n  },\n"
+                + "  \"vision_config\": {\n    \"model_type\": \"altclip_vision_model\",\n    \"hidden_size\": " + s.visionHidden() + ",\n"
+                + "    \"intermediate_size\": " + s.visionIntermediate() + ",\n    \"num_hidden_layers\": " + s.visionLayers() + ",\n"
+                + "    \"num_attention_heads\": " + s.visionHeads() + ",\n    \"num_channels\": 3,\n    \"image_size\": " + s.imageSize() + ",\n"
+                + "    \"patch_size\": " + s.patchSize() + ",\n    \"hidden_act\": \"quick_gelu\",\n    \"layer_norm_eps\": 1e-05,\n"
+                + "    \"projection_dim\": " + s.projectionDim() + "\n  }\n}\n";
+    }
+}

@@ -196,14 +196,51 @@ public final class SafetensorsFile implements Checkpoint {
     @Override
     public FloatTensor readFloat(String name) throws IOException {
         TensorEntry e = entry(name);
-        return Elements.toFloat(path, e, bytes(e));
+        if (e.type() == StoredType.F16 || e.type() == StoredType.BF16) return readHalf(name).toFloat();
+        if (e.type() != StoredType.F32) return Elements.toFloat(path, e, bytes(e));
+        float[] out = new float[Math.toIntExact(e.elementCount())];
+        readChunks(e, (chunk, at) -> chunk.asFloatBuffer().get(out, (int) (at / 4), chunk.remaining() / 4));
+        return FloatTensor.wrap(out, e.intShape());
     }
 
     /** Reads an F16 or BF16 tensor keeping its 16-bit values. */
     @Override
     public HalfTensor readHalf(String name) throws IOException {
         TensorEntry e = entry(name);
-        return Elements.toHalf(path, e, bytes(e));
+        if (e.type() != StoredType.F16 && e.type() != StoredType.BF16) return Elements.toHalf(path, e, bytes(e));
+        short[] out = new short[Math.toIntExact(e.elementCount())];
+        readChunks(e, (chunk, at) -> chunk.asShortBuffer().get(out, (int) (at / 2), chunk.remaining() / 2));
+        return new HalfTensor(out, e.type() == StoredType.F16 ? io.github.altclip4j.tensor.DType.F16 : io.github.altclip4j.tensor.DType.BF16,
+                e.intShape());
+    }
+
+    private interface ChunkSink {
+        void accept(ByteBuffer chunk, long offsetInTensor);
+    }
+
+    /** Bytes per read: large enough for few system calls, small enough to stay in cache while copied out. */
+    private static final int CHUNK = 4 << 20;
+    private static final ThreadLocal<ByteBuffer> CHUNKS =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
+
+    /**
+     * Streams a tensor's bytes through a per-thread direct buffer with positional reads: the kernel copies from the
+     * page cache, with none of the page faults (and none of the resident mapped pages) of a memory map.
+     */
+    private void readChunks(TensorEntry e, ChunkSink sink) throws IOException {
+        ByteBuffer buf = CHUNKS.get();
+        for (long done = 0; done < e.byteLength(); ) {
+            int n = (int) Math.min(CHUNK, e.byteLength() - done);
+            buf.clear().limit(n);
+            while (buf.hasRemaining()) {
+                if (channel.read(buf, e.offset() + done + buf.position()) < 0) {
+                    throw new WeightFormatException(path, "tensor \"" + e.name() + "\": file ends inside its data");
+                }
+            }
+            buf.flip();
+            sink.accept(buf, done);
+            done += n;
+        }
     }
 
     /** Reads an integer tensor (I64, I32, I16, I8, U8, BOOL) as longs. */

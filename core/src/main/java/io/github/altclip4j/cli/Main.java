@@ -30,7 +30,8 @@ public final class Main {
         System.exit(run(args, out, err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    /** Runs one command line; returns the exit code (what {@code main} exits with). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         Map<String, Command> commands = commands();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
             usage(commands, args.length == 0 ? err : out);

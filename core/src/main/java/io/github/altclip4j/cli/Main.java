@@ -14,6 +14,7 @@ public final class Main {
 
     static Map<String, Command> commands() {
         Map<String, Command> m = new LinkedHashMap<>();
+        m.put("bench", new BenchCommand());
         m.put("classify", new ClassifyCommand());
         m.put("embed", new EmbedCommand());
         m.put("info", new InfoCommand());

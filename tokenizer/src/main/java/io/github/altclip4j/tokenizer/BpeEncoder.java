@@ -32,7 +32,7 @@ final class BpeEncoder implements SentencePiece.Segmenter {
         boolean[] frozen = new boolean[n];
         int count = 0;
         for (int pos = 0; pos < n; count++) {
-            int ud = userDefinedLength(text, pos);
+            int ud = userDefined == null ? 0 : userDefined.longestPrefix(text, pos);
             int l = ud > 0 ? ud : Math.min(Utf8.charLength(text[pos]), n - pos);
             start[count] = pos;
             len[count] = l;
@@ -85,16 +85,5 @@ final class BpeEncoder implements SentencePiece.Segmenter {
             }
         }
         out.add(new int[] {from, to, id >= 0 ? id : sp.pieceToId(Utf8.decode(text, from, to))});
-    }
-
-    private int userDefinedLength(byte[] text, int pos) {
-        if (userDefined == null) return 0;
-        int s = 0, best = 0;
-        for (int i = pos; i < text.length; i++) {
-            s = userDefined.child(s, text[i]);
-            if (s < 0) break;
-            if (userDefined.value(s) >= 0) best = i + 1 - pos;
-        }
-        return best;
     }
 }

@@ -39,7 +39,7 @@ final class Normalizer {
     private void prefix(byte[] in, int pos, Step step) {
         int n = in.length;
         if (userDefined != null) {
-            int len = longestUserDefined(in, pos);
+            int len = userDefined.longestPrefix(in, pos);
             if (len > 0) {
                 set(step, in, pos, pos + len, len);
                 return;
@@ -56,16 +56,6 @@ final class Normalizer {
         int len = Utf8.validCharLength(in, pos, n);
         if (len == 0) set(step, Utf8.REPLACEMENT, 0, 3, 1);
         else set(step, in, pos, pos + len, len);
-    }
-
-    private int longestUserDefined(byte[] in, int pos) {
-        int s = 0, best = 0;
-        for (int i = pos; i < in.length; i++) {
-            s = userDefined.child(s, in[i]);
-            if (s < 0) break;
-            if (userDefined.value(s) >= 0) best = i + 1 - pos;
-        }
-        return best;
     }
 
     private static void set(Step step, byte[] src, int start, int end, int consumed) {

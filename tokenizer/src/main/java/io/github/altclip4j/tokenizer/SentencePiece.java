@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A SentencePiece processor in pure Java, matching the C++ library (0.1.9x) token for token: normalise
@@ -23,7 +21,8 @@ public final class SentencePiece {
     /** Pieces that segmentation can produce: NORMAL, USER_DEFINED and UNUSED (skipped when encoding). */
     final ByteTrie pieceTrie;
     final float minScore, maxScore;
-    private final Map<String, Integer> idByPiece = new HashMap<>();
+    /** CONTROL, UNKNOWN and BYTE pieces: looked up first by {@link #pieceToId}, never produced by segmentation. */
+    private final ByteTrie reservedTrie;
     private final int[] byteIds = new int[256];
     private final Normalizer normalizer;
     private final Segmenter segmenter;
@@ -42,20 +41,24 @@ public final class SentencePiece {
         pieceBytes = new byte[n][];
         types = new PieceType[n];
         scores = new float[n];
-        pieceTrie = new ByteTrie(n);
+        long totalBytes = 0;
+        for (int i = 0; i < n; i++) {
+            pieceBytes[i] = model.pieces().get(i).text().getBytes(StandardCharsets.UTF_8);
+            totalBytes += pieceBytes[i].length;
+        }
+        pieceTrie = new ByteTrie((int) Math.min(totalBytes, 1 << 24));
+        reservedTrie = new ByteTrie(64);
         ByteTrie userDefined = null;
         float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
-        Map<String, Integer> reserved = new HashMap<>(), normal = new HashMap<>();
         java.util.Arrays.fill(byteIds, -1);
         for (int i = 0; i < n; i++) {
             SentencePieceModel.Piece p = model.pieces().get(i);
-            pieceBytes[i] = p.text().getBytes(StandardCharsets.UTF_8);
             types[i] = p.type();
             scores[i] = p.score();
             boolean segmentable = p.type() == PieceType.NORMAL || p.type() == PieceType.USER_DEFINED || p.type() == PieceType.UNUSED;
-            Map<String, Integer> target = segmentable ? normal : reserved;
-            if (target.putIfAbsent(p.text(), i) != null) throw new TokenizerException(name + ": piece \"" + p.text() + "\" is defined twice");
-            if (segmentable) pieceTrie.put(pieceBytes[i], i);
+            if (!(segmentable ? pieceTrie : reservedTrie).put(pieceBytes[i], i)) {
+                throw new TokenizerException(name + ": piece \"" + p.text() + "\" is defined twice");
+            }
             if (p.type() == PieceType.NORMAL) {
                 min = Math.min(min, p.score());
                 max = Math.max(max, p.score());
@@ -70,9 +73,6 @@ public final class SentencePiece {
                 byteIds[b] = i;
             }
         }
-        // PieceToId looks in the reserved pieces (control, unknown, byte) first, then in the others.
-        idByPiece.putAll(normal);
-        idByPiece.putAll(reserved);
         minScore = min;
         maxScore = max;
         if (model.byteFallback) {
@@ -100,10 +100,12 @@ public final class SentencePiece {
 
     public int unkId() { return model.unkId; }
 
-    /** The id of a piece string, or the unknown id, as {@code PieceToId}. */
+    /** The id of a piece string, or the unknown id, as {@code PieceToId}: reserved pieces first, then the others. */
     public int pieceToId(String piece) {
-        Integer id = idByPiece.get(piece);
-        return id == null ? model.unkId : id;
+        byte[] b = piece.getBytes(StandardCharsets.UTF_8);
+        int id = reservedTrie.get(b, 0, b.length);
+        if (id < 0) id = pieceTrie.get(b, 0, b.length);
+        return id < 0 ? model.unkId : id;
     }
 
     public String idToPiece(int id) {

@@ -31,26 +31,74 @@ public final class PackedMatrix {
 
     /** Packs a float32 weight of shape {@code [n][k]} (any leading dims fold into n). */
     public static PackedMatrix pack(FloatTensor w) {
-        int n = w.rows(), k = w.cols(), pw = Backend.kernels().panelWidth();
-        float[] dst = new float[packedSize(n, k, pw)];
-        packTransposed(w.data(), w.offset(), k, n, k, pw, Gemm.K_BLOCK, dst, 0);
-        return new PackedMatrix(n, k, pw, DType.F32, dst, null);
+        Builder b = new Builder(w.rows(), w.cols(), DType.F32);
+        b.putRows(w.data(), w.offset(), 0, w.rows());
+        return b.build();
     }
 
     /** Packs a 16-bit weight of shape {@code [n][k]}, keeping it 16-bit. */
     public static PackedMatrix pack(HalfTensor w) {
-        int n = w.rows(), k = w.cols(), pw = Backend.kernels().panelWidth();
-        short[] src = w.bits();
-        short[] dst = new short[packedSize(n, k, pw)];
-        int panels = panels(n, pw);
-        for (int col = 0; col < n; col++) {
-            int p = col / pw, j = col % pw;
-            for (int kb = 0; kb < k; kb += Gemm.K_BLOCK) {
-                int base = sliceOffset(p, kb, k, panels, pw, Gemm.K_BLOCK) + j;
-                for (int kk = kb, end = Math.min(k, kb + Gemm.K_BLOCK); kk < end; kk++) dst[base + (kk - kb) * pw] = src[col * k + kk];
+        Builder b = new Builder(w.rows(), w.cols(), w.dtype());
+        b.putRows(w.bits(), 0, 0, w.rows());
+        return b.build();
+    }
+
+    /**
+     * Packs a weight row by row as it arrives (e.g. streamed from a file), so a loader never holds the unpacked
+     * matrix: rows of W go straight to their panel columns.
+     */
+    public static final class Builder {
+        private final int n, k, pw, panels;
+        private final DType dtype;
+        private final float[] f32;
+        private final short[] half;
+
+        public Builder(int n, int k, DType dtype) {
+            this.n = n;
+            this.k = k;
+            this.dtype = dtype;
+            this.pw = Backend.kernels().panelWidth();
+            this.panels = panels(n, pw);
+            int size = packedSize(n, k, pw);
+            this.f32 = dtype == DType.F32 ? new float[size] : null;
+            this.half = dtype == DType.F32 ? null : new short[size];
+        }
+
+        /** Rows {@code [firstRow, firstRow + rows)} of W, row-major in {@code src} from {@code srcOff}. */
+        public void putRows(float[] src, int srcOff, int firstRow, int rows) {
+            if (f32 == null) throw new IllegalStateException("this builder packs " + dtype + ", not F32");
+            checkRows(firstRow, rows);
+            for (int r = 0; r < rows; r++) {
+                int row = firstRow + r, p = row / pw, j = row % pw, s = srcOff + r * k;
+                for (int kb = 0; kb < k; kb += Gemm.K_BLOCK) {
+                    int base = sliceOffset(p, kb, k, panels, pw, Gemm.K_BLOCK) + j - kb * pw;
+                    for (int kk = kb, end = Math.min(k, kb + Gemm.K_BLOCK); kk < end; kk++) f32[base + kk * pw] = src[s + kk];
+                }
             }
         }
-        return new PackedMatrix(n, k, pw, w.dtype(), null, dst);
+
+        /** The same for 16-bit weights (raw bits of this builder's dtype). */
+        public void putRows(short[] src, int srcOff, int firstRow, int rows) {
+            if (half == null) throw new IllegalStateException("this builder packs F32, not 16-bit values");
+            checkRows(firstRow, rows);
+            for (int r = 0; r < rows; r++) {
+                int row = firstRow + r, p = row / pw, j = row % pw, s = srcOff + r * k;
+                for (int kb = 0; kb < k; kb += Gemm.K_BLOCK) {
+                    int base = sliceOffset(p, kb, k, panels, pw, Gemm.K_BLOCK) + j - kb * pw;
+                    for (int kk = kb, end = Math.min(k, kb + Gemm.K_BLOCK); kk < end; kk++) half[base + kk * pw] = src[s + kk];
+                }
+            }
+        }
+
+        private void checkRows(int firstRow, int rows) {
+            if (firstRow < 0 || rows < 0 || firstRow + rows > n) {
+                throw new IndexOutOfBoundsException("rows [" + firstRow + ", " + (firstRow + rows) + ") of " + n);
+            }
+        }
+
+        public PackedMatrix build() {
+            return new PackedMatrix(n, k, pw, dtype, f32, half);
+        }
     }
 
     /** Wraps an already packed float32 panel array (used for operands packed on the fly). */

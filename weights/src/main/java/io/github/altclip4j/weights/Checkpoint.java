@@ -27,6 +27,33 @@ public interface Checkpoint extends AutoCloseable {
     /** An integer tensor as longs. */
     long[] readLongs(String name) throws IOException;
 
+    /** Receives consecutive rows of a tensor seen as {@code [elements / rowLength][rowLength]}. */
+    @FunctionalInterface
+    interface FloatRows {
+        void accept(float[] data, int offset, int firstRow, int rows);
+    }
+
+    /** The same for 16-bit values, as raw bits. */
+    @FunctionalInterface
+    interface HalfRows {
+        void accept(short[] data, int offset, int firstRow, int rows);
+    }
+
+    /**
+     * Streams a floating-point tensor as float32 rows of {@code rowLength}, in order, so a caller can repack it
+     * without holding a second copy. This default reads the whole tensor; readers override it to stream.
+     */
+    default void readFloatRows(String name, int rowLength, FloatRows sink) throws IOException {
+        FloatTensor t = readFloat(name);
+        sink.accept(t.data(), t.offset(), 0, t.size() / rowLength);
+    }
+
+    /** Streams an F16/BF16 tensor as 16-bit rows of {@code rowLength}; the default reads the whole tensor. */
+    default void readHalfRows(String name, int rowLength, HalfRows sink) throws IOException {
+        HalfTensor h = readHalf(name);
+        sink.accept(h.bits(), 0, 0, h.size() / rowLength);
+    }
+
     @Override
     void close() throws IOException;
 

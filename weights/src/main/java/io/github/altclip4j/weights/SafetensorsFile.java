@@ -199,7 +199,7 @@ public final class SafetensorsFile implements Checkpoint {
         if (e.type() == StoredType.F16 || e.type() == StoredType.BF16) return readHalf(name).toFloat();
         if (e.type() != StoredType.F32) return Elements.toFloat(path, e, bytes(e));
         float[] out = new float[Math.toIntExact(e.elementCount())];
-        readChunks(e, (chunk, at) -> chunk.asFloatBuffer().get(out, (int) (at / 4), chunk.remaining() / 4));
+        readChunks(e, 4, (chunk, at) -> chunk.asFloatBuffer().get(out, (int) (at / 4), chunk.remaining() / 4));
         return FloatTensor.wrap(out, e.intShape());
     }
 
@@ -209,9 +209,45 @@ public final class SafetensorsFile implements Checkpoint {
         TensorEntry e = entry(name);
         if (e.type() != StoredType.F16 && e.type() != StoredType.BF16) return Elements.toHalf(path, e, bytes(e));
         short[] out = new short[Math.toIntExact(e.elementCount())];
-        readChunks(e, (chunk, at) -> chunk.asShortBuffer().get(out, (int) (at / 2), chunk.remaining() / 2));
+        readChunks(e, 2, (chunk, at) -> chunk.asShortBuffer().get(out, (int) (at / 2), chunk.remaining() / 2));
         return new HalfTensor(out, e.type() == StoredType.F16 ? io.github.altclip4j.tensor.DType.F16 : io.github.altclip4j.tensor.DType.BF16,
                 e.intShape());
+    }
+
+    @Override
+    public void readFloatRows(String name, int rowLength, FloatRows sink) throws IOException {
+        TensorEntry e = entry(name);
+        if (e.type() != StoredType.F32) {
+            Checkpoint.super.readFloatRows(name, rowLength, sink);
+            return;
+        }
+        int rowBytes = 4 * rowLength;
+        float[] rows = FLOAT_ROWS.get();
+        if (rows.length < Math.max(1, CHUNK / rowBytes) * rowLength) rows = new float[Math.max(1, CHUNK / rowBytes) * rowLength];
+        float[] buffer = rows;
+        readChunks(e, rowBytes, (chunk, at) -> {
+            int n = chunk.remaining() / 4;
+            chunk.asFloatBuffer().get(buffer, 0, n);
+            sink.accept(buffer, 0, (int) (at / rowBytes), n / rowLength);
+        });
+    }
+
+    @Override
+    public void readHalfRows(String name, int rowLength, HalfRows sink) throws IOException {
+        TensorEntry e = entry(name);
+        if (e.type() != StoredType.F16 && e.type() != StoredType.BF16) {
+            Checkpoint.super.readHalfRows(name, rowLength, sink);
+            return;
+        }
+        int rowBytes = 2 * rowLength;
+        short[] rows = HALF_ROWS.get();
+        if (rows.length < Math.max(1, CHUNK / rowBytes) * rowLength) rows = new short[Math.max(1, CHUNK / rowBytes) * rowLength];
+        short[] buffer = rows;
+        readChunks(e, rowBytes, (chunk, at) -> {
+            int n = chunk.remaining() / 2;
+            chunk.asShortBuffer().get(buffer, 0, n);
+            sink.accept(buffer, 0, (int) (at / rowBytes), n / rowLength);
+        });
     }
 
     private interface ChunkSink {
@@ -220,17 +256,25 @@ public final class SafetensorsFile implements Checkpoint {
 
     /** Bytes per read: large enough for few system calls, small enough to stay in cache while copied out. */
     private static final int CHUNK = 4 << 20;
+    /** Reused row buffers, so streaming a checkpoint leaves no garbage behind (every fresh page a JVM touches stays resident). */
+    private static final ThreadLocal<float[]> FLOAT_ROWS = ThreadLocal.withInitial(() -> new float[CHUNK / 4]);
+    private static final ThreadLocal<short[]> HALF_ROWS = ThreadLocal.withInitial(() -> new short[CHUNK / 2]);
     private static final ThreadLocal<ByteBuffer> CHUNKS =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
 
     /**
      * Streams a tensor's bytes through a per-thread direct buffer with positional reads: the kernel copies from the
-     * page cache, with none of the page faults (and none of the resident mapped pages) of a memory map.
+     * page cache, with none of the page faults (and none of the resident mapped pages) of a memory map. Every chunk
+     * holds a whole number of {@code unit}-byte records (elements, or rows), at most {@link #CHUNK} bytes if a record fits.
      */
-    private void readChunks(TensorEntry e, ChunkSink sink) throws IOException {
-        ByteBuffer buf = CHUNKS.get();
+    private void readChunks(TensorEntry e, int unit, ChunkSink sink) throws IOException {
+        if (e.byteLength() % unit != 0) {
+            throw new WeightFormatException(path, "tensor \"" + e.name() + "\": " + e.byteLength() + " bytes are not whole rows of " + unit);
+        }
+        int chunkBytes = Math.max(1, CHUNK / unit) * unit;
+        ByteBuffer buf = chunkBytes <= CHUNK ? CHUNKS.get() : ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
         for (long done = 0; done < e.byteLength(); ) {
-            int n = (int) Math.min(CHUNK, e.byteLength() - done);
+            int n = (int) Math.min(chunkBytes, e.byteLength() - done);
             buf.clear().limit(n);
             while (buf.hasRemaining()) {
                 if (channel.read(buf, e.offset() + done + buf.position()) < 0) {

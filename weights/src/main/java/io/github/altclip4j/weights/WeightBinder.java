@@ -1,5 +1,6 @@
 package io.github.altclip4j.weights;
 
+import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.PackedMatrix;
@@ -71,45 +72,40 @@ public final class WeightBinder {
         return checkpoint.readFloat(name).toArray()[0];
     }
 
-    /** An {@code nn.Linear} (or flattened conv) weight {@code [out][in...]}, packed for the GEMM. */
+    /** An {@code nn.Linear} (or flattened conv) weight {@code [out][in...]}, packed for the GEMM as it is read. */
     public PackedMatrix linear(String name, int... shape) throws IOException {
-        TensorEntry e = lookup(name, shape);
         int out = shape[0], in = Math.toIntExact(Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b) / Math.max(out, 1));
-        if (e == null) return PackedMatrix.pack(FloatTensor.zeros(out, in));
-        boolean half = e.type() == StoredType.F16 || e.type() == StoredType.BF16;
-        if (half && !widen16) {
-            HalfTensor h = checkpoint.readHalf(name);
-            return PackedMatrix.pack(new HalfTensor(h.bits(), h.dtype(), out, in));
-        }
-        return PackedMatrix.pack(checkpoint.readFloat(name).reshape(out, in));
+        return stacked(List.of(name), out, in, shape);
     }
 
     /**
      * Several {@code nn.Linear} weights of shape {@code [outEach][in]} stacked into one {@code [n*outEach][in]} matrix,
-     * so that e.g. the query, key and value projections run as one GEMM. Stays 16-bit when all parts are stored so.
+     * so that e.g. the query, key and value projections run as one GEMM.
      */
     public PackedMatrix stackedLinear(List<String> names, int outEach, int in) throws IOException {
+        return stacked(names, outEach, in, new int[] {outEach, in});
+    }
+
+    /**
+     * Packs the named tensors, one after another, into one matrix as their rows stream in: no unpacked copy is held.
+     * 16-bit storage stays 16-bit (unless {@code widen16}) when every part has the same 16-bit type.
+     */
+    private PackedMatrix stacked(List<String> names, int outEach, int in, int[] shape) throws IOException {
         List<TensorEntry> entries = new ArrayList<>();
-        for (String name : names) entries.add(lookup(name, new int[] {outEach, in}));
+        for (String name : names) entries.add(lookup(name, shape));
         int rows = names.size() * outEach;
         if (entries.contains(null)) return PackedMatrix.pack(FloatTensor.zeros(rows, in));
-        boolean allHalf = !widen16 && entries.stream().allMatch(e -> e.type() == StoredType.F16 || e.type() == StoredType.BF16)
-                && entries.stream().map(TensorEntry::type).distinct().count() == 1;
-        if (allHalf) {
-            short[] bits = new short[rows * in];
-            io.github.altclip4j.tensor.DType dtype = null;
-            for (int i = 0; i < names.size(); i++) {
-                HalfTensor h = checkpoint.readHalf(names.get(i));
-                dtype = h.dtype();
-                System.arraycopy(h.bits(), 0, bits, i * outEach * in, outEach * in);
-            }
-            return PackedMatrix.pack(new HalfTensor(bits, dtype, rows, in));
-        }
-        float[] all = new float[rows * in];
+        StoredType first = entries.get(0).type();
+        boolean half = !widen16 && (first == StoredType.F16 || first == StoredType.BF16)
+                && entries.stream().allMatch(e -> e.type() == first);
+        DType dtype = !half ? DType.F32 : first == StoredType.F16 ? DType.F16 : DType.BF16;
+        PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, dtype);
         for (int i = 0; i < names.size(); i++) {
-            System.arraycopy(checkpoint.readFloat(names.get(i)).data(), 0, all, i * outEach * in, outEach * in);
+            int rowBase = i * outEach;
+            if (half) checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
+            else checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
         }
-        return PackedMatrix.pack(FloatTensor.wrap(all, rows, in));
+        return b.build();
     }
 
     /** Several 1-D parameters concatenated (the biases of a {@link #stackedLinear}). */

@@ -78,7 +78,13 @@ final class ScalarKernels implements Kernels {
     @Override
     public void normalize(float[] x, int xOff, int n, float mean, float invStd,
                           float[] gamma, float[] beta, float[] out, int outOff) {
-        for (int i = 0; i < n; i++) out[outOff + i] = Math.fma((x[xOff + i] - mean) * invStd, gamma[i], beta[i]);
+        normalizeFrom(0, x, xOff, n, mean, invStd, gamma, beta, out, outOff);
+    }
+
+    /** Elements {@code [from, n)} of {@link #normalize} (the vector kernels finish their ragged tail with it). */
+    static void normalizeFrom(int from, float[] x, int xOff, int n, float mean, float invStd,
+                              float[] gamma, float[] beta, float[] out, int outOff) {
+        for (int i = from; i < n; i++) out[outOff + i] = Math.fma((x[xOff + i] - mean) * invStd, gamma[i], beta[i]);
     }
 
     @Override

@@ -178,7 +178,7 @@ final class VectorKernels implements Kernels {
                     .fma(FloatVector.fromArray(F, gamma, i), FloatVector.fromArray(F, beta, i))
                     .intoArray(out, outOff + i);
         }
-        for (; i < n; i++) out[outOff + i] = Math.fma((x[xOff + i] - mean) * invStd, gamma[i], beta[i]);
+        ScalarKernels.normalizeFrom(i, x, xOff, n, mean, invStd, gamma, beta, out, outOff);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.github.altclip4j.tests;
 
-import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.weights.SafetensorsFile;
 import io.github.altclip4j.weights.TensorEntry;
 import java.io.IOException;
@@ -46,9 +45,5 @@ final class Reference {
         double m = 0;
         for (int i = 0; i < ref.length; i++) m = Math.max(m, Math.abs(ref[i] - other[i]));
         return m;
-    }
-
-    static float[] data(FloatTensor t) {
-        return t.toArray();
     }
 }

@@ -8,8 +8,8 @@ package io.github.altclip4j.tensor;
  * <p>Everything here works on one row or one tile and is single-threaded; {@link Gemm}, {@link Ops} and
  * {@link Attention} split the work over a {@link ThreadPool} and call in here. Both implementations run the
  * GEMM tile and the exp-based activations as the same sequence of correctly rounded fused multiply-adds per
- * output element, so they agree bit for bit; the reductions (sums, maxima) use lane-wise partial results in
- * the vector path and may differ from the scalar path in the last bits.
+ * output element, so they agree bit for bit; the reductions (sums) accumulate in double in both, the vector path in
+ * lane-wise partial sums, so they may differ from the scalar path in the last bit of the float result.
  */
 interface Kernels {
 

@@ -1,5 +1,6 @@
 package io.github.altclip4j.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -23,6 +24,8 @@ final class VectorKernels implements Kernels {
     /** Shorts with as many lanes as {@link #F}: one load of 16-bit weights widens to one float vector. */
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(
             VectorShape.forBitSize(F.vectorBitSize() / 2));
+    /** Doubles with as many lanes as half a float vector: one float vector widens into two of these. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize()));
     private static final ScalarKernels TAIL = new ScalarKernels();
 
     @Override public String name() { return "vector-" + F.vectorBitSize(); }
@@ -145,23 +148,40 @@ final class VectorKernels implements Kernels {
         TAIL.divide(x, off + i, n - i, divisor);
     }
 
+    // Reductions accumulate in double lanes (each float vector widened into two double vectors): a row of LayerNorm
+    // is 1024+ values, and float partial sums would put a few ulps of error into every normalised output.
+
     @Override
     public float sum(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(F);
+        DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) acc = acc.add(FloatVector.fromArray(F, x, off + i));
-        return acc.reduceLanes(VectorOperators.ADD) + TAIL.sum(x, off + i, n - i);
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            lo = lo.add(v.convertShape(VectorOperators.F2D, D, 0));
+            hi = hi.add(v.convertShape(VectorOperators.F2D, D, 1));
+        }
+        double s = lo.add(hi).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[off + i];
+        return (float) s;
     }
 
     @Override
     public float sumSquaredDeviations(float[] x, int off, int n, float mean) {
-        FloatVector acc = FloatVector.zero(F);
+        DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector d = FloatVector.fromArray(F, x, off + i).sub(mean);
-            acc = d.fma(d, acc);
+            DoubleVector d0 = (DoubleVector) d.convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector d1 = (DoubleVector) d.convertShape(VectorOperators.F2D, D, 1);
+            lo = d0.fma(d0, lo);
+            hi = d1.fma(d1, hi);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + TAIL.sumSquaredDeviations(x, off + i, n - i, mean);
+        double s = lo.add(hi).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            double d = x[off + i] - mean;
+            s += d * d;
+        }
+        return (float) s;
     }
 
     @Override
@@ -191,14 +211,21 @@ final class VectorKernels implements Kernels {
 
     @Override
     public float expShifted(float[] x, int off, int n, float shift) {
-        FloatVector acc = FloatVector.zero(F);
+        DoubleVector lo = DoubleVector.zero(D), hi = DoubleVector.zero(D);
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(shift));
             e.intoArray(x, off + i);
-            acc = acc.add(e);
+            lo = lo.add(e.convertShape(VectorOperators.F2D, D, 0));
+            hi = hi.add(e.convertShape(VectorOperators.F2D, D, 1));
         }
-        return acc.reduceLanes(VectorOperators.ADD) + TAIL.expShifted(x, off + i, n - i, shift);
+        double s = lo.add(hi).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = FastMath.exp(x[off + i] - shift);
+            x[off + i] = e;
+            s += e;
+        }
+        return (float) s;
     }
 
     @Override

@@ -93,6 +93,8 @@ class ModelParityTest {
             Map<String, float[]> threaded = run(model, THREE, ref);
             List<String> problems = new ArrayList<>();
             int compared = 0;
+            double worst = 0;
+            String worstName = "";
             for (Map.Entry<String, float[]> e : ours.entrySet()) {
                 String name = e.getKey();
                 if (!java.util.Arrays.equals(e.getValue(), threaded.get(name))) problems.add(name + ": 1 and 3 threads differ");
@@ -101,6 +103,11 @@ class ModelParityTest {
                 double ourError = Reference.maxAbsDiff(f64, e.getValue()), torchError = Reference.maxAbsDiff(f64, f32);
                 compared++;
                 double ulpFloor = Math.ulp((float) java.util.Arrays.stream(f64).map(Math::abs).max().orElse(0));
+                double ratio = ourError / (2 * torchError + ulpFloor);
+                if (ratio > worst) {
+                    worst = ratio;
+                    worstName = name;
+                }
                 if (ourError > 2 * torchError + ulpFloor) {
                     problems.add(String.format("%s: our error %.3g > 2 x PyTorch float32 error %.3g", name, ourError, torchError));
                 }
@@ -136,6 +143,7 @@ class ModelParityTest {
                     if (ours.get("logits_per_image")[b * texts + a] != got) problems.add("logits_per_image is not the transpose");
                 }
             }
+            System.out.printf("parity %s %s: worst tensor %s at %.2f of the bar%n", variant, caseName, worstName, worst);
             assertThat(compared).isGreaterThanOrEqualTo(7);
             assertThat(problems).isEmpty();
         }

@@ -53,11 +53,9 @@ public final class Gemm {
             java.util.Arrays.fill(packedA, base + rows * kLen, base + chunkRows * kLen, 0f);
         });
 
-        // Phase 2: several tasks per thread, for balance on a noisy machine. Few rows (a text batch): A is tiny, so
-        // many one- or two-panel tasks cost nothing and even out the weight streaming; many rows: fewer, wider
-        // tasks, so each k block of A is reused across more panels.
-        int tasksPerThread = m <= 64 ? 16 : 4;
-        int groups = Math.min(panels, Math.max(1, ceilDiv(tasksPerThread * pool.threads(), rowChunks)));
+        // Phase 2: about 4 tasks per thread, for balance on a noisy machine (finer splits measured slower in the
+        // towers, see docs/performance.md).
+        int groups = Math.min(panels, Math.max(1, ceilDiv(4 * pool.threads(), rowChunks)));
         int panelsPerGroup = ceilDiv(panels, groups);
         int groupCount = ceilDiv(panels, panelsPerGroup);
         pool.parallelFor(rowChunks * groupCount, task -> {

@@ -10,6 +10,7 @@ import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
 import io.github.altclip4j.weights.PreprocessorConfig;
 import io.github.altclip4j.weights.TokenizerConfig;
+import io.github.altclip4j.weights.WeightFormat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,14 +44,21 @@ public final class AltClip implements AutoCloseable {
     private final ThreadPool pool;
     private final boolean ownsPool;
 
-    /** Load options: threads (0 = one per processor), 16-bit weights widened to float32, the image pixel cap, warnings. */
-    public record Options(int threads, boolean widen16, long maxImagePixels, Consumer<String> warnings) {
+    /**
+     * Load options: threads (0 = one per processor, shared pool), how the weights are held (as stored, or converted
+     * to F32, BF16 or F16), the image pixel cap, where warnings go.
+     */
+    public record Options(int threads, WeightFormat weights, long maxImagePixels, Consumer<String> warnings) {
         public static Options defaults() {
-            return new Options(0, false, ImageDecoder.DEFAULT_MAX_PIXELS, w -> System.err.println("altclip4j: " + w));
+            return new Options(0, WeightFormat.AS_STORED, ImageDecoder.DEFAULT_MAX_PIXELS, w -> System.err.println("altclip4j: " + w));
         }
 
         public Options withThreads(int n) {
-            return new Options(n, widen16, maxImagePixels, warnings);
+            return new Options(n, weights, maxImagePixels, warnings);
+        }
+
+        public Options withWeights(WeightFormat format) {
+            return new Options(threads, format, maxImagePixels, warnings);
         }
     }
 
@@ -77,7 +85,7 @@ public final class AltClip implements AutoCloseable {
     }
 
     public static AltClip load(Path folder, Options options) throws IOException {
-        AltClipModel model = AltClipModel.load(folder, options.widen16(), options.warnings());
+        AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings());
         int maxLength = TokenizerConfig.read(folder).modelMaxLength();
         int positions = model.config().text().maxPositionEmbeddings() - model.config().text().padTokenId() - 1;
         maxLength = maxLength > 0 ? Math.min(maxLength, positions) : positions;

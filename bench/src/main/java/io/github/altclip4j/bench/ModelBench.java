@@ -44,6 +44,10 @@ public class ModelBench {
     @Param({"2"})
     public int threads;
 
+    /** {@code as-stored}, {@code f32}, {@code bf16} or {@code f16}. */
+    @Param({"as-stored"})
+    public String weights;
+
     private AltClipModel clip;
     private ThreadPool pool;
 
@@ -54,7 +58,7 @@ public class ModelBench {
             throw new IllegalStateException(dir + " not found: make it with bin/altclip random-model --like altclip "
                     + "--tokenizer-from fixtures/tiny-altclip --out " + dir);
         }
-        clip = AltClipModel.load(dir, false, w -> { });
+        clip = AltClipModel.load(dir, io.github.altclip4j.weights.WeightFormat.parse(weights), w -> { });
         pool = new ThreadPool(threads);
     }
 

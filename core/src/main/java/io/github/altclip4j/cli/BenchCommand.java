@@ -21,7 +21,7 @@ final class BenchCommand implements Command {
 
     @Override public String summary() { return "time the image and text towers on synthetic inputs (JSON)"; }
 
-    @Override public String usage() { return "--model DIR [--batch B] [--texts B] [--tokens L] [--threads T] [--warmup W] [--iterations I] [--widen16]"; }
+    @Override public String usage() { return "--model DIR [--batch B] [--texts B] [--tokens L] [--threads T] [--warmup W] [--iterations I] [--weights as-stored|f32|bf16|f16]"; }
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
@@ -46,7 +46,7 @@ final class BenchCommand implements Command {
         }
         if (m.model == null) throw new UsageException("--model DIR is required");
         long t0 = System.nanoTime();
-        AltClipModel model = AltClipModel.load(m.model, m.widen16, w -> err.println("altclip: warning: " + w));
+        AltClipModel model = AltClipModel.load(m.model, m.weights, w -> err.println("altclip: warning: " + w));
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         AltClipConfig c = model.config();
         int threads = m.threads > 0 ? m.threads : Runtime.getRuntime().availableProcessors();

@@ -7,6 +7,7 @@ import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig;
 import io.github.altclip4j.weights.Checkpoint;
 import io.github.altclip4j.weights.WeightBinder;
+import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,13 +41,13 @@ public final class AltClipModel {
 
     /**
      * Loads {@code config.json} and the weights ({@code model.safetensors} or {@code pytorch_model.bin}) of a model
-     * folder. F16/BF16 weights stay 16-bit unless {@code widen16}. Unused checkpoint tensors are reported to
+     * folder, holding the GEMM weights in {@code format}. Unused checkpoint tensors are reported to
      * {@code warn} (the {@code position_ids} buffers of older checkpoints are expected and not reported).
      */
-    public static AltClipModel load(Path folder, boolean widen16, Consumer<String> warn) throws IOException {
+    public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn) throws IOException {
         AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
-            WeightBinder w = new WeightBinder(checkpoint, widen16, name -> name.endsWith(".position_ids"));
+            WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"));
             VisionTransformer vision = VisionTransformer.load(w, config.vision());
             TextTransformer text = TextTransformer.load(w, config.text());
             int proj = config.projectionDim();

@@ -6,6 +6,7 @@ import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.SafetensorsFile;
+import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class ModelParityTest {
     private static synchronized AltClipModel model(String variant) throws IOException {
         AltClipModel m = MODELS.get(variant);
         if (m == null) {
-            m = AltClipModel.load(Reference.fixtures().resolve(variant), false, w -> { throw new AssertionError(w); });
+            m = AltClipModel.load(Reference.fixtures().resolve(variant), WeightFormat.AS_STORED, w -> { throw new AssertionError(w); });
             MODELS.put(variant, m);
         }
         return m;

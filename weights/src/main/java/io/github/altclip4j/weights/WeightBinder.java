@@ -2,6 +2,7 @@ package io.github.altclip4j.weights;
 
 import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
+import io.github.altclip4j.tensor.Half;
 import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.PackedMatrix;
 import java.io.IOException;
@@ -19,19 +20,20 @@ import java.util.function.Predicate;
  * {@link #finish} reports every missing tensor and every wrong shape in one error, and returns the names the model
  * never asked for (minus known leftovers such as the {@code position_ids} buffers of older checkpoints).
  *
- * <p>GEMM weights stored F16/BF16 stay 16-bit unless {@code widen16} is set; all other parameters (norms, biases,
+ * <p>GEMM weights and the word embedding table are held in the {@link WeightFormat} asked for (by default as stored:
+ * F16/BF16 stay 16-bit); all other parameters (norms, biases,
  * embeddings, which are small or gathered row by row) are read as float32.
  */
 public final class WeightBinder {
     private final Checkpoint checkpoint;
-    private final boolean widen16;
+    private final WeightFormat format;
     private final Predicate<String> ignorable;
     private final Set<String> used = new LinkedHashSet<>();
     private final List<String> problems = new ArrayList<>();
 
-    public WeightBinder(Checkpoint checkpoint, boolean widen16, Predicate<String> ignorable) {
+    public WeightBinder(Checkpoint checkpoint, WeightFormat format, Predicate<String> ignorable) {
         this.checkpoint = checkpoint;
-        this.widen16 = widen16;
+        this.format = format;
         this.ignorable = ignorable;
     }
 
@@ -42,14 +44,32 @@ public final class WeightBinder {
     }
 
     /**
-     * An embedding table stored F16/BF16, kept 16-bit (rows are widened as they are looked up); null when the
-     * tensor is stored as float32 or {@code widen16} is set, in which case read it with {@link #floats}.
+     * An embedding table kept 16-bit (rows are widened as they are looked up): when it is stored F16/BF16 and the format
+     * is {@link WeightFormat#AS_STORED}, or the format asks for 16 bits. Null means: read it with {@link #floats}.
      */
     public HalfTensor embedding16(String name, int rows, int cols) throws IOException {
         TensorEntry e = checkpoint.tensors().get(name);
-        if (widen16 || e == null || (e.type() != StoredType.F16 && e.type() != StoredType.BF16)) return null;
-        if (lookup(name, new int[] {rows, cols}) == null) return null;
-        return checkpoint.readHalf(name);
+        if (e == null || format == WeightFormat.F32) return null;
+        DType target = targetType(List.of(e));
+        if (target == DType.F32 || lookup(name, new int[] {rows, cols}) == null) return null;
+        if (storedAs(e) == target) return checkpoint.readHalf(name);
+        return HalfTensor.of(checkpoint.readFloat(name), target);
+    }
+
+    /** The in-memory type for these tensors under this binder's format. */
+    private DType targetType(List<TensorEntry> entries) {
+        switch (format) {
+            case F32: return DType.F32;
+            case BF16: return DType.BF16;
+            case F16: return DType.F16;
+            default:
+                DType first = storedAs(entries.get(0));
+                return entries.stream().allMatch(x -> storedAs(x) == first) ? first : DType.F32;
+        }
+    }
+
+    private static DType storedAs(TensorEntry e) {
+        return e.type() == StoredType.F16 ? DType.F16 : e.type() == StoredType.BF16 ? DType.BF16 : DType.F32;
     }
 
     /** A 1-D parameter (bias, norm weight) as a plain array. */
@@ -88,22 +108,30 @@ public final class WeightBinder {
 
     /**
      * Packs the named tensors, one after another, into one matrix as their rows stream in: no unpacked copy is held.
-     * 16-bit storage stays 16-bit (unless {@code widen16}) when every part has the same 16-bit type.
+     * Rows are converted on the way when the format asks for another type than the one stored.
      */
     private PackedMatrix stacked(List<String> names, int outEach, int in, int[] shape) throws IOException {
         List<TensorEntry> entries = new ArrayList<>();
         for (String name : names) entries.add(lookup(name, shape));
         int rows = names.size() * outEach;
         if (entries.contains(null)) return PackedMatrix.pack(FloatTensor.zeros(rows, in));
-        StoredType first = entries.get(0).type();
-        boolean half = !widen16 && (first == StoredType.F16 || first == StoredType.BF16)
-                && entries.stream().allMatch(e -> e.type() == first);
-        DType dtype = !half ? DType.F32 : first == StoredType.F16 ? DType.F16 : DType.BF16;
-        PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, dtype);
+        DType target = targetType(entries);
+        PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, target);
         for (int i = 0; i < names.size(); i++) {
             int rowBase = i * outEach;
-            if (half) checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
-            else checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
+            if (target == DType.F32) {
+                checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
+            } else if (storedAs(entries.get(i)) == target) {
+                checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
+            } else {
+                checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> {
+                    short[] bits = new short[n * in];
+                    for (int j = 0; j < bits.length; j++) {
+                        bits[j] = target == DType.BF16 ? Half.floatToBf16(data[off + j]) : Half.floatToF16(data[off + j]);
+                    }
+                    b.putRows(bits, 0, rowBase + firstRow, n);
+                });
+            }
         }
         return b.build();
     }

@@ -117,6 +117,7 @@ public final class WeightBinder {
         if (entries.contains(null)) return PackedMatrix.pack(FloatTensor.zeros(rows, in));
         DType target = targetType(entries);
         PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, target);
+        short[][] converted = {new short[0]};  // one conversion buffer for all chunks
         for (int i = 0; i < names.size(); i++) {
             int rowBase = i * outEach;
             if (target == DType.F32) {
@@ -125,8 +126,9 @@ public final class WeightBinder {
                 checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
             } else {
                 checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> {
-                    short[] bits = new short[n * in];
-                    for (int j = 0; j < bits.length; j++) {
+                    if (converted[0].length < n * in) converted[0] = new short[n * in];
+                    short[] bits = converted[0];
+                    for (int j = 0; j < n * in; j++) {
                         bits[j] = target == DType.BF16 ? Half.floatToBf16(data[off + j]) : Half.floatToF16(data[off + j]);
                     }
                     b.putRows(bits, 0, rowBase + firstRow, n);

@@ -58,6 +58,7 @@ public final class Gemm {
         int groups = Math.min(panels, Math.max(1, ceilDiv(4 * pool.threads(), rowChunks)));
         int panelsPerGroup = ceilDiv(panels, groups);
         int groupCount = ceilDiv(panels, panelsPerGroup);
+        boolean bf16InRegisters = w.dtype() == DType.BF16 && kern.widensBf16InRegisters();
         pool.parallelFor(rowChunks * groupCount, task -> {
             int r0 = (task / groupCount) * chunkRows, rows = Math.min(chunkRows, m - r0);
             int p0 = (task % groupCount) * panelsPerGroup, p1 = Math.min(panels, p0 + panelsPerGroup);
@@ -68,6 +69,13 @@ public final class Gemm {
                 for (int p = p0; p < p1; p++) {
                     float[] slice = w.f32();
                     int sliceOff = PackedMatrix.sliceOffset(p, kb, k, panels, pw, K_BLOCK);
+                    if (bf16InRegisters) {
+                        int cTile = (p - p0) * chunkRows * pw;
+                        for (int r = 0; r < chunkRows; r += tr) {
+                            kern.tileBf16(packedA, aBlock + r * kLen, kLen, w.half(), sliceOff, kLen, acc, cTile + r * pw, pw, kb > 0);
+                        }
+                        continue;
+                    }
                     if (slice == null) {
                         slice = s.widened;
                         HalfTensor.widen(kern, w.dtype(), w.half(), sliceOff, slice, 0, kLen * pw);

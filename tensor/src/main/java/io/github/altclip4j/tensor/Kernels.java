@@ -31,6 +31,13 @@ interface Kernels {
     void tile(float[] a, int aOff, int lda, float[] p, int pOff, int kLen,
               float[] c, int cOff, int ldc, boolean accumulate);
 
+    /** {@link #tile} with the panel given as bfloat16 bits, widened in registers; the same FMA chain, so the same bits. */
+    void tileBf16(float[] a, int aOff, int lda, short[] p, int pOff, int kLen,
+                  float[] c, int cOff, int ldc, boolean accumulate);
+
+    /** Whether {@link #tileBf16} beats widening a panel slice first and running {@link #tile}. */
+    boolean widensBf16InRegisters();
+
     /** Widens {@code n} bfloat16 values (raw bits) to float. */
     void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n);
 

@@ -24,6 +24,24 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void tileBf16(float[] a, int aOff, int lda, short[] p, int pOff, int kLen,
+                         float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int r = 0; r < TILE_ROWS; r++) {
+            int aRow = aOff + r * lda, cRow = cOff + r * ldc;
+            for (int j = 0; j < PANEL_WIDTH; j++) {
+                float acc = accumulate ? c[cRow + j] : 0f;
+                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aRow + k], Half.bf16ToFloat(p[pOff + k * PANEL_WIDTH + j]), acc);
+                c[cRow + j] = acc;
+            }
+        }
+    }
+
+    @Override
+    public boolean widensBf16InRegisters() {
+        return false;
+    }
+
+    @Override
     public void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
         for (int i = 0; i < n; i++) dst[dstOff + i] = Half.bf16ToFloat(src[srcOff + i]);
     }

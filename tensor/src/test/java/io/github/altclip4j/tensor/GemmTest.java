@@ -102,6 +102,25 @@ class GemmTest {
     }
 
     @Test
+    void bf16TileEqualsTheFloatTileOnWidenedValuesBitForBit() {
+        for (Kernels kern : new Kernels[] {Backend.kernels(), new ScalarKernels()}) {
+            int pw = kern.panelWidth(), k = 300;
+            float[] a = Reference.randomFloats(8, 6 * k, 1f);
+            short[] bits = new short[k * pw];
+            float[] widened = new float[k * pw];
+            float[] p = Reference.randomFloats(9, k * pw, 1f);
+            for (int i = 0; i < bits.length; i++) {
+                bits[i] = Half.floatToBf16(p[i]);
+                widened[i] = Half.bf16ToFloat(bits[i]);
+            }
+            float[] c1 = Reference.randomFloats(10, 6 * pw, 1f), c2 = c1.clone();
+            kern.tileBf16(a, 0, k, bits, 0, k, c1, 0, pw, true);
+            kern.tile(a, 0, k, widened, 0, k, c2, 0, pw, true);
+            Reference.assertBitIdentical(c2, c1, kern.name() + " bf16 tile");
+        }
+    }
+
+    @Test
     void mismatchedShapesAreRefused() {
         PackedMatrix w = PackedMatrix.pack(FloatTensor.zeros(8, 16));
         assertThatThrownBy(() -> Gemm.linear(POOLS[0], FloatTensor.zeros(2, 15), w, null))

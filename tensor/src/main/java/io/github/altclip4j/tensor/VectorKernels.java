@@ -95,6 +95,10 @@ final class VectorKernels implements Kernels {
     /**
      * {@link #tile} with a BF16 panel widened in registers (short -> int, shift left 16): half the bytes per weight.
      * Only used where the JIT compiles the widening well ({@link #widensBf16InRegisters}).
+     *
+     * <p>The body repeats {@link #tile} on purpose: only the four panel loads differ, and passing them in as a function
+     * or keeping the 24 accumulators in an array instead of locals costs the kernel its registers. Change both together
+     * ({@code GemmTest.bf16TileEqualsTheFloatTileOnWidenedValuesBitForBit} checks that they compute the same bits).
      */
     @Override
     public void tileBf16(float[] a, int aOff, int lda, short[] p, int pOff, int kLen,

@@ -160,5 +160,11 @@ public final class SentencePieceModel {
 
     public NormalizerSpec normalizerSpec() { return normalizer; }
 
+    /**
+     * The {@code denormalizer_spec}, if the model has one. {@link SentencePiece#decode} does not apply it yet (none of
+     * the models here carries one); it is read so that a caller can see whether it matters.
+     */
+    public java.util.Optional<NormalizerSpec> denormalizerSpec() { return java.util.Optional.ofNullable(denormalizer); }
+
     public int unkId() { return unkId; }
 }

@@ -10,12 +10,12 @@ record LayerNorm(float[] weight, float[] bias, float eps) {
     /** A new tensor holding LayerNorm(x). */
     FloatTensor apply(ThreadPool pool, FloatTensor x) {
         FloatTensor out = FloatTensor.zeros(x.shape());
-        Ops.layerNorm(pool, x, weight, bias, eps, out);
+        apply(pool, x, out);
         return out;
     }
 
-    /** x = LayerNorm(x), in place. */
-    void applyInPlace(ThreadPool pool, FloatTensor x) {
-        Ops.layerNorm(pool, x, weight, bias, eps, x);
+    /** {@code out = LayerNorm(x)}; {@code out} may be {@code x} itself. */
+    void apply(ThreadPool pool, FloatTensor x, FloatTensor out) {
+        Ops.layerNorm(pool, x, weight, bias, eps, out);
     }
 }

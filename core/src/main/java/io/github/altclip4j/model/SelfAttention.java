@@ -1,5 +1,6 @@
 package io.github.altclip4j.model;
 
+import io.github.altclip4j.tensor.Activation;
 import io.github.altclip4j.tensor.Attention;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -21,15 +22,15 @@ final class SelfAttention {
     /**
      * @param x        {@code [batch*seq][hidden]}
      * @param keyBias  null, or {@code [batch*seq]}: 0 for real tokens, {@link Attention#MASKED} for padding
-     * @return the context vectors {@code [batch*seq][hidden]}
+     * @param buf      receives Q|K|V in {@code buf.qkv} and the result in {@code buf.context}
+     * @return the context vectors {@code [batch*seq][hidden]} ({@code buf.context})
      */
-    FloatTensor apply(ThreadPool pool, FloatTensor x, int batch, int seq, float[] keyBias) {
+    FloatTensor apply(ThreadPool pool, FloatTensor x, int batch, int seq, float[] keyBias, LayerBuffers buf) {
         int hidden = heads * headDim;
-        FloatTensor q_k_v = qkv.apply(pool, x);                     // [tokens][q | k | v]
-        FloatTensor context = FloatTensor.zeros(batch * seq, hidden);
-        float[] d = q_k_v.data();
+        qkv.apply(pool, x, Activation.NONE, null, buf.qkv);        // [tokens][q | k | v]
+        float[] d = buf.qkv.data();
         Attention.multiHead(pool, batch, seq, heads, headDim, (float) (1 / Math.sqrt(headDim)),
-                d, 0, d, hidden, d, 2 * hidden, 3 * hidden, keyBias, context.data(), 0, hidden);
-        return context;
+                d, 0, d, hidden, d, 2 * hidden, 3 * hidden, keyBias, buf.context.data(), 0, hidden);
+        return buf.context;
     }
 }

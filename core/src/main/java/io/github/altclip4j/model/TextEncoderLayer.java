@@ -1,7 +1,7 @@
 package io.github.altclip4j.model;
 
+import io.github.altclip4j.tensor.Activation;
 import io.github.altclip4j.tensor.FloatTensor;
-import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig.TextConfig;
 import io.github.altclip4j.weights.WeightBinder;
@@ -48,21 +48,22 @@ final class TextEncoderLayer {
                 new Linear(w.linear(p + "attention.output.dense.weight", d, d), w.vector(p + "attention.output.dense.bias", d)),
                 new LayerNorm(w.vector(p + "attention.output.LayerNorm.weight", d), w.vector(p + "attention.output.LayerNorm.bias", d), eps),
                 new Linear(w.linear(p + "intermediate.dense.weight", ff, d), w.vector(p + "intermediate.dense.bias", ff)),
-                Activation.of(c.hiddenAct(), "text_config"),
+                Activation.forHiddenAct(c.hiddenAct(), "text_config"),
                 new Linear(w.linear(p + "output.dense.weight", d, ff), w.vector(p + "output.dense.bias", d)),
                 new LayerNorm(w.vector(p + "output.LayerNorm.weight", d), w.vector(p + "output.LayerNorm.bias", d), eps));
     }
 
-    /** Returns the layer's output for {@code h} ({@code [batch*seq][hidden]}); {@code keyBias} masks padding. */
-    FloatTensor forward(ThreadPool pool, FloatTensor h, int batch, int seq, float[] keyBias) {
-        FloatTensor a = attentionOutput.apply(pool, attention.apply(pool, h, batch, seq, keyBias));
-        Ops.add(pool, a, h);
-        attentionNorm.applyInPlace(pool, a);
-        FloatTensor m = intermediate.apply(pool, a);
-        act.applyInPlace(pool, m);
-        FloatTensor out = output.apply(pool, m);
-        Ops.add(pool, out, a);
-        outputNorm.applyInPlace(pool, out);
-        return out;
+    /**
+     * Updates {@code h} ({@code [batch*seq][hidden]}) in place; {@code keyBias} masks padding, {@code buf} holds
+     * the intermediates.
+     */
+    void forward(ThreadPool pool, FloatTensor h, int batch, int seq, float[] keyBias, LayerBuffers buf) {
+        FloatTensor a = buf.x;
+        FloatTensor context = attention.apply(pool, h, batch, seq, keyBias, buf);
+        attentionOutput.apply(pool, context, Activation.NONE, h, a);          // a = dense(attention(h)) + h
+        attentionNorm.apply(pool, a, a);                                       // a = LayerNorm(a)
+        intermediate.apply(pool, a, act, null, buf.mlp);                       // m = gelu(dense(a))
+        output.apply(pool, buf.mlp, Activation.NONE, a, h);                   // h = dense(m) + a
+        outputNorm.apply(pool, h, h);                                          // h = LayerNorm(h)
     }
 }

@@ -74,8 +74,9 @@ public final class TextTransformer {
             if (attentionMask[b].length != seq) throw new IllegalArgumentException("attention mask row " + b + " has length " + attentionMask[b].length);
             for (int t = 0; t < seq; t++) keyBias[b * seq + t] = attentionMask[b][t] == 0 ? Attention.MASKED : 0f;
         }
-        for (TextEncoderLayer layer : layers) h = layer.forward(pool, h, batch, seq, keyBias);
-        preLN.applyInPlace(pool, h);
+        LayerBuffers buf = new LayerBuffers(batch * seq, config.hiddenSize(), config.intermediateSize());
+        for (TextEncoderLayer layer : layers) layer.forward(pool, h, batch, seq, keyBias, buf);
+        preLN.apply(pool, h, h);
         FloatTensor projected = transformation.apply(pool, h);
         int pd = config.projectDim();
         FloatTensor pooled = FloatTensor.zeros(batch, pd);
@@ -109,7 +110,7 @@ public final class TextTransformer {
         }
         Ops.addRows(pool, h, tokenTypeEmbedding);
         Ops.add(pool, h, positions);
-        embeddingNorm.applyInPlace(pool, h);
+        embeddingNorm.apply(pool, h, h);
         return h;
     }
 }

@@ -1,7 +1,7 @@
 package io.github.altclip4j.model;
 
+import io.github.altclip4j.tensor.Activation;
 import io.github.altclip4j.tensor.FloatTensor;
-import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig.VisionConfig;
 import io.github.altclip4j.weights.WeightBinder;
@@ -46,17 +46,18 @@ final class VisionEncoderLayer {
                 new Linear(w.linear(p + "self_attn.out_proj.weight", d, d), w.vector(p + "self_attn.out_proj.bias", d)),
                 new LayerNorm(w.vector(p + "layer_norm2.weight", d), w.vector(p + "layer_norm2.bias", d), eps),
                 new Linear(w.linear(p + "mlp.fc1.weight", ff, d), w.vector(p + "mlp.fc1.bias", ff)),
-                Activation.of(c.hiddenAct(), "vision_config"),
+                Activation.forHiddenAct(c.hiddenAct(), "vision_config"),
                 new Linear(w.linear(p + "mlp.fc2.weight", d, ff), w.vector(p + "mlp.fc2.bias", d)));
     }
 
-    /** Updates {@code h} ({@code [batch*seq][hidden]}) in place. */
-    void forward(ThreadPool pool, FloatTensor h, int batch, int seq) {
-        FloatTensor x = layerNorm1.apply(pool, h);
-        Ops.add(pool, h, outProj.apply(pool, selfAttn.apply(pool, x, batch, seq, null)));
-        x = layerNorm2.apply(pool, h);
-        FloatTensor mlp = fc1.apply(pool, x);
-        act.applyInPlace(pool, mlp);
-        Ops.add(pool, h, fc2.apply(pool, mlp));
+    /** Updates {@code h} ({@code [batch*seq][hidden]}) in place; {@code buf} holds the intermediates. */
+    void forward(ThreadPool pool, FloatTensor h, int batch, int seq, LayerBuffers buf) {
+        FloatTensor x = buf.x;
+        layerNorm1.apply(pool, h, x);                                          // x = layer_norm1(h)
+        FloatTensor context = selfAttn.apply(pool, x, batch, seq, null, buf);
+        outProj.apply(pool, context, Activation.NONE, h, h);                  // h = h + out_proj(attention(x))
+        layerNorm2.apply(pool, h, x);                                          // x = layer_norm2(h)
+        fc1.apply(pool, x, act, null, buf.mlp);                                // m = act(fc1(x))
+        fc2.apply(pool, buf.mlp, Activation.NONE, h, h);                      // h = h + fc2(m)
     }
 }

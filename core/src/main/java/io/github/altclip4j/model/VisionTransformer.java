@@ -56,9 +56,10 @@ public final class VisionTransformer {
     /** {@code pixelValues}: {@code [batch][channels][imageSize][imageSize]}, as the image processor makes them. */
     public Output forward(ThreadPool pool, FloatTensor pixelValues) {
         FloatTensor h = embeddings(pool, pixelValues);
-        preLayerNorm.applyInPlace(pool, h);
+        preLayerNorm.apply(pool, h, h);
         int batch = pixelValues.dim(0), seq = config.numPositions();
-        for (VisionEncoderLayer layer : layers) layer.forward(pool, h, batch, seq);
+        LayerBuffers buf = new LayerBuffers(batch * seq, config.hiddenSize(), config.intermediateSize());
+        for (VisionEncoderLayer layer : layers) layer.forward(pool, h, batch, seq, buf);
         FloatTensor pooled = postLayerNorm.apply(pool, classTokens(h, batch, seq));
         return new Output(h.reshape(batch, seq, config.hiddenSize()), pooled);
     }

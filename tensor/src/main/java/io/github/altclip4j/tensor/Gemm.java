@@ -34,9 +34,26 @@ public final class Gemm {
      */
     public static void linear(ThreadPool pool, float[] a, int aOff, int lda, int m,
                               PackedMatrix w, float[] bias, float[] c, int cOff, int ldc) {
+        linear(pool, a, aOff, lda, m, w, bias, Activation.NONE, null, 0, 0, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C = act(A · W^T + bias) + R}: {@link #linear(ThreadPool, float[], int, int, int, PackedMatrix, float[], float[], int, int)
+     * linear} with an epilogue. Each finished row piece gets the bias, then the activation, then the residual row
+     * of R (row i at {@code resOff + i*ldRes}; {@code res} may be null) before it is stored, so the output is written once
+     * instead of being revisited by separate passes. The arithmetic per element is the same as those passes
+     * ({@code (acc + bias)}, then {@code act}, then {@code + r}), so the bits are too. R may be C itself
+     * ({@code h = h + fc2(x)}): each element of R is read by the task that writes it, just before.
+     */
+    public static void linear(ThreadPool pool, float[] a, int aOff, int lda, int m, PackedMatrix w, float[] bias,
+                              Activation act, float[] res, int resOff, int ldRes, float[] c, int cOff, int ldc) {
         int n = w.outFeatures(), k = w.inFeatures(), pw = w.panelWidth();
         checkOperands(a, aOff, lda, m, k, c, cOff, ldc, n);
         if (bias != null && bias.length < n) throw new IllegalArgumentException("bias of " + bias.length + " for " + n + " outputs");
+        if (res != null && m > 0) {
+            if (ldRes < n) throw new IllegalArgumentException("residual row stride " + ldRes + " for " + n + " outputs");
+            Shapes.checkRange(res.length, resOff, (m - 1) * ldRes + n, "residual");
+        }
         if (m == 0 || n == 0) return;
         Kernels kern = Backend.kernels();
         int tr = Kernels.TILE_ROWS, panels = w.panelCount();
@@ -85,12 +102,15 @@ public final class Gemm {
                             acc, (p - p0) * chunkRows * pw, pw, pw, kb > 0, s.edgeC);
                 }
             }
+            // The epilogue, on each row piece while it is in L1.
             for (int p = p0; p < p1; p++) {
                 int n0 = p * pw, cols = Math.min(pw, n - n0);
                 for (int i = 0; i < rows; i++) {
-                    int dst = cOff + (r0 + i) * ldc + n0;
-                    System.arraycopy(acc, ((p - p0) * chunkRows + i) * pw, c, dst, cols);
-                    if (bias != null) kern.add(c, dst, bias, n0, cols);
+                    int src = ((p - p0) * chunkRows + i) * pw;
+                    if (bias != null) kern.add(acc, src, bias, n0, cols);
+                    act.apply(kern, acc, src, cols);
+                    if (res != null) kern.add(acc, src, res, resOff + (r0 + i) * ldRes + n0, cols);
+                    System.arraycopy(acc, src, c, cOff + (r0 + i) * ldc + n0, cols);
                 }
             }
         });
@@ -111,13 +131,27 @@ public final class Gemm {
 
     /** {@code out = x · W^T + bias}, with {@code out} of shape {@code [x.rows()][n]} given by the caller. */
     public static void linear(ThreadPool pool, FloatTensor x, PackedMatrix w, float[] bias, FloatTensor out) {
+        linear(pool, x, w, bias, Activation.NONE, null, out);
+    }
+
+    /**
+     * {@code out = act(x · W^T + bias) + residual} in one pass ({@code residual} may be null, or {@code out} itself);
+     * {@code out} and {@code residual} are {@code [x.rows()][n]}.
+     */
+    public static void linear(ThreadPool pool, FloatTensor x, PackedMatrix w, float[] bias, Activation act,
+                              FloatTensor residual, FloatTensor out) {
         if (x.cols() != w.inFeatures()) {
             throw new IllegalArgumentException("input " + x + " does not match " + w);
         }
         if (out.rows() != x.rows() || out.cols() != w.outFeatures()) {
             throw new IllegalArgumentException("output " + out + " does not match " + x.rows() + "x" + w.outFeatures());
         }
-        linear(pool, x.data(), x.offset(), x.cols(), x.rows(), w, bias, out.data(), out.offset(), out.cols());
+        if (residual != null && (residual.rows() != out.rows() || residual.cols() != out.cols())) {
+            throw new IllegalArgumentException("residual " + residual + " does not match the output " + out);
+        }
+        linear(pool, x.data(), x.offset(), x.cols(), x.rows(), w, bias, act,
+                residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(), out.cols(),
+                out.data(), out.offset(), out.cols());
     }
 
     /** {@code A[m][k] · B[k][n]} for two float tensors (B is packed on the fly). */

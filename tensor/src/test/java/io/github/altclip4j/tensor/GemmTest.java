@@ -89,6 +89,34 @@ class GemmTest {
         Reference.assertBitIdentical(nn.data(), nt.data(), "A·B vs A·(B^T)^T");
     }
 
+    /** The fused epilogue must give exactly the bits of the separate passes it replaces (bias, activation, residual). */
+    @ParameterizedTest(name = "{0}x{1}x{2} {3}")
+    @MethodSource("shapes")
+    void epilogueEqualsSeparatePassesBitForBit(int m, int k, int n, DType dtype) {
+        if (dtype == DType.F16) return;
+        float[] a = Reference.randomFloats(11, m * k, 1f), bias = Reference.randomFloats(12, n, 0.5f);
+        float[] residual = Reference.randomFloats(13, m * n, 2f);
+        FloatTensor w = FloatTensor.wrap(Reference.randomFloats(14, n * k, 0.5f), n, k);
+        PackedMatrix packed = dtype == DType.F32 ? PackedMatrix.pack(w) : PackedMatrix.pack(HalfTensor.of(w, dtype));
+        FloatTensor x = FloatTensor.wrap(a, m, k);
+        for (Activation act : Activation.values()) {
+            for (ThreadPool pool : POOLS) {
+                FloatTensor expected = Gemm.linear(pool, x, packed, bias);
+                if (act == Activation.GELU) Ops.gelu(pool, expected);
+                if (act == Activation.QUICK_GELU) Ops.quickGelu(pool, expected);
+                Ops.add(pool, expected, FloatTensor.wrap(residual.clone(), m, n));
+
+                FloatTensor fused = FloatTensor.zeros(m, n);
+                Gemm.linear(pool, x, packed, bias, act, FloatTensor.wrap(residual.clone(), m, n), fused);
+                Reference.assertBitIdentical(expected.data(), fused.data(), act + " with a residual, " + pool.threads() + " threads");
+
+                FloatTensor inPlace = FloatTensor.wrap(residual.clone(), m, n);   // h = h + act(x W^T + b)
+                Gemm.linear(pool, x, packed, bias, act, inPlace, inPlace);
+                Reference.assertBitIdentical(expected.data(), inPlace.data(), act + " in place, " + pool.threads() + " threads");
+            }
+        }
+    }
+
     @Test
     void vectorAndScalarTilesAgreeBitForBit() {
         Kernels vector = Backend.kernels(), scalar = new ScalarKernels();
@@ -127,5 +155,7 @@ class GemmTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
         assertThatThrownBy(() -> Gemm.linear(POOLS[0], new float[10], 0, 16, 2, w, null, new float[16], 0, 8))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A");
+        assertThatThrownBy(() -> Gemm.linear(POOLS[0], FloatTensor.zeros(2, 16), w, null, Activation.NONE, FloatTensor.zeros(3, 8), FloatTensor.zeros(2, 8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("residual");
     }
 }

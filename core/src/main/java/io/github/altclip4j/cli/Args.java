@@ -13,4 +13,14 @@ final class Args {
         }
         throw new UsageException(option + " needs a positive whole number, got '" + value + "'");
     }
+
+    static int nonNegativeInt(String option, String value) {
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= 0) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(option + " needs a whole number >= 0, got '" + value + "'");
+    }
 }

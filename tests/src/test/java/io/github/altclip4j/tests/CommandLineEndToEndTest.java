@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,5 +72,36 @@ class CommandLineEndToEndTest {
                 assertThat(Math.abs(logits[i] - ref64[i])).as("logits_per_text[%d]", i).isLessThanOrEqualTo(allowed);
             }
         }
+    }
+
+    /**
+     * {@code altclip bench} on the tiny model: the JSON carries both towers, and its FLOP counts equal a count done
+     * here by hand from tiny-altclip's config (vision: 28 px images, 7 px patches, hidden 48, MLP 96, 2 layers,
+     * projection 32; text: hidden 32, MLP 128, 2 layers, project_dim 32).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void benchCommandReportsBothTowersWithTheirFlopCounts() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"bench", "--model", Reference.fixtures().resolve("tiny-altclip").toString(),
+                "--images", "2", "--texts", "3", "--tokens", "7", "--threads", "1", "--warmup", "0", "--iterations", "2"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        Map<String, Object> json = (Map<String, Object>) Json.parse(out.toByteArray());
+        Map<String, Object> image = (Map<String, Object>) json.get("image"), text = (Map<String, Object>) json.get("text");
+
+        double patches = 16, seq = 17;
+        double perImage = 2 * patches * (3 * 7 * 7) * 48 + 2 * (2 * seq * 48 * (4 * 48 + 2 * 96) + 4 * seq * seq * 48) + 2 * 48 * 32;
+        double tokens = 7;
+        double perText = 2 * (2 * tokens * 32 * (4 * 32 + 2 * 128) + 4 * tokens * tokens * 32) + 2 * tokens * 32 * 32 + 2 * 32 * 32;
+        assertThat(((Number) image.get("batch")).intValue()).isEqualTo(2);
+        assertThat(((Number) image.get("gflop")).doubleValue()).isCloseTo(2 * perImage / 1e9, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(((Number) text.get("batch")).intValue()).isEqualTo(3);
+        assertThat(((Number) text.get("gflop")).doubleValue()).isCloseTo(3 * perText / 1e9, org.assertj.core.data.Offset.offset(1e-15));
+        for (Map<String, Object> tower : List.of(image, text)) {
+            double median = ((Number) tower.get("median_s")).doubleValue(), min = ((Number) tower.get("min_s")).doubleValue();
+            assertThat(min).isPositive().isLessThanOrEqualTo(median);
+        }
+        assertThat(((Number) json.get("heap_peak_mb")).longValue()).isPositive();
     }
 }

@@ -25,10 +25,22 @@ public final class HalfTensor {
 
     /** Rounds {@code t} to 16 bits (round to nearest even). */
     public static HalfTensor of(FloatTensor t, DType dtype) {
-        float[] src = t.toArray();
-        short[] b = new short[src.length];
-        for (int i = 0; i < src.length; i++) b[i] = dtype == DType.BF16 ? Half.floatToBf16(src[i]) : Half.floatToF16(src[i]);
+        short[] b = new short[t.size()];
+        round(dtype, t.data(), t.offset(), b, 0, b.length);
         return new HalfTensor(b, dtype, t.shape());
+    }
+
+    /** Rounds {@code n} floats to {@code dtype}'s 16-bit bits (round to nearest even; BF16 on SIMD kernels). */
+    public static void round(DType dtype, float[] src, int srcOff, short[] dst, int dstOff, int n) {
+        Shapes.checkRange(src.length, srcOff, n, "source");
+        Shapes.checkRange(dst.length, dstOff, n, "destination");
+        if (dtype == DType.BF16) {
+            Backend.kernels().floatToBf16(src, srcOff, dst, dstOff, n);
+        } else if (dtype == DType.F16) {
+            for (int i = 0; i < n; i++) dst[dstOff + i] = Half.floatToF16(src[srcOff + i]);
+        } else {
+            throw new IllegalArgumentException("cannot round to " + dtype);
+        }
     }
 
     public short[] bits() { return bits; }

@@ -41,6 +41,9 @@ interface Kernels {
     /** Widens {@code n} bfloat16 values (raw bits) to float. */
     void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n);
 
+    /** Rounds {@code n} floats to bfloat16 bits as {@link Half#floatToBf16} does (nearest even, NaN kept quiet). */
+    void floatToBf16(float[] src, int srcOff, short[] dst, int dstOff, int n);
+
     /** Widens {@code n} IEEE half-precision values (raw bits) to float, subnormals, infinities and NaN included. */
     void f16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n);
 

@@ -37,6 +37,11 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void floatToBf16(float[] src, int srcOff, short[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = Half.floatToBf16(src[srcOff + i]);
+    }
+
+    @Override
     public boolean widensBf16InRegisters() {
         return false;
     }

@@ -174,6 +174,21 @@ final class VectorKernels implements Kernels {
         TAIL.bf16ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
     }
 
+    /** Same bit recipe as {@link Half#floatToBf16}, lane-wise: add the rounding bias, keep the high half. */
+    @Override
+    public void floatToBf16(float[] src, int srcOff, short[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector f = FloatVector.fromArray(F, src, srcOff + i);
+            IntVector x = f.reinterpretAsInts();
+            IntVector high = x.lanewise(VectorOperators.LSHR, 16);
+            IntVector rounded = x.add(high.and(1)).add(0x7FFF).lanewise(VectorOperators.LSHR, 16);
+            IntVector bits = rounded.blend(high.or(0x0040), f.test(VectorOperators.IS_NAN).cast(I));
+            ((ShortVector) bits.convertShape(VectorOperators.I2S, S, 0)).intoArray(dst, dstOff + i);
+        }
+        TAIL.floatToBf16(src, srcOff + i, dst, dstOff + i, n - i);
+    }
+
     /** Same bit recipe as {@link Half#f16ToFloat}, lane-wise. */
     @Override
     public void f16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {

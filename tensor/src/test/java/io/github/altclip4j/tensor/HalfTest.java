@@ -56,6 +56,24 @@ class HalfTest {
         assertThat(Half.bf16ToFloat(Half.floatToBf16(Float.NaN))).isNaN();
     }
 
+    /** The SIMD rounding used at load gives the bits of {@link Half#floatToBf16}, specials and ties included, at any offset. */
+    @Test
+    void bulkBf16RoundingEqualsTheScalarDefinition() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(12);
+        float[] src = new float[100_003];
+        for (int i = 0; i < src.length; i++) src[i] = Float.intBitsToFloat(r.nextInt());
+        float[] specials = {Float.NaN, Float.intBitsToFloat(0x7F800001), Float.intBitsToFloat(0xFFC00000), Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 0f, -0f,
+                Float.intBitsToFloat(0x3F808000), Float.intBitsToFloat(0x3F818000), Float.intBitsToFloat(0x7F7F8000)};
+        System.arraycopy(specials, 0, src, 37, specials.length);
+        for (int i = 0; i < 1000; i++) src[200 + i] = Float.intBitsToFloat((r.nextInt() & 0xFFFF0000) | 0x8000); // exact ties
+        short[] bulk = new short[src.length + 5];
+        HalfTensor.round(DType.BF16, src, 3, bulk, 5, src.length - 3);
+        for (int i = 3; i < src.length; i++) {
+            assertThat(bulk[i + 2]).as("element %d (%08x)", i, Float.floatToRawIntBits(src[i])).isEqualTo(Half.floatToBf16(src[i]));
+        }
+    }
+
     /** {@code chosen} is a nearest neighbour of f; infinity only from {@code overflowFrom} (max + half an ulp) on. */
     private static void assertNearest(float f, float chosen, float up, float down, double overflowFrom) {
         if (Float.isInfinite(chosen)) {

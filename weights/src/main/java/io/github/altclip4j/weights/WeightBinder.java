@@ -2,7 +2,6 @@ package io.github.altclip4j.weights;
 
 import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
-import io.github.altclip4j.tensor.Half;
 import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.PackedMatrix;
 import java.io.IOException;
@@ -53,7 +52,9 @@ public final class WeightBinder {
         DType target = targetType(List.of(e));
         if (target == DType.F32 || lookup(name, new int[] {rows, cols}) == null) return null;
         if (storedAs(e) == target) return checkpoint.readHalf(name);
-        return HalfTensor.of(checkpoint.readFloat(name), target);
+        short[] bits = new short[Math.multiplyExact(rows, cols)];   // rounded as the rows stream in: no float copy
+        checkpoint.readFloatRows(name, cols, (data, off, firstRow, n) -> HalfTensor.round(target, data, off, bits, firstRow * cols, n * cols));
+        return new HalfTensor(bits, target, rows, cols);
     }
 
     /** The in-memory type for these tensors under this binder's format. */
@@ -127,11 +128,8 @@ public final class WeightBinder {
             } else {
                 checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> {
                     if (converted[0].length < n * in) converted[0] = new short[n * in];
-                    short[] bits = converted[0];
-                    for (int j = 0; j < n * in; j++) {
-                        bits[j] = target == DType.BF16 ? Half.floatToBf16(data[off + j]) : Half.floatToF16(data[off + j]);
-                    }
-                    b.putRows(bits, 0, rowBase + firstRow, n);
+                    HalfTensor.round(target, data, off, converted[0], 0, n * in);
+                    b.putRows(converted[0], 0, rowBase + firstRow, n);
                 });
             }
         }

@@ -4,6 +4,7 @@ import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Gemm;
 import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
+import io.github.altclip4j.tensor.Warmup;
 import io.github.altclip4j.weights.AltClipConfig;
 import io.github.altclip4j.weights.Checkpoint;
 import io.github.altclip4j.weights.WeightBinder;
@@ -45,6 +46,7 @@ public final class AltClipModel {
      * {@code warn} (the {@code position_ids} buffers of older checkpoints are expected and not reported).
      */
     public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn) throws IOException {
+        Warmup.startOnce();   // compile the kernels on the other core while this one reads the weights
         AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
             WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"));

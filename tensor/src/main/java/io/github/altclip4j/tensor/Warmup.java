@@ -1,0 +1,74 @@
+package io.github.altclip4j.tensor;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Gets the kernels compiled before the first real forward pass. A fresh JVM runs Vector API code in the interpreter
+ * and then in C1, where every vector op is a method call on a boxed vector, until C2 compiles it with the
+ * intrinsics: the first ViT-L/14 image in a fresh JVM took ~3 s instead of ~0.55 s. Running every kernel on small
+ * inputs on a spare thread while the weights load (which is I/O and packing on one thread) lets C2 compile them
+ * in the meantime.
+ *
+ * <p>It touches no shared state: its own single-thread pool (tasks run inline), its own inputs.
+ */
+public final class Warmup {
+    private Warmup() {}
+
+    /**
+     * Rounds of the whole set of kernels. Most of the ~2 s the warm-up takes goes to its first rounds, in the
+     * interpreter and C1; 10 to 60 rounds gave the same first-forward times, 25 leaves a margin.
+     */
+    private static final int ROUNDS = 25;
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+
+    /** Starts {@link #run} on a daemon thread, the first time it is called in this JVM; later calls do nothing. */
+    public static void startOnce() {
+        if (!STARTED.compareAndSet(false, true)) return;
+        Thread t = new Thread(() -> {
+            try {
+                run();
+            } catch (RuntimeException | Error e) {
+                // only a speed-up: a failure here must not reach the user (WarmupTest runs it in the open)
+            }
+        }, "altclip4j-jit-warmup");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /** Runs the GEMM (F32, BF16 and F16 weights, every epilogue), attention and the row ops on small inputs. */
+    public static void run() {
+        SplittableRandom r = new SplittableRandom(7);
+        int m = 30, k = 256, n = 128, seq = 15, heads = 2, headDim = 64;
+        FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
+        FloatTensor w = random(r, n, k);
+        PackedMatrix[] weights = {PackedMatrix.pack(w), PackedMatrix.pack(HalfTensor.of(w, DType.BF16)), PackedMatrix.pack(HalfTensor.of(w, DType.F16))};
+        float[] bias = random(r, 1, n).toArray(), gamma = random(r, 1, k).toArray(), beta = random(r, 1, k).toArray();
+        FloatTensor qkv = random(r, 2 * seq, 3 * heads * headDim), context = FloatTensor.zeros(2 * seq, heads * headDim);
+        float[] keyBias = new float[2 * seq];
+        keyBias[2 * seq - 1] = Attention.MASKED;
+        float[] d = qkv.data();
+        int width = heads * headDim;
+        try (ThreadPool inline = new ThreadPool(1)) {
+            for (int round = 0; round < ROUNDS; round++) {
+                for (PackedMatrix pw : weights) {
+                    for (Activation act : Activation.values()) Gemm.linear(inline, x, pw, bias, act, round % 2 == 0 ? residual : null, out);
+                }
+                Attention.multiHead(inline, 2, seq, heads, headDim, 0.125f, d, 0, d, width, d, 2 * width, 3 * width,
+                        round % 2 == 0 ? keyBias : null, context.data(), 0, width);
+                FloatTensor normed = FloatTensor.zeros(m, k);
+                Ops.layerNorm(inline, x, gamma, beta, 1e-5f, normed);
+                Ops.addRows(inline, normed, x.slice(0, 1));
+                Ops.add(inline, normed, x);
+                Ops.l2Normalize(inline, normed);
+            }
+        }
+    }
+
+    private static FloatTensor random(SplittableRandom r, int rows, int cols) {
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextDouble() - 0.5);
+        return FloatTensor.wrap(v, rows, cols);
+    }
+}

@@ -46,10 +46,10 @@ public final class AltClipModel {
      * {@code warn} (the {@code position_ids} buffers of older checkpoints are expected and not reported).
      */
     public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn) throws IOException {
-        Warmup.startOnce();   // compile the kernels on the other core while this one reads the weights
         AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
             WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"));
+            Warmup.startOnce(w.typeOf("vision_model.encoder.layers.0.mlp.fc1.weight"));   // JIT on the other core while this one loads
             VisionTransformer vision = VisionTransformer.load(w, config.vision());
             TextTransformer text = TextTransformer.load(w, config.text());
             int proj = config.projectionDim();

@@ -17,17 +17,20 @@ public final class Warmup {
 
     /**
      * Rounds of the whole set of kernels. Most of the ~2 s the warm-up takes goes to its first rounds, in the
-     * interpreter and C1; 10 to 60 rounds gave the same first-forward times, 25 leaves a margin.
+     * interpreter and C1; 10 to 60 rounds gave the same first-forward times.
      */
-    private static final int ROUNDS = 25;
+    private static final int ROUNDS = 10;
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
-    /** Starts {@link #run} on a daemon thread, the first time it is called in this JVM; later calls do nothing. */
-    public static void startOnce() {
+    /**
+     * Starts {@link #run} on a daemon thread, the first time it is called in this JVM; later calls do nothing.
+     * {@code weights} is the in-memory type of the model's GEMM weights (its 16-bit kernels are warmed too).
+     */
+    public static void startOnce(DType weights) {
         if (!STARTED.compareAndSet(false, true)) return;
         Thread t = new Thread(() -> {
             try {
-                run();
+                run(weights);
             } catch (RuntimeException | Error e) {
                 // only a speed-up: a failure here must not reach the user (WarmupTest runs it in the open)
             }
@@ -37,13 +40,17 @@ public final class Warmup {
         t.start();
     }
 
-    /** Runs the GEMM (F32, BF16 and F16 weights, every epilogue), attention and the row ops on small inputs. */
-    public static void run() {
+    /**
+     * Runs the GEMM (F32 weights, and {@code weights} if that is a 16-bit type; every epilogue), attention and the
+     * row ops on small inputs.
+     */
+    public static void run(DType weights) {
         SplittableRandom r = new SplittableRandom(7);
         int m = 30, k = 256, n = 128, seq = 15, heads = 2, headDim = 64;
         FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
         FloatTensor w = random(r, n, k);
-        PackedMatrix[] weights = {PackedMatrix.pack(w), PackedMatrix.pack(HalfTensor.of(w, DType.BF16)), PackedMatrix.pack(HalfTensor.of(w, DType.F16))};
+        PackedMatrix[] packed = weights == DType.F32 ? new PackedMatrix[] {PackedMatrix.pack(w)}
+                : new PackedMatrix[] {PackedMatrix.pack(w), PackedMatrix.pack(HalfTensor.of(w, weights))};
         float[] bias = random(r, 1, n).toArray(), gamma = random(r, 1, k).toArray(), beta = random(r, 1, k).toArray();
         FloatTensor qkv = random(r, 2 * seq, 3 * heads * headDim), context = FloatTensor.zeros(2 * seq, heads * headDim);
         float[] keyBias = new float[2 * seq];
@@ -52,7 +59,7 @@ public final class Warmup {
         int width = heads * headDim;
         try (ThreadPool inline = new ThreadPool(1)) {
             for (int round = 0; round < ROUNDS; round++) {
-                for (PackedMatrix pw : weights) {
+                for (PackedMatrix pw : packed) {
                     for (Activation act : Activation.values()) Gemm.linear(inline, x, pw, bias, act, round % 2 == 0 ? residual : null, out);
                 }
                 Attention.multiHead(inline, 2, seq, heads, headDim, 0.125f, d, 0, d, width, d, 2 * width, 3 * width,

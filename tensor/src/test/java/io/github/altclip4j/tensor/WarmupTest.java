@@ -14,7 +14,7 @@ class WarmupTest {
         float[] before;
         try (ThreadPool pool = new ThreadPool(2)) {
             before = Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data();
-            Warmup.run();
+            for (DType t : DType.values()) Warmup.run(t);
             Reference.assertBitIdentical(before, Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data(), "after the warm-up");
         }
         assertThat(before).isNotEmpty();

@@ -57,6 +57,12 @@ public final class WeightBinder {
         return new HalfTensor(bits, target, rows, cols);
     }
 
+    /** The type a GEMM weight of this name is held in under this binder's format (F32 if there is no such tensor). */
+    public DType typeOf(String name) {
+        TensorEntry e = checkpoint.tensors().get(name);
+        return e == null || !e.type().isFloatingPoint() ? DType.F32 : targetType(List.of(e));
+    }
+
     /** The in-memory type for these tensors under this binder's format. */
     private DType targetType(List<TensorEntry> entries) {
         switch (format) {

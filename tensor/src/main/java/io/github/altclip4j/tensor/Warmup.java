@@ -16,10 +16,13 @@ public final class Warmup {
     private Warmup() {}
 
     /**
-     * Rounds of the whole set of kernels. Most of the ~2 s the warm-up takes goes to its first rounds, in the
-     * interpreter and C1; 10 to 60 rounds gave the same first-forward times.
+     * Rounds of the whole set of kernels, on tiny inputs: what C2 waits for is invocation and loop counts, not work,
+     * and in the interpreter and C1 every vector op is slow. The shapes are odd on purpose (7 rows, 40 and 21 wide,
+     * 200 outputs) so the SIMD loops' scalar tails and the GEMM's edge tiles run too: code that never ran in the
+     * warm-up would be compiled as an uncommon trap and deoptimise on the first real input. 300 rounds take ~1.5 s
+     * and get the micro-kernel through C2 on JDK 17 and 25 (10 rounds of larger shapes did not, on JDK 17).
      */
-    private static final int ROUNDS = 10;
+    private static final int ROUNDS = 300;
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     /**
@@ -46,7 +49,7 @@ public final class Warmup {
      */
     public static void run(DType weights) {
         SplittableRandom r = new SplittableRandom(7);
-        int m = 30, k = 256, n = 128, seq = 15, heads = 2, headDim = 64;
+        int m = 7, k = 40, n = 200, seq = 21, heads = 2, headDim = 64;
         FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
         FloatTensor w = random(r, n, k);
         PackedMatrix[] packed = weights == DType.F32 ? new PackedMatrix[] {PackedMatrix.pack(w)}

@@ -17,10 +17,12 @@ public final class Warmup {
 
     /**
      * Rounds of the whole set of kernels, on tiny inputs: what C2 waits for is invocation and loop counts, not work,
-     * and in the interpreter and C1 every vector op is slow. The shapes are odd on purpose (7 rows, 40 and 21 wide,
-     * 200 outputs) so the SIMD loops' scalar tails and the GEMM's edge tiles run too: code that never ran in the
-     * warm-up would be compiled as an uncommon trap and deoptimise on the first real input. 300 rounds take ~1.5 s
-     * and get the micro-kernel through C2 on JDK 17 and 25 (10 rounds of larger shapes did not, on JDK 17).
+     * and in the interpreter and C1 every vector op is slow. The shapes are odd on purpose (7 rows; 300 inputs, two
+     * k blocks; 200 outputs; rows 40 wide; 70 tokens, a full and a partial panel of keys) so that the SIMD loops'
+     * scalar tails, the GEMM's edge tiles and its accumulation across k blocks all run: code that never ran in the
+     * warm-up is compiled as an uncommon trap and deoptimises on the first real input. (With 40 inputs the
+     * micro-kernel was recompiled during the first forward pass, and with 21 tokens the key packing was; seen with
+     * {@code -XX:+PrintCompilation}.) 300 rounds take ~1.5 s.
      */
     private static final int ROUNDS = 300;
     private static final AtomicBoolean STARTED = new AtomicBoolean();
@@ -49,28 +51,28 @@ public final class Warmup {
      */
     public static void run(DType weights) {
         SplittableRandom r = new SplittableRandom(7);
-        int m = 7, k = 40, n = 200, seq = 21, heads = 2, headDim = 64;
+        int m = 7, k = 300, n = 200, rows = 64, width = 40, seq = 70, heads = 2, headDim = 64;
         FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
         FloatTensor w = random(r, n, k);
         PackedMatrix[] packed = weights == DType.F32 ? new PackedMatrix[] {PackedMatrix.pack(w)}
                 : new PackedMatrix[] {PackedMatrix.pack(w), PackedMatrix.pack(HalfTensor.of(w, weights))};
-        float[] bias = random(r, 1, n).toArray(), gamma = random(r, 1, k).toArray(), beta = random(r, 1, k).toArray();
+        float[] bias = random(r, 1, n).toArray(), gamma = random(r, 1, width).toArray(), beta = random(r, 1, width).toArray();
+        FloatTensor h = random(r, rows, width), normed = FloatTensor.zeros(rows, width);
         FloatTensor qkv = random(r, 2 * seq, 3 * heads * headDim), context = FloatTensor.zeros(2 * seq, heads * headDim);
         float[] keyBias = new float[2 * seq];
         keyBias[2 * seq - 1] = Attention.MASKED;
         float[] d = qkv.data();
-        int width = heads * headDim;
+        int hidden = heads * headDim;
         try (ThreadPool inline = new ThreadPool(1)) {
             for (int round = 0; round < ROUNDS; round++) {
                 for (PackedMatrix pw : packed) {
                     for (Activation act : Activation.values()) Gemm.linear(inline, x, pw, bias, act, round % 2 == 0 ? residual : null, out);
                 }
-                Attention.multiHead(inline, 2, seq, heads, headDim, 0.125f, d, 0, d, width, d, 2 * width, 3 * width,
-                        round % 2 == 0 ? keyBias : null, context.data(), 0, width);
-                FloatTensor normed = FloatTensor.zeros(m, k);
-                Ops.layerNorm(inline, x, gamma, beta, 1e-5f, normed);
-                Ops.addRows(inline, normed, x.slice(0, 1));
-                Ops.add(inline, normed, x);
+                Attention.multiHead(inline, 2, seq, heads, headDim, 0.125f, d, 0, d, hidden, d, 2 * hidden, 3 * hidden,
+                        round % 2 == 0 ? keyBias : null, context.data(), 0, hidden);
+                Ops.layerNorm(inline, h, gamma, beta, 1e-5f, normed);
+                Ops.addRows(inline, normed, h.slice(0, 1));
+                Ops.add(inline, normed, h);
                 Ops.l2Normalize(inline, normed);
             }
         }

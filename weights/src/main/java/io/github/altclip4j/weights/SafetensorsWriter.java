@@ -113,8 +113,10 @@ public final class SafetensorsWriter {
         head.flip();
 
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        // A unique name beside the target, created with the process's default permissions (createTempFile would make
+        // it owner-only, and the renamed output with it).
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             writeFully(ch, head);
             for (Pending p : tensors) {
                 ByteBuffer data = p.source.bytes();

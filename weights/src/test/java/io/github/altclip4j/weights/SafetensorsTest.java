@@ -7,6 +7,7 @@ import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Half;
 import io.github.altclip4j.tensor.HalfTensor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,15 @@ class SafetensorsTest {
                 // the header is space-padded so the data section starts 8-byte aligned
                 assertThat(copy.entry(src.tensors().keySet().iterator().next()).offset() % 8).isZero();
             }
+        }
+        // the output gets the permissions of any new file here (not the owner-only ones of a temp file), and no
+        // partial file is left behind
+        if (out.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Path plain = Files.createFile(tmp.resolve("plain"));
+            assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(plain));
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".partial"));
         }
     }
 }

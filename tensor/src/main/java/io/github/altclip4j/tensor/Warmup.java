@@ -28,10 +28,12 @@ public final class Warmup {
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     /**
-     * Starts {@link #run} on a daemon thread, the first time it is called in this JVM; later calls do nothing.
-     * {@code weights} is the in-memory type of the model's GEMM weights (its 16-bit kernels are warmed too).
+     * Starts {@link #run} on a daemon thread, the first time it is called in this JVM; later calls do nothing, and
+     * so does {@code -Daltclip4j.warmup=false}. {@code weights} is the in-memory type of the model's GEMM weights
+     * (its 16-bit kernels are warmed too).
      */
     public static void startOnce(DType weights) {
+        if (!Boolean.parseBoolean(System.getProperty("altclip4j.warmup", "true"))) return;
         if (!STARTED.compareAndSet(false, true)) return;
         Thread t = new Thread(() -> {
             try {

@@ -5,22 +5,20 @@ final class Args {
     private Args() {}
 
     static int positiveInt(String option, String value) {
-        try {
-            int v = Integer.parseInt(value);
-            if (v > 0) return v;
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UsageException(option + " needs a positive whole number, got '" + value + "'");
+        return intAtLeast(option, value, 1);
     }
 
     static int nonNegativeInt(String option, String value) {
+        return intAtLeast(option, value, 0);
+    }
+
+    private static int intAtLeast(String option, String value, int min) {
         try {
             int v = Integer.parseInt(value);
-            if (v >= 0) return v;
+            if (v >= min) return v;
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new UsageException(option + " needs a whole number >= 0, got '" + value + "'");
+        throw new UsageException(option + " needs " + (min == 1 ? "a positive whole number" : "a whole number >= " + min) + ", got '" + value + "'");
     }
 }

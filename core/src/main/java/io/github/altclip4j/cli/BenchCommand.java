@@ -61,9 +61,8 @@ final class BenchCommand implements Command {
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         AltClipConfig c = model.config();
         int threads = m.threads > 0 ? m.threads : Runtime.getRuntime().availableProcessors();
-        if (tokens > c.text().maxPositionEmbeddings() - c.text().padTokenId() - 1) {
-            throw new UsageException("--tokens " + tokens + " is longer than the model's " + (c.text().maxPositionEmbeddings() - c.text().padTokenId() - 1) + " positions");
-        }
+        int maxTokens = c.text().maxPositionEmbeddings() - c.text().padTokenId() - 1;   // RoBERTa positions start after pad
+        if (tokens > maxTokens) throw new UsageException("--tokens " + tokens + " is longer than the model's " + maxTokens + " positions");
         SplittableRandom r = new SplittableRandom(1);
         int size = c.vision().imageSize();
         FloatTensor pixels = FloatTensor.zeros(images, 3, size, size);

@@ -1,7 +1,5 @@
 package io.github.altclip4j.tensor;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Test;
 
 class WarmupTest {
@@ -11,12 +9,10 @@ class WarmupTest {
     void warmupRunsAndLeavesResultsUnchanged() {
         float[] a = Reference.randomFloats(1, 13 * 40, 1f), w = Reference.randomFloats(2, 70 * 40, 1f);
         PackedMatrix packed = PackedMatrix.pack(FloatTensor.wrap(w, 70, 40));
-        float[] before;
         try (ThreadPool pool = new ThreadPool(2)) {
-            before = Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data();
+            float[] before = Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data();
             for (DType t : DType.values()) Warmup.run(t);
             Reference.assertBitIdentical(before, Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data(), "after the warm-up");
         }
-        assertThat(before).isNotEmpty();
     }
 }

@@ -3,28 +3,29 @@ package io.github.altclip4j.tensor;
 /**
  * Matrix multiplication, the ~95% of a transformer's work.
  *
- * <p><b>Blocking.</b> {@code C[m][n] = A[m][k] · W[n][k]^T (+ bias)} runs in two parallel phases.
- * First A is copied into a contiguous buffer, k block by k block ({@link #K_BLOCK} columns each), rows padded with
- * zeros to a multiple of 6: a power-of-two row stride such as 1024 floats would otherwise map every row to the same
- * cache sets and thrash L2. Then tasks of (a chunk of at most {@link #ROW_CHUNK} rows) x (a group of packed panels)
- * walk the k blocks; for each, panel by panel, the weight slice {@code [K_BLOCK][pw]} (64 KiB) stays hot while the
- * 6-row register tiles of the A block stream past it, and C is reloaded and stored once per k block. The weight
- * slices are stored in exactly this visiting order (see {@link PackedMatrix}), so the weights stream sequentially.
+ * <p><b>Blocking.</b> {@code C[m][n] = A[m][k] · W[n][k]^T (+ bias)} runs in two parallel phases. First A is copied
+ * into micro-panels of 5 rows ({@link MicroPanels}), padded with zeros to a multiple of 5 rows: the micro-kernel then
+ * walks one index for all five rows, and a power-of-two row stride such as 1024 floats no longer maps every row to the
+ * same cache sets. Then tasks of (a chunk of at most {@link #ROW_CHUNK} rows) x (a group of weight panels) walk their
+ * panels; for each, the 5-row register tiles of the chunk run over the whole of k against the panel
+ * {@code [k][pw]} (256 KiB to 1 MiB, it stays in L2 while the chunk's tiles stream past), so a tile of C is finished in
+ * registers, gets the epilogue (bias, activation, residual) in L1 and is stored once. The panels are stored one after
+ * another (see {@link PackedMatrix}), so each task reads its weights as one sequential stream. (Blocking k as well, at
+ * 256 with the partial tiles of C kept between blocks, measured 3-8% slower here: L1 holds neither a 64 KiB weight
+ * slice nor the tiles of C, so the blocks only added reloads; docs/performance.md.)
  *
  * <p><b>Determinism.</b> Each output element is one chain of fused multiply-adds in increasing k (through C
  * between k blocks, which stores exactly), whatever the tile it falls in or the thread that runs it; work is split
  * over output tiles only. So the result is bit-identical for every thread count and every task split, and the
  * scalar and vector kernels agree bit for bit as well.
  *
- * <p><b>Edges.</b> Rows past m (the zero padding) and the zero-padded columns of the last panel are computed into
- * a small per-thread tile and only the valid part is copied out, so the micro-kernel has one shape only.
+ * <p><b>Edges.</b> Rows past m (the zero padding) and the zero-padded columns of the last panel are computed in
+ * the task's tiles and only the valid part is copied out, so the micro-kernel has one shape only.
  */
 public final class Gemm {
     private Gemm() {}
 
-    /** k per block: a 256 x 64 float panel slice is 64 KiB (L2), and C is revisited only k/256 times. */
-    static final int K_BLOCK = 256;
-    /** Rows per task: 264 x 256 packed floats of A (264 KiB) sit in L2 beside the slice; one chunk covers a 257-token image. */
+    /** Rows per task: one chunk covers a 257-token image, and its A (264 rows x k) streams from L2 or L3 once per panel. */
     static final int ROW_CHUNK = 264;
 
     /**
@@ -56,61 +57,48 @@ public final class Gemm {
         }
         if (m == 0 || n == 0) return;
         Kernels kern = Backend.kernels();
-        int tr = Kernels.TILE_ROWS, panels = w.panelCount();
+        int tr = Kernels.TILE_ROWS, panels = w.panelCount(), tiles = ceilDiv(m, tr);
         int rowChunks = ceilDiv(m, ROW_CHUNK);
-        int chunkRows = ceilDiv(ceilDiv(m, rowChunks), tr) * tr;
-        int paddedRows = rowChunks * chunkRows, kBlocks = ceilDiv(k, K_BLOCK);
+        int chunkTiles = ceilDiv(tiles, rowChunks);
 
-        // Phase 1: A into k-block-major contiguous blocks: block kb is [paddedRows][kLen] at kb * paddedRows.
-        float[] packedA = PackedA.get(paddedRows * k);
-        pool.parallelFor(rowChunks * kBlocks, task -> {
-            int r0 = (task / kBlocks) * chunkRows, kb = (task % kBlocks) * K_BLOCK, kLen = Math.min(K_BLOCK, k - kb);
-            int rows = Math.max(0, Math.min(chunkRows, m - r0)), base = kb * paddedRows + r0 * kLen;
-            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (r0 + i) * lda + kb, packedA, base + i * kLen, kLen);
-            java.util.Arrays.fill(packedA, base + rows * kLen, base + chunkRows * kLen, 0f);
+        // Phase 1: A into micro-panels, tile t ([k][6]) at t * 6k; rows past m are zero.
+        float[] packedA = PackedA.get(tiles * tr * k);
+        int packTasks = Math.min(tiles, 2 * pool.threads()), tilesPerPack = ceilDiv(tiles, packTasks);
+        pool.parallelFor(ceilDiv(tiles, tilesPerPack), task -> {
+            int t0 = task * tilesPerPack, t1 = Math.min(tiles, t0 + tilesPerPack), r0 = t0 * tr;
+            MicroPanels.pack(a, aOff + r0 * lda, lda, Math.min(m, t1 * tr) - r0, (t1 - t0) * tr, k, packedA, r0 * k);
         });
 
-        // Phase 2: about 4 tasks per thread, for balance on a noisy machine (finer splits measured slower in the
-        // towers, see docs/performance.md).
+        // Phase 2: tasks of (a chunk of tiles) x (a group of panels), about 4 per thread for balance on a noisy machine
+        // (finer splits measured slower in the towers, see docs/performance.md).
         int groups = Math.min(panels, Math.max(1, ceilDiv(4 * pool.threads(), rowChunks)));
         int panelsPerGroup = ceilDiv(panels, groups);
         int groupCount = ceilDiv(panels, panelsPerGroup);
         boolean bf16InRegisters = w.dtype() == DType.BF16 && kern.widensBf16InRegisters();
         pool.parallelFor(rowChunks * groupCount, task -> {
-            int r0 = (task / groupCount) * chunkRows, rows = Math.min(chunkRows, m - r0);
+            int t0 = (task / groupCount) * chunkTiles, t1 = Math.min(tiles, t0 + chunkTiles);
             int p0 = (task % groupCount) * panelsPerGroup, p1 = Math.min(panels, p0 + panelsPerGroup);
-            Scratch s = Scratch.get(pw);
-            float[] acc = s.accumulators((p1 - p0) * chunkRows * pw);
-            for (int kb = 0; kb < k; kb += K_BLOCK) {
-                int kLen = Math.min(K_BLOCK, k - kb), aBlock = kb * paddedRows + r0 * kLen;
-                for (int p = p0; p < p1; p++) {
-                    float[] slice = w.f32();
-                    int sliceOff = PackedMatrix.sliceOffset(p, kb, k, panels, pw, K_BLOCK);
-                    if (bf16InRegisters) {
-                        int cTile = (p - p0) * chunkRows * pw;
-                        for (int r = 0; r < chunkRows; r += tr) {
-                            kern.tileBf16(packedA, aBlock + r * kLen, kLen, w.half(), sliceOff, kLen, acc, cTile + r * pw, pw, kb > 0);
-                        }
-                        continue;
-                    }
-                    if (slice == null) {
-                        slice = s.widened;
-                        HalfTensor.widen(kern, w.dtype(), w.half(), sliceOff, slice, 0, kLen * pw);
-                        sliceOff = 0;
-                    }
-                    block(kern, packedA, aBlock, kLen, chunkRows, slice, sliceOff, kLen,
-                            acc, (p - p0) * chunkRows * pw, pw, pw, kb > 0, s.edgeC);
-                }
-            }
-            // The epilogue, on each row piece while it is in L1.
+            Scratch s = Scratch.get(pw, k);
+            float[] out = s.tile;
             for (int p = p0; p < p1; p++) {
-                int n0 = p * pw, cols = Math.min(pw, n - n0);
-                for (int i = 0; i < rows; i++) {
-                    int src = ((p - p0) * chunkRows + i) * pw;
-                    if (bias != null) kern.add(acc, src, bias, n0, cols);
-                    act.apply(kern, acc, src, cols);
-                    if (res != null) kern.add(acc, src, res, resOff + (r0 + i) * ldRes + n0, cols);
-                    System.arraycopy(acc, src, c, cOff + (r0 + i) * ldc + n0, cols);
+                float[] panel = w.f32();
+                int panelOff = PackedMatrix.panelOffset(p, k, pw), n0 = p * pw, cols = Math.min(pw, n - n0);
+                if (panel == null && !bf16InRegisters) {
+                    panel = s.widened;
+                    HalfTensor.widen(kern, w.dtype(), w.half(), panelOff, panel, 0, k * pw);
+                    panelOff = 0;
+                }
+                for (int t = t0; t < t1; t++) {
+                    if (panel == null) kern.tileBf16(packedA, t * tr * k, w.half(), panelOff, k, out, 0, pw);
+                    else kern.tile(packedA, t * tr * k, panel, panelOff, k, out, 0, pw);
+                    // The epilogue, on the finished tile while it is in L1.
+                    for (int i = 0, row = t * tr, rows = Math.min(tr, m - row); i < rows; i++, row++) {
+                        int src = i * pw;
+                        if (bias != null) kern.add(out, src, bias, n0, cols);
+                        act.apply(kern, out, src, cols);
+                        if (res != null) kern.add(out, src, res, resOff + row * ldRes + n0, cols);
+                        System.arraycopy(out, src, c, cOff + row * ldc + n0, cols);
+                    }
                 }
             }
         });
@@ -161,7 +149,7 @@ public final class Gemm {
         if (a.cols() != b.dim(0)) throw new IllegalArgumentException("cannot multiply " + a + " by " + b);
         int k = b.dim(0), n = b.cols(), pw = Backend.kernels().panelWidth();
         float[] packed = new float[PackedMatrix.packedSize(n, k, pw)];
-        PackedMatrix.packRows(b.data(), b.offset(), n, k, n, pw, K_BLOCK, packed, 0);
+        PackedMatrix.packRows(b.data(), b.offset(), n, k, n, pw, packed, 0);
         return linear(pool, a, PackedMatrix.ofPacked(n, k, pw, packed), null);
     }
 
@@ -174,24 +162,21 @@ public final class Gemm {
     }
 
     /**
-     * One thread's share: {@code C[rows][cols] (+)= A[rows][kLen] · P[kLen][pw]} for one panel (slice) P, in
-     * 6-row register tiles. A must hold {@code rows} rounded up to a multiple of 6 readable rows (the extra rows are
-     * computed, never stored); {@code cols <= pw}, columns past {@code cols} are not stored either. Partial tiles
-     * go through {@code edge} ({@code 6 x pw} floats).
+     * {@code C[rows][cols] = A[rows][kLen] · P[kLen][pw]} for one panel P, in 5-row register tiles, on the calling
+     * thread. A is packed as micro-panels ({@link MicroPanels}, rows rounded up to a multiple of 5); {@code cols <= pw}:
+     * columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}
+     * ({@code 5 x pw} floats).
      */
-    static void block(Kernels kern, float[] a, int aOff, int lda, int rows, float[] p, int pOff, int kLen,
-                      float[] c, int cOff, int ldc, int cols, boolean accumulate, float[] edge) {
+    static void block(Kernels kern, float[] a, int aOff, int rows, float[] p, int pOff, int kLen,
+                      float[] c, int cOff, int ldc, int cols, float[] edge) {
         int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
         for (int r = 0; r < rows; r += tr) {
-            int tileRows = Math.min(tr, rows - r);
+            int tileRows = Math.min(tr, rows - r), tileA = aOff + r * kLen;
             if (tileRows == tr && cols == pw) {
-                kern.tile(a, aOff + r * lda, lda, p, pOff, kLen, c, cOff + r * ldc, ldc, accumulate);
+                kern.tile(a, tileA, p, pOff, kLen, c, cOff + r * ldc, ldc);
                 continue;
             }
-            if (accumulate) {
-                for (int i = 0; i < tileRows; i++) System.arraycopy(c, cOff + (r + i) * ldc, edge, i * pw, cols);
-            }
-            kern.tile(a, aOff + r * lda, lda, p, pOff, kLen, edge, 0, pw, accumulate);
+            kern.tile(a, tileA, p, pOff, kLen, edge, 0, pw);
             for (int i = 0; i < tileRows; i++) System.arraycopy(edge, i * pw, c, cOff + (r + i) * ldc, cols);
         }
     }
@@ -210,32 +195,27 @@ public final class Gemm {
         }
     }
 
-    /** Per-thread buffers: a widened 16-bit panel slice and the edge tile of C. */
+    /** Per-thread buffers: one tile of C, and a 16-bit panel widened to float. */
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
-        final float[] widened;
-        final float[] edgeC;
-        private float[] accumulators = new float[0];
+        final float[] tile;
+        float[] widened;
 
         private Scratch(int pw) {
-            widened = new float[K_BLOCK * pw];
-            edgeC = new float[Kernels.TILE_ROWS * pw];
+            tile = new float[Kernels.TILE_ROWS * pw];
+            widened = new float[0];
         }
 
-        static Scratch get(int pw) {
+        /** This thread's buffers, with room for a widened panel of k rows. */
+        static Scratch get(int pw, int k) {
             Scratch s = LOCAL.get();
-            if (s == null || s.edgeC.length != Kernels.TILE_ROWS * pw) {
+            if (s == null || s.tile.length != Kernels.TILE_ROWS * pw) {
                 s = new Scratch(pw);
                 LOCAL.set(s);
             }
+            if (s.widened.length < k * pw) s.widened = new float[k * pw];
             return s;
-        }
-
-        /** The task's tiles of C, panel by panel, each [chunkRows][pw] contiguous (no power-of-two row stride). */
-        float[] accumulators(int size) {
-            if (accumulators.length < size) accumulators = new float[size];
-            return accumulators;
         }
     }
 

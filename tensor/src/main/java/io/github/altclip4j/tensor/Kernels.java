@@ -13,8 +13,8 @@ package io.github.altclip4j.tensor;
  */
 interface Kernels {
 
-    /** Rows of A handled by one {@link #tile} call: 6 rows x 4 vectors keeps 24 accumulators in registers. */
-    int TILE_ROWS = 6;
+    /** Rows of A handled by one {@link #tile} call: 5 rows x 4 vectors keeps 20 accumulators in registers. */
+    int TILE_ROWS = 5;
 
     /** A short name for logs and benchmark reports, e.g. {@code "vector-512"} or {@code "scalar"}. */
     String name();
@@ -23,17 +23,18 @@ interface Kernels {
     int panelWidth();
 
     /**
-     * The GEMM micro-kernel: {@code C[6][pw] (+)= A[6][kLen] · P[kLen][pw]}, with {@code pw = panelWidth()}.
-     * Row r of A starts at {@code aOff + r*lda}; row k of the panel at {@code pOff + k*pw}; row r of C at
-     * {@code cOff + r*ldc}. Every element of C is one chain of fused multiply-adds in increasing k, started from
-     * the value already in C ({@code accumulate}) or from zero.
+     * The GEMM micro-kernel: {@code C[5][pw] = A[5][kLen] · P[kLen][pw]}, with {@code pw = panelWidth()}.
+     * A comes as a micro-panel (see {@link MicroPanels}): element (r, k) at {@code aOff + 5*k + r}, so the five values
+     * a step of k needs are adjacent and one index register walks them. Row k of the panel is at
+     * {@code pOff + k*pw}; row r of C at {@code cOff + r*ldc}. Every element of C is one chain of fused multiply-adds
+     * in increasing k, started from zero.
      */
-    void tile(float[] a, int aOff, int lda, float[] p, int pOff, int kLen,
-              float[] c, int cOff, int ldc, boolean accumulate);
+    void tile(float[] a, int aOff, float[] p, int pOff, int kLen,
+              float[] c, int cOff, int ldc);
 
     /** {@link #tile} with the panel given as bfloat16 bits, widened in registers; the same FMA chain, so the same bits. */
-    void tileBf16(float[] a, int aOff, int lda, short[] p, int pOff, int kLen,
-                  float[] c, int cOff, int ldc, boolean accumulate);
+    void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
+                  float[] c, int cOff, int ldc);
 
     /** Whether {@link #tileBf16} beats widening a panel slice first and running {@link #tile}. */
     boolean widensBf16InRegisters();

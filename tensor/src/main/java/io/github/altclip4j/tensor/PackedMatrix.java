@@ -4,13 +4,13 @@ import java.util.Arrays;
 
 /**
  * A weight matrix {@code W[n][k]} (PyTorch {@code nn.Linear} layout: n outputs, k inputs) rearranged once, at
- * load time, into the layout the GEMM micro-kernel walks: column panels of {@code pw} outputs, each cut into
- * slices of {@link Gemm#K_BLOCK} inputs stored as {@code [kLen][pw]} contiguous floats. The slices are ordered
- * k-block first, then panel: exactly the order in which {@link Gemm} visits them, so a GEMM reads its weights as one
- * sequential stream that the hardware prefetcher can run ahead of. The last panel is padded with zero columns.
+ * load time, into the layout the GEMM micro-kernel walks: column panels of {@code pw} outputs, each stored as
+ * {@code [k][pw]} contiguous values (row kk of a panel holds input kk of its pw outputs), panel after panel, so a GEMM
+ * reads its weights as sequential streams that the hardware prefetcher can run ahead of. The last panel is padded
+ * with zero columns.
  *
- * <p>F16/BF16 weights keep their 16-bit bits in the same layout; {@link Gemm} widens one slice at a time into a
- * per-thread float buffer right before using it, so memory traffic stays at 2 bytes per weight.
+ * <p>F16/BF16 weights keep their 16-bit bits in the same layout; {@link Gemm} widens them in registers, or a panel
+ * at a time into a per-thread float buffer, so memory traffic stays at 2 bytes per weight.
  */
 public final class PackedMatrix {
     private final int n;
@@ -48,7 +48,7 @@ public final class PackedMatrix {
      * matrix: rows of W go straight to their panel columns.
      */
     public static final class Builder {
-        private final int n, k, pw, panels;
+        private final int n, k, pw;
         private final DType dtype;
         private final float[] f32;
         private final short[] half;
@@ -58,7 +58,6 @@ public final class PackedMatrix {
             this.k = k;
             this.dtype = dtype;
             this.pw = Backend.kernels().panelWidth();
-            this.panels = panels(n, pw);
             int size = packedSize(n, k, pw);
             this.f32 = dtype == DType.F32 ? new float[size] : null;
             this.half = dtype == DType.F32 ? null : new short[size];
@@ -69,11 +68,8 @@ public final class PackedMatrix {
             if (f32 == null) throw new IllegalStateException("this builder packs " + dtype + ", not F32");
             checkRows(firstRow, rows);
             for (int r = 0; r < rows; r++) {
-                int row = firstRow + r, p = row / pw, j = row % pw, s = srcOff + r * k;
-                for (int kb = 0; kb < k; kb += Gemm.K_BLOCK) {
-                    int base = sliceOffset(p, kb, k, panels, pw, Gemm.K_BLOCK) + j - kb * pw;
-                    for (int kk = kb, end = Math.min(k, kb + Gemm.K_BLOCK); kk < end; kk++) f32[base + kk * pw] = src[s + kk];
-                }
+                int row = firstRow + r, base = panelOffset(row / pw, k, pw) + row % pw, s = srcOff + r * k;
+                for (int kk = 0; kk < k; kk++) f32[base + kk * pw] = src[s + kk];
             }
         }
 
@@ -82,11 +78,8 @@ public final class PackedMatrix {
             if (half == null) throw new IllegalStateException("this builder packs F32, not 16-bit values");
             checkRows(firstRow, rows);
             for (int r = 0; r < rows; r++) {
-                int row = firstRow + r, p = row / pw, j = row % pw, s = srcOff + r * k;
-                for (int kb = 0; kb < k; kb += Gemm.K_BLOCK) {
-                    int base = sliceOffset(p, kb, k, panels, pw, Gemm.K_BLOCK) + j - kb * pw;
-                    for (int kk = kb, end = Math.min(k, kb + Gemm.K_BLOCK); kk < end; kk++) half[base + kk * pw] = src[s + kk];
-                }
+                int row = firstRow + r, base = panelOffset(row / pw, k, pw) + row % pw, s = srcOff + r * k;
+                for (int kk = 0; kk < k; kk++) half[base + kk * pw] = src[s + kk];
             }
         }
 
@@ -116,52 +109,36 @@ public final class PackedMatrix {
         return (n + pw - 1) / pw;
     }
 
-    /**
-     * Where the slice of panel {@code p} for the k block starting at {@code kb} begins, for a matrix of reduction
-     * length k packed with k blocks of {@code kBlock}: all slices of earlier k blocks come first (each of them full),
-     * then the slices of this block's earlier panels.
-     */
-    static int sliceOffset(int p, int kb, int k, int panels, int pw, int kBlock) {
-        int kLen = Math.min(kBlock, k - kb);
-        return kb * panels * pw + p * kLen * pw;
+    /** Where panel {@code p} of a matrix of reduction length k begins: panels are {@code [k][pw]}, one after another. */
+    static int panelOffset(int p, int k, int pw) {
+        return p * k * pw;
     }
 
     /**
-     * Packs {@code src} holding n rows of k values (row r at {@code off + r*ld}) into panels at {@code dst[dstOff..]},
-     * cut into k blocks of {@code kBlock}: element (r, kk) goes to row {@code kk - kb} of slice (r / pw, kb), column
-     * {@code r % pw}. Padding columns are set to zero.
+     * Packs {@code src} holding n rows of k values (row r at {@code off + r*ld}) into panels at {@code dst[dstOff..]}:
+     * element (r, kk) goes to row kk of panel r / pw, column {@code r % pw}. Padding columns are set to zero.
      */
-    static void packTransposed(float[] src, int off, int ld, int n, int k, int pw, int kBlock, float[] dst, int dstOff) {
-        int panels = panels(n, pw);
-        for (int p = 0; p < panels; p++) {
-            int cols = Math.min(pw, n - p * pw);
-            for (int kb = 0; kb < k; kb += kBlock) {
-                int base = dstOff + sliceOffset(p, kb, k, panels, pw, kBlock), kLen = Math.min(kBlock, k - kb);
-                for (int kk = 0; kk < kLen; kk++) {
-                    if (cols < pw) Arrays.fill(dst, base + kk * pw + cols, base + kk * pw + pw, 0f);
-                }
-                for (int j = 0; j < cols; j++) {
-                    int s = off + (p * pw + j) * ld + kb;
-                    for (int kk = 0; kk < kLen; kk++) dst[base + kk * pw + j] = src[s + kk];
-                }
+    static void packTransposed(float[] src, int off, int ld, int n, int k, int pw, float[] dst, int dstOff) {
+        for (int p = 0, panels = panels(n, pw); p < panels; p++) {
+            int cols = Math.min(pw, n - p * pw), base = dstOff + panelOffset(p, k, pw);
+            if (cols < pw) for (int kk = 0; kk < k; kk++) Arrays.fill(dst, base + kk * pw + cols, base + kk * pw + pw, 0f);
+            for (int j = 0; j < cols; j++) {
+                int s = off + (p * pw + j) * ld;
+                for (int kk = 0; kk < k; kk++) dst[base + kk * pw + j] = src[s + kk];
             }
         }
     }
 
     /**
      * Packs {@code src} holding k rows of n values (row kk at {@code off + kk*ld}, the {@code A·B} layout) into the
-     * same panel layout as {@link #packTransposed}: {@code B[kk][p*pw + j]} is column j of slice p's row kk.
+     * same panel layout as {@link #packTransposed}: {@code B[kk][p*pw + j]} is column j of panel p's row kk.
      */
-    static void packRows(float[] src, int off, int ld, int k, int n, int pw, int kBlock, float[] dst, int dstOff) {
-        int panels = panels(n, pw);
-        for (int p = 0; p < panels; p++) {
-            int cols = Math.min(pw, n - p * pw);
-            for (int kb = 0; kb < k; kb += kBlock) {
-                int base = dstOff + sliceOffset(p, kb, k, panels, pw, kBlock);
-                for (int kk = 0, kLen = Math.min(kBlock, k - kb); kk < kLen; kk++) {
-                    System.arraycopy(src, off + (kb + kk) * ld + p * pw, dst, base + kk * pw, cols);
-                    if (cols < pw) Arrays.fill(dst, base + kk * pw + cols, base + kk * pw + pw, 0f);
-                }
+    static void packRows(float[] src, int off, int ld, int k, int n, int pw, float[] dst, int dstOff) {
+        for (int p = 0, panels = panels(n, pw); p < panels; p++) {
+            int cols = Math.min(pw, n - p * pw), base = dstOff + panelOffset(p, k, pw);
+            for (int kk = 0; kk < k; kk++) {
+                System.arraycopy(src, off + kk * ld + p * pw, dst, base + kk * pw, cols);
+                if (cols < pw) Arrays.fill(dst, base + kk * pw + cols, base + kk * pw + pw, 0f);
             }
         }
     }

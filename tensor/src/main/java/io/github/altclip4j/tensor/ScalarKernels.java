@@ -11,26 +11,28 @@ final class ScalarKernels implements Kernels {
     @Override public int panelWidth() { return PANEL_WIDTH; }
 
     @Override
-    public void tile(float[] a, int aOff, int lda, float[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc, boolean accumulate) {
+    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen,
+                     float[] c, int cOff, int ldc) {
         for (int r = 0; r < TILE_ROWS; r++) {
-            int aRow = aOff + r * lda, cRow = cOff + r * ldc;
+            int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
-                float acc = accumulate ? c[cRow + j] : 0f;
-                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aRow + k], p[pOff + k * PANEL_WIDTH + j], acc);
+                float acc = 0f;
+                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
                 c[cRow + j] = acc;
             }
         }
     }
 
     @Override
-    public void tileBf16(float[] a, int aOff, int lda, short[] p, int pOff, int kLen,
-                         float[] c, int cOff, int ldc, boolean accumulate) {
+    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
+                         float[] c, int cOff, int ldc) {
         for (int r = 0; r < TILE_ROWS; r++) {
-            int aRow = aOff + r * lda, cRow = cOff + r * ldc;
+            int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
-                float acc = accumulate ? c[cRow + j] : 0f;
-                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aRow + k], Half.bf16ToFloat(p[pOff + k * PANEL_WIDTH + j]), acc);
+                float acc = 0f;
+                for (int k = 0; k < kLen; k++) {
+                    acc = Math.fma(a[aOff + TILE_ROWS * k + r], Half.bf16ToFloat(p[pOff + k * PANEL_WIDTH + j]), acc);
+                }
                 c[cRow + j] = acc;
             }
         }

@@ -30,66 +30,54 @@ final class VectorKernels implements Kernels {
 
     @Override public String name() { return "vector-" + F.vectorBitSize(); }
 
-    @Override public int panelWidth() { return 4 * L; }
+    /** Columns of a weight panel: four vectors. */
+    private static final int PW = 4 * L;
+
+    @Override public int panelWidth() { return PW; }
 
     /**
-     * The register tile: 6 rows x 4 vectors = 24 accumulators. Per k it loads 4 vectors of the panel row and
-     * broadcasts 6 elements of A, then issues 24 independent FMAs: enough in flight to cover the FMA latency,
-     * and 10 loads for 24 FMAs keeps the load ports below the FMA ports. The panel row is contiguous (the
-     * weights were packed for exactly this walk), so each k touches one 256-byte line pair of B.
+     * The register tile: 5 rows x 4 vectors = 20 accumulators. Per k it loads 4 vectors of the panel row and
+     * broadcasts 5 elements of A, then issues 20 independent FMAs: enough in flight to cover the FMA latency, and 9
+     * loads for 20 FMAs keeps the load ports below the FMA ports. The panel row is contiguous (the weights were packed
+     * for exactly this walk), so each k touches one 256-byte line pair of B; the five values of A are adjacent too (a
+     * micro-panel), so the loop needs two indices and 25 of the 32 vector registers. Both choices are for JDK 17's C2
+     * (docs/performance.md): with one index per row of A it ran out of general registers (array base and loop bound on
+     * the stack, an accumulator spilled: 205 instead of 270 GFLOPS on one core), and a 6-row tile (24 accumulators, 29
+     * registers) came out with five accumulators spilled in about one JVM start in three (195 GFLOPS) while 5 rows run
+     * at the same 260-280 GFLOPS every time, on JDK 25 as well.
      */
     @Override
-    public void tile(float[] a, int aOff, int lda, float[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector c00, c01, c02, c03;
-        FloatVector c10, c11, c12, c13;
-        FloatVector c20, c21, c22, c23;
-        FloatVector c30, c31, c32, c33;
-        FloatVector c40, c41, c42, c43;
-        FloatVector c50, c51, c52, c53;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(F, c, cOff); c01 = FloatVector.fromArray(F, c, cOff + L); c02 = FloatVector.fromArray(F, c, cOff + 2 * L); c03 = FloatVector.fromArray(F, c, cOff + 3 * L);
-            c10 = FloatVector.fromArray(F, c, cOff + 1 * ldc); c11 = FloatVector.fromArray(F, c, cOff + 1 * ldc + L); c12 = FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L); c13 = FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L);
-            c20 = FloatVector.fromArray(F, c, cOff + 2 * ldc); c21 = FloatVector.fromArray(F, c, cOff + 2 * ldc + L); c22 = FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L); c23 = FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L);
-            c30 = FloatVector.fromArray(F, c, cOff + 3 * ldc); c31 = FloatVector.fromArray(F, c, cOff + 3 * ldc + L); c32 = FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L); c33 = FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L);
-            c40 = FloatVector.fromArray(F, c, cOff + 4 * ldc); c41 = FloatVector.fromArray(F, c, cOff + 4 * ldc + L); c42 = FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L); c43 = FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L);
-            c50 = FloatVector.fromArray(F, c, cOff + 5 * ldc); c51 = FloatVector.fromArray(F, c, cOff + 5 * ldc + L); c52 = FloatVector.fromArray(F, c, cOff + 5 * ldc + 2 * L); c53 = FloatVector.fromArray(F, c, cOff + 5 * ldc + 3 * L);
-        } else {
-            FloatVector zero = FloatVector.zero(F);
-            c00 = zero; c01 = zero; c02 = zero; c03 = zero;
-            c10 = zero; c11 = zero; c12 = zero; c13 = zero;
-            c20 = zero; c21 = zero; c22 = zero; c23 = zero;
-            c30 = zero; c31 = zero; c32 = zero; c33 = zero;
-            c40 = zero; c41 = zero; c42 = zero; c43 = zero;
-            c50 = zero; c51 = zero; c52 = zero; c53 = zero;
-        }
-        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        int pw = 4 * L;
-        for (int k = 0, pk = pOff; k < kLen; k++, pk += pw) {
+    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen,
+                     float[] c, int cOff, int ldc) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
+        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
+        for (int k = 0; k < kLen; k++) {
+            int pk = pOff + k * PW, ak = aOff + TILE_ROWS * k;
             FloatVector b0 = FloatVector.fromArray(F, p, pk);
             FloatVector b1 = FloatVector.fromArray(F, p, pk + L);
             FloatVector b2 = FloatVector.fromArray(F, p, pk + 2 * L);
             FloatVector b3 = FloatVector.fromArray(F, p, pk + 3 * L);
             FloatVector av;
-            av = FloatVector.broadcast(F, a[a0 + k]);
+            av = FloatVector.broadcast(F, a[ak]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(F, a[a1 + k]);
+            av = FloatVector.broadcast(F, a[ak + 1]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(F, a[a2 + k]);
+            av = FloatVector.broadcast(F, a[ak + 2]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-            av = FloatVector.broadcast(F, a[a3 + k]);
+            av = FloatVector.broadcast(F, a[ak + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-            av = FloatVector.broadcast(F, a[a4 + k]);
+            av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-            av = FloatVector.broadcast(F, a[a5 + k]);
-            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
         }
         c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
         c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
         c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
         c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L); c32.intoArray(c, cOff + 3 * ldc + 2 * L); c33.intoArray(c, cOff + 3 * ldc + 3 * L);
         c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
-        c50.intoArray(c, cOff + 5 * ldc); c51.intoArray(c, cOff + 5 * ldc + L); c52.intoArray(c, cOff + 5 * ldc + 2 * L); c53.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
     /**
@@ -97,61 +85,41 @@ final class VectorKernels implements Kernels {
      * Only used where the JIT compiles the widening well ({@link #widensBf16InRegisters}).
      *
      * <p>The body repeats {@link #tile} on purpose: only the four panel loads differ, and passing them in as a function
-     * or keeping the 24 accumulators in an array instead of locals costs the kernel its registers. Change both together
+     * or keeping the 20 accumulators in an array instead of locals costs the kernel its registers. Change both together
      * ({@code GemmTest.bf16TileEqualsTheFloatTileOnWidenedValuesBitForBit} checks that they compute the same bits).
      */
     @Override
-    public void tileBf16(float[] a, int aOff, int lda, short[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector c00, c01, c02, c03;
-        FloatVector c10, c11, c12, c13;
-        FloatVector c20, c21, c22, c23;
-        FloatVector c30, c31, c32, c33;
-        FloatVector c40, c41, c42, c43;
-        FloatVector c50, c51, c52, c53;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(F, c, cOff); c01 = FloatVector.fromArray(F, c, cOff + L); c02 = FloatVector.fromArray(F, c, cOff + 2 * L); c03 = FloatVector.fromArray(F, c, cOff + 3 * L);
-            c10 = FloatVector.fromArray(F, c, cOff + 1 * ldc); c11 = FloatVector.fromArray(F, c, cOff + 1 * ldc + L); c12 = FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L); c13 = FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L);
-            c20 = FloatVector.fromArray(F, c, cOff + 2 * ldc); c21 = FloatVector.fromArray(F, c, cOff + 2 * ldc + L); c22 = FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L); c23 = FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L);
-            c30 = FloatVector.fromArray(F, c, cOff + 3 * ldc); c31 = FloatVector.fromArray(F, c, cOff + 3 * ldc + L); c32 = FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L); c33 = FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L);
-            c40 = FloatVector.fromArray(F, c, cOff + 4 * ldc); c41 = FloatVector.fromArray(F, c, cOff + 4 * ldc + L); c42 = FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L); c43 = FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L);
-            c50 = FloatVector.fromArray(F, c, cOff + 5 * ldc); c51 = FloatVector.fromArray(F, c, cOff + 5 * ldc + L); c52 = FloatVector.fromArray(F, c, cOff + 5 * ldc + 2 * L); c53 = FloatVector.fromArray(F, c, cOff + 5 * ldc + 3 * L);
-        } else {
-            FloatVector zero = FloatVector.zero(F);
-            c00 = zero; c01 = zero; c02 = zero; c03 = zero;
-            c10 = zero; c11 = zero; c12 = zero; c13 = zero;
-            c20 = zero; c21 = zero; c22 = zero; c23 = zero;
-            c30 = zero; c31 = zero; c32 = zero; c33 = zero;
-            c40 = zero; c41 = zero; c42 = zero; c43 = zero;
-            c50 = zero; c51 = zero; c52 = zero; c53 = zero;
-        }
-        int a0 = aOff, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
-        int pw = 4 * L;
-        for (int k = 0, pk = pOff; k < kLen; k++, pk += pw) {
+    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
+                     float[] c, int cOff, int ldc) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
+        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
+        for (int k = 0; k < kLen; k++) {
+            int pk = pOff + k * PW, ak = aOff + TILE_ROWS * k;
             FloatVector b0 = bf16(p, pk);
             FloatVector b1 = bf16(p, pk + L);
             FloatVector b2 = bf16(p, pk + 2 * L);
             FloatVector b3 = bf16(p, pk + 3 * L);
             FloatVector av;
-            av = FloatVector.broadcast(F, a[a0 + k]);
+            av = FloatVector.broadcast(F, a[ak]);
             c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(F, a[a1 + k]);
+            av = FloatVector.broadcast(F, a[ak + 1]);
             c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(F, a[a2 + k]);
+            av = FloatVector.broadcast(F, a[ak + 2]);
             c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-            av = FloatVector.broadcast(F, a[a3 + k]);
+            av = FloatVector.broadcast(F, a[ak + 3]);
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-            av = FloatVector.broadcast(F, a[a4 + k]);
+            av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-            av = FloatVector.broadcast(F, a[a5 + k]);
-            c50 = av.fma(b0, c50); c51 = av.fma(b1, c51); c52 = av.fma(b2, c52); c53 = av.fma(b3, c53);
         }
         c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
         c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
         c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
         c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L); c32.intoArray(c, cOff + 3 * ldc + 2 * L); c33.intoArray(c, cOff + 3 * ldc + 3 * L);
         c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
-        c50.intoArray(c, cOff + 5 * ldc); c51.intoArray(c, cOff + 5 * ldc + L); c52.intoArray(c, cOff + 5 * ldc + 2 * L); c53.intoArray(c, cOff + 5 * ldc + 3 * L);
     }
 
     /** L bfloat16 values as floats: the bits shifted into the top half of each float. */

@@ -17,9 +17,9 @@ public final class Warmup {
 
     /**
      * Rounds of the whole set of kernels, on tiny inputs: what C2 waits for is invocation and loop counts, not work,
-     * and in the interpreter and C1 every vector op is slow. The shapes are odd on purpose (7 rows; 300 inputs, two
-     * k blocks; 200 outputs; rows 40 wide; 70 tokens, a full and a partial panel of keys) so that the SIMD loops'
-     * scalar tails, the GEMM's edge tiles and its accumulation across k blocks all run: code that never ran in the
+     * and in the interpreter and C1 every vector op is slow. The shapes are odd on purpose (7 rows: a full and a
+     * partial tile; 300 inputs; 200 outputs: a partial panel; rows 40 wide; 70 tokens, a full and a partial panel of
+     * keys) so that the SIMD loops' scalar tails and the GEMM's edge tiles all run: code that never ran in the
      * warm-up is compiled as an uncommon trap and deoptimises on the first real input. (With 40 inputs the
      * micro-kernel was recompiled during the first forward pass, and with 21 tokens the key packing was; seen with
      * {@code -XX:+PrintCompilation}.) 300 rounds take ~1.5 s.

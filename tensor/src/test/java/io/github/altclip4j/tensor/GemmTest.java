@@ -124,8 +124,8 @@ class GemmTest {
         int pw = vector.panelWidth(), k = 300;
         float[] a = Reference.randomFloats(5, 6 * k, 1f), p = Reference.randomFloats(6, k * pw, 1f);
         float[] c1 = Reference.randomFloats(7, 6 * pw, 1f), c2 = c1.clone();
-        vector.tile(a, 0, k, p, 0, k, c1, 0, pw, true);
-        scalar.tile(a, 0, k, p, 0, k, c2, 0, pw, true);
+        vector.tile(a, 0, p, 0, k, c1, 0, pw);
+        scalar.tile(a, 0, p, 0, k, c2, 0, pw);
         Reference.assertBitIdentical(c2, c1, vector.name() + " vs scalar tile");
     }
 
@@ -142,8 +142,8 @@ class GemmTest {
                 widened[i] = Half.bf16ToFloat(bits[i]);
             }
             float[] c1 = Reference.randomFloats(10, 6 * pw, 1f), c2 = c1.clone();
-            kern.tileBf16(a, 0, k, bits, 0, k, c1, 0, pw, true);
-            kern.tile(a, 0, k, widened, 0, k, c2, 0, pw, true);
+            kern.tileBf16(a, 0, bits, 0, k, c1, 0, pw);
+            kern.tile(a, 0, widened, 0, k, c2, 0, pw);
             Reference.assertBitIdentical(c2, c1, kern.name() + " bf16 tile");
         }
     }

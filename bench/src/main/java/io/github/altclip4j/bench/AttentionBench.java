@@ -27,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {LauncherFlags.ADD_MODULES, LauncherFlags.VECTOR_API, LauncherFlags.GC,
+        LauncherFlags.YOUNG_GEN, "-Xmx2g"})
 public class AttentionBench {
 
     @Param({"257", "77"})

@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx6g", "-XX:+UseParallelGC"})
+@Fork(value = 1, jvmArgsAppend = {LauncherFlags.ADD_MODULES, LauncherFlags.VECTOR_API, LauncherFlags.GC,
+        LauncherFlags.YOUNG_GEN, "-Xmx6g"})
 public class GemmBench {
 
     @Param({"257x1024x1024", "257x1024x4096", "257x4096x1024", "2056x1024x4096",

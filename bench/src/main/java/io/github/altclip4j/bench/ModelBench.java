@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g", "-XX:+UseParallelGC", "-Xmn32m",
-        "-XX:+UseTransparentHugePages"})
+@Fork(value = 1, jvmArgsAppend = {LauncherFlags.ADD_MODULES, LauncherFlags.VECTOR_API, LauncherFlags.GC,
+        LauncherFlags.YOUNG_GEN, "-Xmx8g"})
 public class ModelBench {
 
     @Param({"/tmp/altclip-random"})

@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {LauncherFlags.GC, LauncherFlags.YOUNG_GEN})
 public class TokenizerBench {
 
     @Param({"unigram_nmt_nfkc"})

@@ -1,14 +1,13 @@
 package io.github.altclip4j.model;
 
 import io.github.altclip4j.tensor.Attention;
+import io.github.altclip4j.tensor.EmbeddingTable;
 import io.github.altclip4j.tensor.FloatTensor;
-import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig.TextConfig;
 import io.github.altclip4j.weights.WeightBinder;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,8 +17,7 @@ import java.util.List;
  */
 public final class TextTransformer {
     private final TextConfig config;
-    private final FloatTensor wordEmbeddings;       // [vocab][hidden], float32 ...
-    private final HalfTensor wordEmbeddings16;      // ... or kept 16-bit as stored
+    private final EmbeddingTable wordEmbeddings;    // [vocab][hidden]
     private final FloatTensor positionEmbeddings;   // [max_position_embeddings][hidden]
     private final FloatTensor tokenTypeEmbedding;   // row 0 of token_type_embeddings: every token is type 0
     private final LayerNorm embeddingNorm;
@@ -30,12 +28,11 @@ public final class TextTransformer {
     /** Per-token states after {@code transformation} ({@code [batch][seq][project_dim]}) and the pooled first token. */
     public record Output(FloatTensor lastHiddenState, FloatTensor pooled) {}
 
-    private TextTransformer(TextConfig config, FloatTensor wordEmbeddings, HalfTensor wordEmbeddings16, FloatTensor positionEmbeddings,
+    private TextTransformer(TextConfig config, EmbeddingTable wordEmbeddings, FloatTensor positionEmbeddings,
                             FloatTensor tokenTypeEmbedding, LayerNorm embeddingNorm, List<TextEncoderLayer> layers,
                             LayerNorm preLN, Linear transformation) {
         this.config = config;
         this.wordEmbeddings = wordEmbeddings;
-        this.wordEmbeddings16 = wordEmbeddings16;
         this.positionEmbeddings = positionEmbeddings;
         this.tokenTypeEmbedding = tokenTypeEmbedding;
         this.embeddingNorm = embeddingNorm;
@@ -47,11 +44,9 @@ public final class TextTransformer {
     static TextTransformer load(WeightBinder w, TextConfig c) throws IOException {
         String e = "text_model.roberta.embeddings.";
         int d = c.hiddenSize();
-        List<TextEncoderLayer> layers = new ArrayList<>();
-        for (int i = 0; i < c.numHiddenLayers(); i++) layers.add(TextEncoderLayer.load(w, i, c));
-        HalfTensor words16 = w.embedding16(e + "word_embeddings.weight", c.vocabSize(), d);
+        List<TextEncoderLayer> layers = w.layers(c.numHiddenLayers(), i -> TextEncoderLayer.load(w, i, c));
         return new TextTransformer(c,
-                words16 == null ? w.floats(e + "word_embeddings.weight", c.vocabSize(), d) : null, words16,
+                w.embedding(e + "word_embeddings.weight", c.vocabSize(), d),
                 w.floats(e + "position_embeddings.weight", c.maxPositionEmbeddings(), d),
                 w.floats(e + "token_type_embeddings.weight", c.typeVocabSize(), d).slice(0, 1),
                 new LayerNorm(w.vector(e + "LayerNorm.weight", d), w.vector(e + "LayerNorm.bias", d), c.layerNormEps()),
@@ -103,8 +98,7 @@ public final class TextTransformer {
                 if (pos >= config.maxPositionEmbeddings()) {
                     throw new IllegalArgumentException("text " + b + " is longer than the model's " + (config.maxPositionEmbeddings() - pad - 1) + " positions");
                 }
-                if (wordEmbeddings16 != null) wordEmbeddings16.rowToFloat(id, h.data(), row * d);
-                else System.arraycopy(wordEmbeddings.data(), id * d, h.data(), row * d, d);
+                wordEmbeddings.row(id, h.data(), row * d);
                 System.arraycopy(positionEmbeddings.data(), pos * d, positions.data(), row * d, d);
             }
         }

@@ -7,7 +7,6 @@ import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig.VisionConfig;
 import io.github.altclip4j.weights.WeightBinder;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,8 +39,7 @@ public final class VisionTransformer {
     static VisionTransformer load(WeightBinder w, VisionConfig c) throws IOException {
         int d = c.hiddenSize(), p = c.patchSize();
         float eps = c.layerNormEps();
-        List<VisionEncoderLayer> layers = new ArrayList<>();
-        for (int i = 0; i < c.numHiddenLayers(); i++) layers.add(VisionEncoderLayer.load(w, i, c));
+        List<VisionEncoderLayer> layers = w.layers(c.numHiddenLayers(), i -> VisionEncoderLayer.load(w, i, c));
         return new VisionTransformer(c,
                 w.linear("vision_model.embeddings.patch_embedding.weight", d, c.numChannels(), p, p),
                 w.vector("vision_model.embeddings.class_embedding", d),

@@ -27,13 +27,16 @@ public interface Checkpoint extends AutoCloseable {
     /** An integer tensor as longs. */
     long[] readLongs(String name) throws IOException;
 
-    /** Receives consecutive rows of a tensor seen as {@code [elements / rowLength][rowLength]}. */
+    /**
+     * Receives consecutive rows of a tensor seen as {@code [elements / rowLength][rowLength]}. A reader may call it from
+     * several threads at once, for disjoint row ranges; {@code data} is valid only during the call.
+     */
     @FunctionalInterface
     interface FloatRows {
         void accept(float[] data, int offset, int firstRow, int rows);
     }
 
-    /** The same for 16-bit values, as raw bits. */
+    /** The same for 16-bit values, as raw bits (called the same way). */
     @FunctionalInterface
     interface HalfRows {
         void accept(short[] data, int offset, int firstRow, int rows);

@@ -2,7 +2,9 @@ package io.github.altclip4j.weights;
 
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
+import io.github.altclip4j.tensor.ThreadPool;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -222,13 +224,12 @@ public final class SafetensorsFile implements Checkpoint {
             return;
         }
         int rowBytes = 4 * rowLength;
-        float[] rows = FLOAT_ROWS.get();
-        if (rows.length < Math.max(1, CHUNK / rowBytes) * rowLength) rows = new float[Math.max(1, CHUNK / rowBytes) * rowLength];
-        float[] buffer = rows;
         readChunks(e, rowBytes, (chunk, at) -> {
             int n = chunk.remaining() / 4;
-            chunk.asFloatBuffer().get(buffer, 0, n);
-            sink.accept(buffer, 0, (int) (at / rowBytes), n / rowLength);
+            float[] rows = FLOAT_ROWS.get();
+            if (rows.length < n) FLOAT_ROWS.set(rows = new float[n]);
+            chunk.asFloatBuffer().get(rows, 0, n);
+            sink.accept(rows, 0, (int) (at / rowBytes), n / rowLength);
         });
     }
 
@@ -240,13 +241,12 @@ public final class SafetensorsFile implements Checkpoint {
             return;
         }
         int rowBytes = 2 * rowLength;
-        short[] rows = HALF_ROWS.get();
-        if (rows.length < Math.max(1, CHUNK / rowBytes) * rowLength) rows = new short[Math.max(1, CHUNK / rowBytes) * rowLength];
-        short[] buffer = rows;
         readChunks(e, rowBytes, (chunk, at) -> {
             int n = chunk.remaining() / 2;
-            chunk.asShortBuffer().get(buffer, 0, n);
-            sink.accept(buffer, 0, (int) (at / rowBytes), n / rowLength);
+            short[] rows = HALF_ROWS.get();
+            if (rows.length < n) HALF_ROWS.set(rows = new short[n]);
+            chunk.asShortBuffer().get(rows, 0, n);
+            sink.accept(rows, 0, (int) (at / rowBytes), n / rowLength);
         });
     }
 
@@ -256,34 +256,49 @@ public final class SafetensorsFile implements Checkpoint {
 
     /** Bytes per read: large enough for few system calls, small enough to stay in cache while copied out. */
     private static final int CHUNK = 4 << 20;
-    /** Reused row buffers, so streaming a checkpoint leaves no garbage behind (every fresh page a JVM touches stays resident). */
+    /**
+     * Reused row buffers, one per reading thread, so streaming a checkpoint leaves no garbage behind (every fresh page
+     * a JVM touches stays resident).
+     */
     private static final ThreadLocal<float[]> FLOAT_ROWS = ThreadLocal.withInitial(() -> new float[CHUNK / 4]);
     private static final ThreadLocal<short[]> HALF_ROWS = ThreadLocal.withInitial(() -> new short[CHUNK / 2]);
     private static final ThreadLocal<ByteBuffer> CHUNKS =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
 
     /**
-     * Streams a tensor's bytes through a per-thread direct buffer with positional reads: the kernel copies from the
+     * Streams a tensor's bytes through per-thread direct buffers with positional reads: the kernel copies from the
      * page cache, with none of the page faults (and none of the resident mapped pages) of a memory map. Every chunk
-     * holds a whole number of {@code unit}-byte records (elements, or rows), at most {@link #CHUNK} bytes if a record fits.
+     * holds a whole number of {@code unit}-byte records (elements, or rows), at most {@link #CHUNK} bytes if a record
+     * fits. The chunks are read on the shared thread pool, so {@code sink} is called concurrently, for disjoint
+     * ranges: a load is mostly the kernel's copies and the page faults of the memory the values land in, and both run
+     * in parallel on all cores.
      */
     private void readChunks(TensorEntry e, int unit, ChunkSink sink) throws IOException {
         if (e.byteLength() % unit != 0) {
             throw new WeightFormatException(path, "tensor \"" + e.name() + "\": " + e.byteLength() + " bytes are not whole rows of " + unit);
         }
         int chunkBytes = Math.max(1, CHUNK / unit) * unit;
-        ByteBuffer buf = chunkBytes <= CHUNK ? CHUNKS.get() : ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (long done = 0; done < e.byteLength(); ) {
-            int n = (int) Math.min(chunkBytes, e.byteLength() - done);
-            buf.clear().limit(n);
-            while (buf.hasRemaining()) {
-                if (channel.read(buf, e.offset() + done + buf.position()) < 0) {
-                    throw new WeightFormatException(path, "tensor \"" + e.name() + "\": file ends inside its data");
+        long chunks = (e.byteLength() + chunkBytes - 1) / chunkBytes;
+        if (chunks > Integer.MAX_VALUE) throw new WeightFormatException(path, "tensor \"" + e.name() + "\" is too large");
+        try {
+            ThreadPool.shared().parallelFor((int) chunks, i -> {
+                long done = (long) i * chunkBytes;
+                int n = (int) Math.min(chunkBytes, e.byteLength() - done);
+                ByteBuffer buf = chunkBytes <= CHUNK ? CHUNKS.get() : ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+                buf.clear().limit(n);
+                try {
+                    while (buf.hasRemaining()) {
+                        if (channel.read(buf, e.offset() + done + buf.position()) < 0) {
+                            throw new WeightFormatException(path, "tensor \"" + e.name() + "\": file ends inside its data");
+                        }
+                    }
+                } catch (IOException x) {
+                    throw new UncheckedIOException(x);
                 }
-            }
-            buf.flip();
-            sink.accept(buf, done);
-            done += n;
+                sink.accept(buf.flip(), done);
+            });
+        } catch (UncheckedIOException x) {
+            throw x.getCause();
         }
     }
 

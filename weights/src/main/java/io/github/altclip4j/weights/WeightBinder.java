@@ -1,15 +1,19 @@
 package io.github.altclip4j.weights;
 
 import io.github.altclip4j.tensor.DType;
+import io.github.altclip4j.tensor.EmbeddingTable;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.PackedMatrix;
+import io.github.altclip4j.tensor.ThreadPool;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -19,16 +23,18 @@ import java.util.function.Predicate;
  * {@link #finish} reports every missing tensor and every wrong shape in one error, and returns the names the model
  * never asked for (minus known leftovers such as the {@code position_ids} buffers of older checkpoints).
  *
- * <p>GEMM weights and the word embedding table are held in the {@link WeightFormat} asked for (by default as stored:
- * F16/BF16 stay 16-bit); all other parameters (norms, biases,
- * embeddings, which are small or gathered row by row) are read as float32.
+ * <p>GEMM weights and embedding tables are held in the {@link WeightFormat} asked for (by default as stored: F16/BF16
+ * stay 16-bit); all other parameters (norms, biases, position embeddings: small) are read as float32. A binder may be
+ * used from several threads at once ({@link #layers}).
  */
 public final class WeightBinder {
     private final Checkpoint checkpoint;
     private final WeightFormat format;
     private final Predicate<String> ignorable;
-    private final Set<String> used = new LinkedHashSet<>();
-    private final List<String> problems = new ArrayList<>();
+    private final Set<String> used = ConcurrentHashMap.newKeySet();
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    /** Rows rounded to 16 bits on their way into a packed matrix, one buffer per reading thread. */
+    private static final ThreadLocal<short[]> CONVERTED = ThreadLocal.withInitial(() -> new short[0]);
 
     public WeightBinder(Checkpoint checkpoint, WeightFormat format, Predicate<String> ignorable) {
         this.checkpoint = checkpoint;
@@ -43,18 +49,17 @@ public final class WeightBinder {
     }
 
     /**
-     * An embedding table kept 16-bit (rows are widened as they are looked up): when it is stored F16/BF16 and the format
-     * is {@link WeightFormat#AS_STORED}, or the format asks for 16 bits. Null means: read it with {@link #floats}.
+     * An embedding table ({@code nn.Embedding} weight {@code [rows][cols]}), held as the format asks: as stored, or
+     * converted (rounded to 16 bits as the rows stream in, so no float copy is held).
      */
-    public HalfTensor embedding16(String name, int rows, int cols) throws IOException {
-        TensorEntry e = checkpoint.tensors().get(name);
-        if (e == null || format == WeightFormat.F32) return null;
+    public EmbeddingTable embedding(String name, int rows, int cols) throws IOException {
+        TensorEntry e = lookup(name, new int[] {rows, cols});
+        if (e == null) return EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, DType.F32);
         DType target = targetType(List.of(e));
-        if (target == DType.F32 || lookup(name, new int[] {rows, cols}) == null) return null;
-        if (storedAs(e) == target) return checkpoint.readHalf(name);
-        short[] bits = new short[Math.multiplyExact(rows, cols)];   // rounded as the rows stream in: no float copy
-        checkpoint.readFloatRows(name, cols, (data, off, firstRow, n) -> HalfTensor.round(target, data, off, bits, firstRow * cols, n * cols));
-        return new HalfTensor(bits, target, rows, cols);
+        EmbeddingTable table = EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, target);
+        if (target != DType.F32 && storedAs(e) == target) checkpoint.readHalfRows(name, cols, table::putRows);
+        else checkpoint.readFloatRows(name, cols, table::putRows);
+        return table;
     }
 
     /** The type a GEMM weight of this name is held in under this binder's format (F32 if there is no such tensor). */
@@ -99,6 +104,33 @@ public final class WeightBinder {
         return checkpoint.readFloat(name).toArray()[0];
     }
 
+    /** Binds the parameters of layer {@code i} (may throw {@link IOException}). */
+    @FunctionalInterface
+    public interface LayerLoader<T> {
+        T load(int i) throws IOException;
+    }
+
+    /**
+     * Layers {@code 0..count-1}, bound in parallel on the shared thread pool: a load is mostly page faults (the JVM
+     * zeroes each new weight array, which faults its memory in, on the allocating thread) and the kernel's copies,
+     * and loading several layers at once spreads both over all cores. The list is in layer order.
+     */
+    public <T> List<T> layers(int count, LayerLoader<T> loader) throws IOException {
+        List<T> out = new ArrayList<>(Collections.nCopies(count, null));
+        try {
+            ThreadPool.shared().parallelFor(count, i -> {
+                try {
+                    out.set(i, loader.load(i));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return out;
+    }
+
     /** An {@code nn.Linear} (or flattened conv) weight {@code [out][in...]}, packed for the GEMM as it is read. */
     public PackedMatrix linear(String name, int... shape) throws IOException {
         int out = shape[0], in = Math.toIntExact(Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b) / Math.max(out, 1));
@@ -124,7 +156,6 @@ public final class WeightBinder {
         if (entries.contains(null)) return PackedMatrix.pack(FloatTensor.zeros(rows, in));
         DType target = targetType(entries);
         PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, target);
-        short[][] converted = {new short[0]};  // one conversion buffer for all chunks
         for (int i = 0; i < names.size(); i++) {
             int rowBase = i * outEach;
             if (target == DType.F32) {
@@ -133,9 +164,10 @@ public final class WeightBinder {
                 checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
             } else {
                 checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> {
-                    if (converted[0].length < n * in) converted[0] = new short[n * in];
-                    HalfTensor.round(target, data, off, converted[0], 0, n * in);
-                    b.putRows(converted[0], 0, rowBase + firstRow, n);
+                    short[] converted = CONVERTED.get();
+                    if (converted.length < n * in) CONVERTED.set(converted = new short[n * in]);
+                    HalfTensor.round(target, data, off, converted, 0, n * in);
+                    b.putRows(converted, 0, rowBase + firstRow, n);
                 });
             }
         }
@@ -176,8 +208,10 @@ public final class WeightBinder {
      */
     public List<String> finish() throws WeightFormatException {
         if (!problems.isEmpty()) {
-            throw new WeightFormatException(checkpoint.path(), problems.size() + " problem(s) binding the weights:\n  "
-                    + String.join("\n  ", problems));
+            List<String> sorted = new ArrayList<>(problems);   // layers bind in parallel: report in a stable order
+            Collections.sort(sorted);
+            throw new WeightFormatException(checkpoint.path(), sorted.size() + " problem(s) binding the weights:\n  "
+                    + String.join("\n  ", sorted));
         }
         List<String> unused = new ArrayList<>();
         for (String name : checkpoint.tensors().keySet()) {

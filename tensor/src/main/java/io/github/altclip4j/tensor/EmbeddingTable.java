@@ -1,0 +1,97 @@
+package io.github.altclip4j.tensor;
+
+/**
+ * A lookup table of {@code rows} vectors of {@code cols} values ({@code nn.Embedding}), gathered one row at a time,
+ * held as float32 or as 16-bit floats (widened as rows are looked up). XLM-R's word embeddings are 250,002 x 1024:
+ * 1 GB in float32, the largest single tensor of AltCLIP.
+ *
+ * <p>The rows live in blocks of {@value #BLOCK_ROWS} rather than one array: {@link #allocate} creates the blocks on
+ * all cores, so the page faults of a fresh gigabyte (the JVM zeroes every new array, and zeroing is what faults the
+ * memory in) are taken in parallel instead of on the loading thread alone, and no table is limited by the size of
+ * one Java array. {@link #putRows} may be called concurrently for disjoint rows.
+ */
+public final class EmbeddingTable {
+    static final int BLOCK_ROWS = 1024;
+
+    private final int rows, cols;
+    private final DType dtype;
+    private final float[][] f32;
+    private final short[][] half;
+
+    private EmbeddingTable(int rows, int cols, DType dtype, float[][] f32, short[][] half) {
+        this.rows = rows;
+        this.cols = cols;
+        this.dtype = dtype;
+        this.f32 = f32;
+        this.half = half;
+    }
+
+    /** A zero table of {@code rows x cols} held as {@code dtype}, its blocks allocated on {@code pool}'s threads. */
+    public static EmbeddingTable allocate(ThreadPool pool, int rows, int cols, DType dtype) {
+        if (rows < 0 || cols < 0 || (long) BLOCK_ROWS * cols > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("embedding table of " + rows + " x " + cols);
+        }
+        int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
+        float[][] f32 = dtype == DType.F32 ? new float[blocks][] : null;
+        short[][] half = dtype == DType.F32 ? null : new short[blocks][];
+        pool.parallelFor(blocks, b -> {
+            int size = Math.min(BLOCK_ROWS, rows - b * BLOCK_ROWS) * cols;
+            if (f32 != null) f32[b] = new float[size];
+            else half[b] = new short[size];
+        });
+        return new EmbeddingTable(rows, cols, dtype, f32, half);
+    }
+
+    /** Rows {@code [firstRow, firstRow + n)} from float32 values (row-major at {@code src[off..]}), rounded if 16-bit. */
+    public void putRows(float[] src, int off, int firstRow, int n) {
+        checkRows(firstRow, n);
+        for (int r = firstRow, end = firstRow + n; r < end; ) {
+            int b = r / BLOCK_ROWS, inBlock = r % BLOCK_ROWS, count = Math.min(end - r, BLOCK_ROWS - inBlock);
+            int from = off + (r - firstRow) * cols, len = count * cols;
+            if (f32 != null) System.arraycopy(src, from, f32[b], inBlock * cols, len);
+            else HalfTensor.round(dtype, src, from, half[b], inBlock * cols, len);
+            r += count;
+        }
+    }
+
+    /** Rows {@code [firstRow, firstRow + n)} as raw 16-bit values of this table's type. */
+    public void putRows(short[] src, int off, int firstRow, int n) {
+        if (half == null) throw new IllegalStateException("this table holds F32, not 16-bit values");
+        checkRows(firstRow, n);
+        for (int r = firstRow, end = firstRow + n; r < end; ) {
+            int b = r / BLOCK_ROWS, inBlock = r % BLOCK_ROWS, count = Math.min(end - r, BLOCK_ROWS - inBlock);
+            System.arraycopy(src, off + (r - firstRow) * cols, half[b], inBlock * cols, count * cols);
+            r += count;
+        }
+    }
+
+    private void checkRows(int firstRow, int n) {
+        if (firstRow < 0 || n < 0 || firstRow > rows - n) {
+            throw new IndexOutOfBoundsException("rows [" + firstRow + ", " + ((long) firstRow + n) + ") of " + rows);
+        }
+    }
+
+    /** Row {@code row} as float32, into {@code dst[dstOff..dstOff + cols)}. */
+    public void row(int row, float[] dst, int dstOff) {
+        if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
+        int b = row / BLOCK_ROWS, at = (row % BLOCK_ROWS) * cols;
+        if (f32 != null) System.arraycopy(f32[b], at, dst, dstOff, cols);
+        else HalfTensor.widen(Backend.kernels(), dtype, half[b], at, dst, dstOff, cols);
+    }
+
+    public int rows() { return rows; }
+
+    public int cols() { return cols; }
+
+    public DType dtype() { return dtype; }
+
+    /** Bytes held by the values. */
+    public long bytes() {
+        return (long) rows * cols * dtype.bytes();
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddingTable[" + rows + "x" + cols + ", " + dtype + "]";
+    }
+}

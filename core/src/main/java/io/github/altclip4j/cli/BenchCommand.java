@@ -28,7 +28,7 @@ final class BenchCommand implements Command {
 
     @Override public String summary() { return "time the image and text towers on synthetic inputs (JSON)"; }
 
-    @Override public String usage() { return "--model DIR [--batch B] [--images N] [--texts N] [--tokens L] [--threads T] [--warmup W] [--iterations I] [--weights as-stored|f32|bf16|f16]"; }
+    @Override public String usage() { return "--model DIR [--batch B] [--images N] [--texts N] [--tokens L] [--threads T] [--warmup W] [--iterations I] [--weights as-stored|f32|bf16|f16|int8]"; }
 
     @Override
     public int run(String[] args, PrintStream out, PrintStream err) throws IOException {

@@ -14,7 +14,7 @@ final class ClassifyCommand implements Command {
 
     @Override public String summary() { return "zero-shot classify an image against labels (any language)"; }
 
-    @Override public String usage() { return "--model DIR IMAGE LABEL... [--threads N] [--weights as-stored|f32|bf16|f16]"; }
+    @Override public String usage() { return "--model DIR IMAGE LABEL... [--threads N] [--weights as-stored|f32|bf16|f16|int8]"; }
 
     @Override
     public String description() {

@@ -16,7 +16,7 @@ final class EmbedCommand implements Command {
 
     @Override public String summary() { return "embed texts and images; write safetensors or print JSON"; }
 
-    @Override public String usage() { return "--model DIR [--text T]... [--image PATH]... [--output OUT.safetensors] [--threads N] [--weights as-stored|f32|bf16|f16]"; }
+    @Override public String usage() { return "--model DIR [--text T]... [--image PATH]... [--output OUT.safetensors] [--threads N] [--weights as-stored|f32|bf16|f16|int8]"; }
 
     @Override
     public String description() {

@@ -2,7 +2,7 @@ package io.github.altclip4j.tensor;
 
 /**
  * A lookup table of {@code rows} vectors of {@code cols} values ({@code nn.Embedding}), gathered one row at a time,
- * held as float32 or as 16-bit floats (widened as rows are looked up). XLM-R's word embeddings are 250,002 x 1024:
+ * held as float32, as 16-bit floats or as int8 with a scale per row ({@link Int8}), widened as rows are looked up. XLM-R's word embeddings are 250,002 x 1024:
  * 1 GB in float32, the largest single tensor of AltCLIP.
  *
  * <p>The rows live in blocks of {@value #BLOCK_ROWS} rather than one array: {@link #allocate} creates the blocks on
@@ -17,13 +17,17 @@ public final class EmbeddingTable {
     private final DType dtype;
     private final float[][] f32;
     private final short[][] half;
+    private final byte[][] i8;
+    private final float[] scales;
 
-    private EmbeddingTable(int rows, int cols, DType dtype, float[][] f32, short[][] half) {
+    private EmbeddingTable(int rows, int cols, DType dtype, float[][] f32, short[][] half, byte[][] i8) {
         this.rows = rows;
         this.cols = cols;
         this.dtype = dtype;
         this.f32 = f32;
         this.half = half;
+        this.i8 = i8;
+        this.scales = i8 == null ? null : new float[rows];
     }
 
     /** A zero table of {@code rows x cols} held as {@code dtype}, its blocks allocated on {@code pool}'s threads. */
@@ -33,18 +37,29 @@ public final class EmbeddingTable {
         }
         int blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS;
         float[][] f32 = dtype == DType.F32 ? new float[blocks][] : null;
-        short[][] half = dtype == DType.F32 ? null : new short[blocks][];
+        short[][] half = dtype == DType.F16 || dtype == DType.BF16 ? new short[blocks][] : null;
+        byte[][] i8 = dtype == DType.I8 ? new byte[blocks][] : null;
         pool.parallelFor(blocks, b -> {
             int size = Math.min(BLOCK_ROWS, rows - b * BLOCK_ROWS) * cols;
             if (f32 != null) f32[b] = new float[size];
-            else half[b] = new short[size];
+            else if (half != null) half[b] = new short[size];
+            else i8[b] = new byte[size];
         });
-        return new EmbeddingTable(rows, cols, dtype, f32, half);
+        return new EmbeddingTable(rows, cols, dtype, f32, half, i8);
     }
 
-    /** Rows {@code [firstRow, firstRow + n)} from float32 values (row-major at {@code src[off..]}), rounded if 16-bit. */
+    /**
+     * Rows {@code [firstRow, firstRow + n)} from float32 values (row-major at {@code src[off..]}): rounded if 16-bit,
+     * quantised row by row if int8.
+     */
     public void putRows(float[] src, int off, int firstRow, int n) {
         checkRows(firstRow, n);
+        if (i8 != null) {
+            for (int r = firstRow; r < firstRow + n; r++) {
+                scales[r] = Int8.quantizeRow(src, off + (r - firstRow) * cols, cols, i8[r / BLOCK_ROWS], (r % BLOCK_ROWS) * cols);
+            }
+            return;
+        }
         for (int r = firstRow, end = firstRow + n; r < end; ) {
             int b = r / BLOCK_ROWS, inBlock = r % BLOCK_ROWS, count = Math.min(end - r, BLOCK_ROWS - inBlock);
             int from = off + (r - firstRow) * cols, len = count * cols;
@@ -56,7 +71,7 @@ public final class EmbeddingTable {
 
     /** Rows {@code [firstRow, firstRow + n)} as raw 16-bit values of this table's type. */
     public void putRows(short[] src, int off, int firstRow, int n) {
-        if (half == null) throw new IllegalStateException("this table holds F32, not 16-bit values");
+        if (half == null) throw new IllegalStateException("this table holds " + dtype + ", not 16-bit values");
         checkRows(firstRow, n);
         for (int r = firstRow, end = firstRow + n; r < end; ) {
             int b = r / BLOCK_ROWS, inBlock = r % BLOCK_ROWS, count = Math.min(end - r, BLOCK_ROWS - inBlock);
@@ -75,8 +90,15 @@ public final class EmbeddingTable {
     public void row(int row, float[] dst, int dstOff) {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         int b = row / BLOCK_ROWS, at = (row % BLOCK_ROWS) * cols;
-        if (f32 != null) System.arraycopy(f32[b], at, dst, dstOff, cols);
-        else HalfTensor.widen(Backend.kernels(), dtype, half[b], at, dst, dstOff, cols);
+        if (f32 != null) {
+            System.arraycopy(f32[b], at, dst, dstOff, cols);
+        } else if (half != null) {
+            HalfTensor.widen(Backend.kernels(), dtype, half[b], at, dst, dstOff, cols);
+        } else {
+            Kernels k = Backend.kernels();
+            k.i8ToFloat(i8[b], at, dst, dstOff, cols);
+            k.scaleAdd(dst, dstOff, cols, scales[row], null, 0);
+        }
     }
 
     public int rows() { return rows; }
@@ -85,9 +107,9 @@ public final class EmbeddingTable {
 
     public DType dtype() { return dtype; }
 
-    /** Bytes held by the values. */
+    /** Bytes held by the values (and the int8 scales). */
     public long bytes() {
-        return (long) rows * cols * dtype.bytes();
+        return (long) rows * cols * dtype.bytes() + (scales == null ? 0 : 4L * rows);
     }
 
     @Override

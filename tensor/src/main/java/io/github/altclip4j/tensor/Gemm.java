@@ -74,26 +74,31 @@ public final class Gemm {
         int groups = Math.min(panels, Math.max(1, ceilDiv(4 * pool.threads(), rowChunks)));
         int panelsPerGroup = ceilDiv(panels, groups);
         int groupCount = ceilDiv(panels, panelsPerGroup);
-        boolean bf16InRegisters = w.dtype() == DType.BF16 && kern.widensBf16InRegisters();
+        DType type = w.dtype();
+        boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type);
+        float[] scales = w.scales();
         pool.parallelFor(rowChunks * groupCount, task -> {
             int t0 = (task / groupCount) * chunkTiles, t1 = Math.min(tiles, t0 + chunkTiles);
             int p0 = (task % groupCount) * panelsPerGroup, p1 = Math.min(panels, p0 + panelsPerGroup);
-            Scratch s = Scratch.get(pw, k);
+            Scratch s = Scratch.get(pw, type == DType.F32 || inRegisters ? 0 : k);
             float[] out = s.tile;
             for (int p = p0; p < p1; p++) {
-                float[] panel = w.f32();
                 int panelOff = PackedMatrix.panelOffset(p, k, pw), n0 = p * pw, cols = Math.min(pw, n - n0);
-                if (panel == null && !bf16InRegisters) {
+                float[] panel = type == DType.F32 ? w.f32() : null;   // null: widened in registers by the tile
+                if (type != DType.F32 && !inRegisters) {
                     panel = s.widened;
-                    HalfTensor.widen(kern, w.dtype(), w.half(), panelOff, panel, 0, k * pw);
+                    w.widenPanel(kern, p, panel);
                     panelOff = 0;
                 }
                 for (int t = t0; t < t1; t++) {
-                    if (panel == null) kern.tileBf16(packedA, t * tr * k, w.half(), panelOff, k, out, 0, pw);
-                    else kern.tile(packedA, t * tr * k, panel, panelOff, k, out, 0, pw);
+                    int tileA = t * tr * k;
+                    if (panel != null) kern.tile(packedA, tileA, panel, panelOff, k, out, 0, pw);
+                    else if (type == DType.I8) kern.tileI8(packedA, tileA, w.i8(), panelOff, k, out, 0, pw);
+                    else kern.tileBf16(packedA, tileA, w.half(), panelOff, k, out, 0, pw);
                     // The epilogue, on the finished tile while it is in L1.
                     for (int i = 0, row = t * tr, rows = Math.min(tr, m - row); i < rows; i++, row++) {
                         int src = i * pw;
+                        if (scales != null) kern.multiply(out, src, scales, n0, cols);
                         if (bias != null) kern.add(out, src, bias, n0, cols);
                         act.apply(kern, out, src, cols);
                         if (res != null) kern.add(out, src, res, resOff + row * ldRes + n0, cols);
@@ -195,7 +200,7 @@ public final class Gemm {
         }
     }
 
-    /** Per-thread buffers: one tile of C, and a 16-bit panel widened to float. */
+    /** Per-thread buffers: one tile of C, and a 16-bit or int8 panel widened to float. */
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 

@@ -13,7 +13,7 @@ public final class HalfTensor {
     private final int[] shape;
 
     public HalfTensor(short[] bits, DType dtype, int... shape) {
-        if (dtype == DType.F32) throw new IllegalArgumentException("HalfTensor holds F16 or BF16, not F32");
+        if (dtype != DType.F16 && dtype != DType.BF16) throw new IllegalArgumentException("HalfTensor holds F16 or BF16, not " + dtype);
         if (Shapes.size(shape) != bits.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + Shapes.size(shape)
                     + " elements, the array has " + bits.length);

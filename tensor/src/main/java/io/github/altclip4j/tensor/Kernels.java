@@ -36,8 +36,21 @@ interface Kernels {
     void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
                   float[] c, int cOff, int ldc);
 
-    /** Whether {@link #tileBf16} beats widening a panel slice first and running {@link #tile}. */
-    boolean widensBf16InRegisters();
+    /** {@link #tile} with the panel given as int8 values, widened to float in registers (exactly). */
+    void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen,
+                float[] c, int cOff, int ldc);
+
+    /**
+     * Whether {@link #tileBf16} / {@link #tileI8} beat widening a whole panel to float first and running {@link #tile}
+     * for weights of this type.
+     */
+    boolean widensInRegisters(DType weights);
+
+    /** Widens {@code n} int8 values to float. */
+    void i8ToFloat(byte[] src, int srcOff, float[] dst, int dstOff, int n);
+
+    /** {@code x[i] *= y[i]}. */
+    void multiply(float[] x, int xOff, float[] y, int yOff, int n);
 
     /** Widens {@code n} bfloat16 values (raw bits) to float. */
     void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n);

@@ -9,8 +9,9 @@ import java.util.Arrays;
  * reads its weights as sequential streams that the hardware prefetcher can run ahead of. The last panel is padded
  * with zero columns.
  *
- * <p>F16/BF16 weights keep their 16-bit bits in the same layout; {@link Gemm} widens them in registers, or a panel
- * at a time into a per-thread float buffer, so memory traffic stays at 2 bytes per weight.
+ * <p>F16/BF16 weights keep their 16-bit bits in the same layout, int8 weights ({@link Int8}) their quantised values
+ * plus one scale per output; {@link Gemm} widens them in registers, or a panel at a time into a per-thread float
+ * buffer, so memory traffic stays at 2 or 1 bytes per weight.
  */
 public final class PackedMatrix {
     private final int n;
@@ -19,21 +20,30 @@ public final class PackedMatrix {
     private final DType dtype;
     private final float[] f32;
     private final short[] half;
+    private final byte[] i8;
+    private final float[] scales;
 
-    private PackedMatrix(int n, int k, int panelWidth, DType dtype, float[] f32, short[] half) {
+    private PackedMatrix(int n, int k, int panelWidth, DType dtype, float[] f32, short[] half, byte[] i8, float[] scales) {
         this.n = n;
         this.k = k;
         this.panelWidth = panelWidth;
         this.dtype = dtype;
         this.f32 = f32;
         this.half = half;
+        this.i8 = i8;
+        this.scales = scales;
     }
 
-    /** Packs a float32 weight of shape {@code [n][k]} (any leading dims fold into n). */
-    public static PackedMatrix pack(FloatTensor w) {
-        Builder b = new Builder(w.rows(), w.cols(), DType.F32);
+    /** Packs a float32 weight of shape {@code [n][k]} (any leading dims fold into n), held as {@code dtype}. */
+    public static PackedMatrix pack(FloatTensor w, DType dtype) {
+        Builder b = new Builder(w.rows(), w.cols(), dtype);
         b.putRows(w.data(), w.offset(), 0, w.rows());
         return b.build();
+    }
+
+    /** Packs a float32 weight of shape {@code [n][k]}, kept float32. */
+    public static PackedMatrix pack(FloatTensor w) {
+        return pack(w, DType.F32);
     }
 
     /** Packs a 16-bit weight of shape {@code [n][k]}, keeping it 16-bit. */
@@ -45,13 +55,15 @@ public final class PackedMatrix {
 
     /**
      * Packs a weight row by row as it arrives (e.g. streamed from a file), so a loader never holds the unpacked
-     * matrix: rows of W go straight to their panel columns.
+     * matrix: rows of W go straight to their panel columns. Calls for disjoint rows may come from several threads.
      */
     public static final class Builder {
         private final int n, k, pw;
         private final DType dtype;
         private final float[] f32;
         private final short[] half;
+        private final byte[] i8;
+        private final float[] scales;
 
         public Builder(int n, int k, DType dtype) {
             this.n = n;
@@ -60,13 +72,26 @@ public final class PackedMatrix {
             this.pw = Backend.kernels().panelWidth();
             int size = packedSize(n, k, pw);
             this.f32 = dtype == DType.F32 ? new float[size] : null;
-            this.half = dtype == DType.F32 ? null : new short[size];
+            this.half = dtype == DType.F16 || dtype == DType.BF16 ? new short[size] : null;
+            this.i8 = dtype == DType.I8 ? new byte[size] : null;
+            this.scales = dtype == DType.I8 ? new float[panels(n, pw) * pw] : null;
         }
 
-        /** Rows {@code [firstRow, firstRow + rows)} of W, row-major in {@code src} from {@code srcOff}. */
+        /**
+         * Rows {@code [firstRow, firstRow + rows)} of W as float32, row-major in {@code src} from {@code srcOff}: kept as
+         * they are (F32), or quantised row by row ({@link Int8}, I8).
+         */
         public void putRows(float[] src, int srcOff, int firstRow, int rows) {
-            if (f32 == null) throw new IllegalStateException("this builder packs " + dtype + ", not F32");
             checkRows(firstRow, rows);
+            if (dtype == DType.I8) {
+                byte[] q = new byte[k];
+                for (int r = 0; r < rows; r++) {
+                    scales[firstRow + r] = Int8.quantizeRow(src, srcOff + r * k, k, q, 0);
+                    putRow(firstRow + r, q);
+                }
+                return;
+            }
+            if (f32 == null) throw new IllegalStateException("this builder packs " + dtype + ": give it 16-bit values");
             for (int r = 0; r < rows; r++) {
                 int row = firstRow + r, base = panelOffset(row / pw, k, pw) + row % pw, s = srcOff + r * k;
                 for (int kk = 0; kk < k; kk++) f32[base + kk * pw] = src[s + kk];
@@ -75,12 +100,17 @@ public final class PackedMatrix {
 
         /** The same for 16-bit weights (raw bits of this builder's dtype). */
         public void putRows(short[] src, int srcOff, int firstRow, int rows) {
-            if (half == null) throw new IllegalStateException("this builder packs F32, not 16-bit values");
+            if (half == null) throw new IllegalStateException("this builder packs " + dtype + ", not 16-bit values");
             checkRows(firstRow, rows);
             for (int r = 0; r < rows; r++) {
                 int row = firstRow + r, base = panelOffset(row / pw, k, pw) + row % pw, s = srcOff + r * k;
                 for (int kk = 0; kk < k; kk++) half[base + kk * pw] = src[s + kk];
             }
+        }
+
+        private void putRow(int row, byte[] q) {
+            int base = panelOffset(row / pw, k, pw) + row % pw;
+            for (int kk = 0; kk < k; kk++) i8[base + kk * pw] = q[kk];
         }
 
         private void checkRows(int firstRow, int rows) {
@@ -90,13 +120,13 @@ public final class PackedMatrix {
         }
 
         public PackedMatrix build() {
-            return new PackedMatrix(n, k, pw, dtype, f32, half);
+            return new PackedMatrix(n, k, pw, dtype, f32, half, i8, scales);
         }
     }
 
     /** Wraps an already packed float32 panel array (used for operands packed on the fly). */
     static PackedMatrix ofPacked(int n, int k, int pw, float[] packed) {
-        return new PackedMatrix(n, k, pw, DType.F32, packed, null);
+        return new PackedMatrix(n, k, pw, DType.F32, packed, null, null, null);
     }
 
     static int packedSize(int n, int k, int pw) {
@@ -159,9 +189,22 @@ public final class PackedMatrix {
 
     short[] half() { return half; }
 
-    /** Bytes held by the packed weights. */
+    byte[] i8() { return i8; }
+
+    /** I8: the scale of each output (padded to whole panels with zeros); null for float weights. */
+    float[] scales() { return scales; }
+
+    /** Panel {@code p} as float32 into {@code dst[0 .. k*pw)}, for 16-bit and int8 weights (I8: without the scales). */
+    void widenPanel(Kernels kern, int p, float[] dst) {
+        int off = panelOffset(p, k, panelWidth), len = k * panelWidth;
+        if (dtype == DType.I8) kern.i8ToFloat(i8, off, dst, 0, len);
+        else HalfTensor.widen(kern, dtype, half, off, dst, 0, len);
+    }
+
+    /** Bytes held by the packed weights (and their scales). */
     public long bytes() {
-        return f32 != null ? 4L * f32.length : 2L * half.length;
+        if (f32 != null) return 4L * f32.length;
+        return half != null ? 2L * half.length : i8.length + 4L * scales.length;
     }
 
     @Override

@@ -44,8 +44,31 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public boolean widensBf16InRegisters() {
+    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen,
+                       float[] c, int cOff, int ldc) {
+        for (int r = 0; r < TILE_ROWS; r++) {
+            int cRow = cOff + r * ldc;
+            for (int j = 0; j < PANEL_WIDTH; j++) {
+                float acc = 0f;
+                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
+                c[cRow + j] = acc;
+            }
+        }
+    }
+
+    @Override
+    public boolean widensInRegisters(DType weights) {
         return false;
+    }
+
+    @Override
+    public void i8ToFloat(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i];
+    }
+
+    @Override
+    public void multiply(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) x[xOff + i] *= y[yOff + i];
     }
 
     @Override

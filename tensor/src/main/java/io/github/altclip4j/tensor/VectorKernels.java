@@ -1,5 +1,6 @@
 package io.github.altclip4j.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -24,6 +25,9 @@ final class VectorKernels implements Kernels {
     /** Shorts with as many lanes as {@link #F}: one load of 16-bit weights widens to one float vector. */
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(
             VectorShape.forBitSize(F.vectorBitSize() / 2));
+    /** Bytes with as many lanes as {@link #F}: one load of int8 weights widens to one float vector. */
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(
+            VectorShape.forBitSize(F.vectorBitSize() / 4));
     /** Doubles with as many lanes as half a float vector: one float vector widens into two of these. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize()));
     private static final ScalarKernels TAIL = new ScalarKernels();
@@ -82,7 +86,7 @@ final class VectorKernels implements Kernels {
 
     /**
      * {@link #tile} with a BF16 panel widened in registers (short -> int, shift left 16): half the bytes per weight.
-     * Only used where the JIT compiles the widening well ({@link #widensBf16InRegisters}).
+     * Only used where the JIT compiles the widening well ({@link #widensInRegisters}).
      *
      * <p>The body repeats {@link #tile} on purpose: only the four panel loads differ, and passing them in as a function
      * or keeping the 20 accumulators in an array instead of locals costs the kernel its registers. Change both together
@@ -122,15 +126,81 @@ final class VectorKernels implements Kernels {
         c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
     }
 
+    /**
+     * {@link #tile} with an int8 panel widened in registers (byte -> int -> float, exact): a quarter of the bytes per
+     * weight. Only used where the JIT compiles the widening well ({@link #widensInRegisters}); the same body as
+     * {@link #tileBf16} but for the four panel loads (see there).
+     */
+    @Override
+    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen,
+                     float[] c, int cOff, int ldc) {
+        FloatVector zero = FloatVector.zero(F);
+        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
+        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
+        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
+        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
+        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
+        for (int k = 0; k < kLen; k++) {
+            int pk = pOff + k * PW, ak = aOff + TILE_ROWS * k;
+            FloatVector b0 = i8(p, pk);
+            FloatVector b1 = i8(p, pk + L);
+            FloatVector b2 = i8(p, pk + 2 * L);
+            FloatVector b3 = i8(p, pk + 3 * L);
+            FloatVector av;
+            av = FloatVector.broadcast(F, a[ak]);
+            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
+            av = FloatVector.broadcast(F, a[ak + 1]);
+            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
+            av = FloatVector.broadcast(F, a[ak + 2]);
+            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
+            av = FloatVector.broadcast(F, a[ak + 3]);
+            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
+            av = FloatVector.broadcast(F, a[ak + 4]);
+            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+        }
+        c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
+        c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
+        c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
+        c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L); c32.intoArray(c, cOff + 3 * ldc + 2 * L); c33.intoArray(c, cOff + 3 * ldc + 3 * L);
+        c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
+    }
+
     /** L bfloat16 values as floats: the bits shifted into the top half of each float. */
     private static FloatVector bf16(short[] p, int off) {
         return widen(p, off).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    /** JDK 17's C2 compiles the in-register widening poorly (about 60% of the float tile); 21 and later do not. */
+    /** L int8 values as floats. */
+    private static FloatVector i8(byte[] p, int off) {
+        return (FloatVector) ByteVector.fromArray(B, p, off).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /**
+     * On JDK 17 the in-register widening is fast only in some JVM starts: C2 17 allocates the tile's registers
+     * differently from one run to the next, and with the widening's extra live values it spills in about half of them
+     * (image tower, int8: 0.35 s in 4 of 8 starts, 0.57-0.64 s in the others; BF16: slow in 1 of 8). So there 16-bit
+     * and int8 panels are widened to float a panel at a time first. JDK 21 and later compile both well. F16 is always
+     * widened first (its conversion is several operations per value).
+     */
     @Override
-    public boolean widensBf16InRegisters() {
-        return Runtime.version().feature() >= 21;
+    public boolean widensInRegisters(DType weights) {
+        return weights != DType.F16 && weights != DType.F32 && Runtime.version().feature() >= 21;
+    }
+
+    @Override
+    public void i8ToFloat(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
+        int i = 0;
+        for (int bound = B.loopBound(n); i < bound; i += L) i8(src, srcOff + i).intoArray(dst, dstOff + i);
+        TAIL.i8ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
+    }
+
+    @Override
+    public void multiply(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(F, x, xOff + i).mul(FloatVector.fromArray(F, y, yOff + i)).intoArray(x, xOff + i);
+        }
+        TAIL.multiply(x, xOff + i, y, yOff + i, n - i);
     }
 
     @Override

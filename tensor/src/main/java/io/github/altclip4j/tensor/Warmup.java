@@ -30,7 +30,7 @@ public final class Warmup {
     /**
      * Starts {@link #run} on a daemon thread, the first time it is called in this JVM; later calls do nothing, and
      * so does {@code -Daltclip4j.warmup=false}. {@code weights} is the in-memory type of the model's GEMM weights
-     * (its 16-bit kernels are warmed too).
+     * (its 16-bit or int8 kernels are warmed too).
      */
     public static void startOnce(DType weights) {
         if (!Boolean.parseBoolean(System.getProperty("altclip4j.warmup", "true"))) return;
@@ -48,7 +48,7 @@ public final class Warmup {
     }
 
     /**
-     * Runs the GEMM (F32 weights, and {@code weights} if that is a 16-bit type; every epilogue), attention and the
+     * Runs the GEMM (F32 weights, and {@code weights} if that is a 16-bit or int8 type; every epilogue), attention and the
      * row ops on small inputs.
      */
     public static void run(DType weights) {
@@ -57,7 +57,8 @@ public final class Warmup {
         FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
         FloatTensor w = random(r, n, k);
         PackedMatrix[] packed = weights == DType.F32 ? new PackedMatrix[] {PackedMatrix.pack(w)}
-                : new PackedMatrix[] {PackedMatrix.pack(w), PackedMatrix.pack(HalfTensor.of(w, weights))};
+                : new PackedMatrix[] {PackedMatrix.pack(w), weights == DType.I8 ? PackedMatrix.pack(w, DType.I8)
+                        : PackedMatrix.pack(HalfTensor.of(w, weights))};
         float[] bias = random(r, 1, n).toArray(), gamma = random(r, 1, width).toArray(), beta = random(r, 1, width).toArray();
         FloatTensor h = random(r, rows, width), normed = FloatTensor.zeros(rows, width);
         FloatTensor qkv = random(r, 2 * seq, 3 * heads * headDim), context = FloatTensor.zeros(2 * seq, heads * headDim);

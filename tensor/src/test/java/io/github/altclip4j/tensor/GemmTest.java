@@ -35,6 +35,7 @@ class GemmTest {
     @ParameterizedTest(name = "{0}x{1}x{2} {3}")
     @MethodSource("shapes")
     void linearMatchesDoublePrecisionAndIsThreadCountInvariant(int m, int k, int n, DType dtype) {
+        if (dtype == DType.I8) return;   // see int8MatchesDoublePrecisionOnTheStoredIntegers
         float[] a = Reference.randomFloats(1000L * m + k, m * k, 1f);
         float[] w = Reference.randomFloats(7L * n + k, n * k, 0.5f);
         float[] bias = Reference.randomFloats(n, n, 0.1f);
@@ -53,6 +54,53 @@ class GemmTest {
         for (ThreadPool pool : POOLS) {
             FloatTensor c = Gemm.linear(pool, FloatTensor.wrap(a, m, k), packed, bias);
             Reference.assertWithin(ref[0], ref[1], c.data(), 0, n, m, n, dtype + " " + pool.threads() + " threads");
+            if (first == null) first = c.data();
+            else Reference.assertBitIdentical(first, c.data(), "1 vs " + pool.threads() + " threads");
+        }
+    }
+
+    /**
+     * Int8 weights: every stored value within half a step of the float weight it quantises (scale = max|row| / 127),
+     * and the GEMM equal to {@code scale[j] * sum_k a[i][k] q[j][k] + bias[j]} computed in double from the stored
+     * integers, within the float32 error bound of the dot product plus the epilogue's multiply and add.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2} {3}")
+    @MethodSource("shapes")
+    void int8MatchesDoublePrecisionOnTheStoredIntegers(int m, int k, int n, DType dtype) {
+        if (dtype != DType.I8) return;
+        float[] a = Reference.randomFloats(1000L * m + k, m * k, 1f);
+        float[] w = Reference.randomFloats(7L * n + k, n * k, 0.5f);
+        float[] bias = Reference.randomFloats(n, n, 0.1f);
+        PackedMatrix packed = PackedMatrix.pack(FloatTensor.wrap(w, n, k), DType.I8);
+        assertThat(packed.dtype()).isEqualTo(DType.I8);
+        int pw = packed.panelWidth();
+        double[] ref = new double[m * n], bound = new double[m * n];
+        for (int j = 0; j < n; j++) {
+            double max = 0;
+            for (int kk = 0; kk < k; kk++) max = Math.max(max, Math.abs(w[j * k + kk]));
+            float scale = packed.scales()[j];
+            assertThat((double) scale).isCloseTo(max / 127, org.assertj.core.data.Offset.offset(max * 1e-7));
+            for (int kk = 0; kk < k; kk++) {
+                int q = packed.i8()[PackedMatrix.panelOffset(j / pw, k, pw) + kk * pw + j % pw];
+                assertThat(Math.abs(q)).isLessThanOrEqualTo(127);
+                // half a step, plus the rounding of w / scale (|w / scale| <= 127) before rint
+                assertThat(Math.abs((double) q * scale - w[j * k + kk])).isLessThanOrEqualTo(scale * (0.5 + 0x1p-16));
+            }
+            for (int i = 0; i < m; i++) {
+                double s = 0, abs = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    double p = (double) a[i * k + kk] * packed.i8()[PackedMatrix.panelOffset(j / pw, k, pw) + kk * pw + j % pw];
+                    s += p;
+                    abs += Math.abs(p);
+                }
+                ref[i * n + j] = s * scale + bias[j];
+                bound[i * n + j] = (k + 4) * 0x1p-24 * (abs * scale + Math.abs(bias[j])) * 1.01 + Float.MIN_NORMAL;
+            }
+        }
+        float[] first = null;
+        for (ThreadPool pool : POOLS) {
+            FloatTensor c = Gemm.linear(pool, FloatTensor.wrap(a, m, k), packed, bias);
+            Reference.assertWithin(ref, bound, c.data(), 0, n, m, n, "int8 " + pool.threads() + " threads");
             if (first == null) first = c.data();
             else Reference.assertBitIdentical(first, c.data(), "1 vs " + pool.threads() + " threads");
         }
@@ -97,7 +145,7 @@ class GemmTest {
         float[] a = Reference.randomFloats(11, m * k, 1f), bias = Reference.randomFloats(12, n, 0.5f);
         float[] residual = Reference.randomFloats(13, m * n, 2f);
         FloatTensor w = FloatTensor.wrap(Reference.randomFloats(14, n * k, 0.5f), n, k);
-        PackedMatrix packed = dtype == DType.F32 ? PackedMatrix.pack(w) : PackedMatrix.pack(HalfTensor.of(w, dtype));
+        PackedMatrix packed = dtype == DType.BF16 ? PackedMatrix.pack(HalfTensor.of(w, dtype)) : PackedMatrix.pack(w, dtype);
         FloatTensor x = FloatTensor.wrap(a, m, k);
         for (Activation act : Activation.values()) {
             for (ThreadPool pool : POOLS) {
@@ -122,8 +170,8 @@ class GemmTest {
         Kernels vector = Backend.kernels(), scalar = new ScalarKernels();
         if (vector.panelWidth() != scalar.panelWidth()) return; // a machine whose vectors are not 512 bits
         int pw = vector.panelWidth(), k = 300;
-        float[] a = Reference.randomFloats(5, 6 * k, 1f), p = Reference.randomFloats(6, k * pw, 1f);
-        float[] c1 = Reference.randomFloats(7, 6 * pw, 1f), c2 = c1.clone();
+        float[] a = Reference.randomFloats(5, Kernels.TILE_ROWS * k, 1f), p = Reference.randomFloats(6, k * pw, 1f);
+        float[] c1 = Reference.randomFloats(7, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
         vector.tile(a, 0, p, 0, k, c1, 0, pw);
         scalar.tile(a, 0, p, 0, k, c2, 0, pw);
         Reference.assertBitIdentical(c2, c1, vector.name() + " vs scalar tile");
@@ -133,7 +181,7 @@ class GemmTest {
     void bf16TileEqualsTheFloatTileOnWidenedValuesBitForBit() {
         for (Kernels kern : new Kernels[] {Backend.kernels(), new ScalarKernels()}) {
             int pw = kern.panelWidth(), k = 300;
-            float[] a = Reference.randomFloats(8, 6 * k, 1f);
+            float[] a = Reference.randomFloats(8, Kernels.TILE_ROWS * k, 1f);
             short[] bits = new short[k * pw];
             float[] widened = new float[k * pw];
             float[] p = Reference.randomFloats(9, k * pw, 1f);
@@ -141,10 +189,30 @@ class GemmTest {
                 bits[i] = Half.floatToBf16(p[i]);
                 widened[i] = Half.bf16ToFloat(bits[i]);
             }
-            float[] c1 = Reference.randomFloats(10, 6 * pw, 1f), c2 = c1.clone();
+            float[] c1 = Reference.randomFloats(10, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
             kern.tileBf16(a, 0, bits, 0, k, c1, 0, pw);
             kern.tile(a, 0, widened, 0, k, c2, 0, pw);
             Reference.assertBitIdentical(c2, c1, kern.name() + " bf16 tile");
+        }
+    }
+
+    @Test
+    void int8TileEqualsTheFloatTileOnWidenedValuesBitForBit() {
+        for (Kernels kern : new Kernels[] {Backend.kernels(), new ScalarKernels()}) {
+            int pw = kern.panelWidth(), k = 300;
+            float[] a = Reference.randomFloats(8, Kernels.TILE_ROWS * k, 1f), widened = new float[k * pw];
+            byte[] q = new byte[k * pw];
+            java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+            for (int i = 0; i < q.length; i++) {
+                q[i] = (byte) (r.nextInt(255) - 127);
+                widened[i] = q[i];
+            }
+            float[] c1 = new float[Kernels.TILE_ROWS * pw], c2 = new float[Kernels.TILE_ROWS * pw], w2 = new float[q.length];
+            kern.tileI8(a, 0, q, 0, k, c1, 0, pw);
+            kern.tile(a, 0, widened, 0, k, c2, 0, pw);
+            Reference.assertBitIdentical(c2, c1, kern.name() + " int8 tile");
+            kern.i8ToFloat(q, 0, w2, 0, q.length);
+            Reference.assertBitIdentical(widened, w2, kern.name() + " int8 widening");
         }
     }
 

@@ -74,6 +74,7 @@ public final class WeightBinder {
             case F32: return DType.F32;
             case BF16: return DType.BF16;
             case F16: return DType.F16;
+            case INT8: return DType.I8;
             default:
                 DType first = storedAs(entries.get(0));
                 return entries.stream().allMatch(x -> storedAs(x) == first) ? first : DType.F32;
@@ -158,7 +159,7 @@ public final class WeightBinder {
         PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, target);
         for (int i = 0; i < names.size(); i++) {
             int rowBase = i * outEach;
-            if (target == DType.F32) {
+            if (target == DType.F32 || target == DType.I8) {
                 checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
             } else if (storedAs(entries.get(i)) == target) {
                 checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));

@@ -1,25 +1,32 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.weights.Checkpoint;
 import io.github.altclip4j.weights.Conversion;
 import io.github.altclip4j.weights.StoredType;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 
-/** {@code altclip convert IN OUT.safetensors [--dtype f32|f16|bf16]}. */
+/** {@code altclip convert IN OUT.safetensors [--dtype f32|f16|bf16|int8]}. */
 final class ConvertCommand implements Command {
 
-    @Override public String summary() { return "convert a checkpoint to safetensors (F32, F16 or BF16)"; }
+    @Override public String summary() { return "convert a checkpoint to safetensors (F32, F16, BF16 or int8)"; }
 
-    @Override public String usage() { return "IN OUT.safetensors [--dtype f32|f16|bf16]"; }
+    @Override public String usage() { return "IN OUT.safetensors [--dtype f32|f16|bf16|int8]"; }
 
     @Override
     public String description() {
-        return "Reads IN (safetensors or pytorch_model.bin) and writes OUT as safetensors. Floating-point tensors are\n"
-                + "stored as --dtype (default: f32), rounded to nearest even; integer tensors are stored as I64.";
+        return "Reads IN (a model folder, or a safetensors or pytorch_model.bin file) and writes OUT as safetensors.\n"
+                + "Floating-point tensors are stored as --dtype (default: f32), rounded to nearest even; integer tensors\n"
+                + "are stored as I64. int8 stores the GEMM weights and the word embeddings as I8 rows with an F32 scale\n"
+                + "per row (NAME and NAME_scale, docs/formats.md) and everything else as F32; it needs the model's\n"
+                + "config.json (IN a model folder, or a file in one).";
     }
 
     @Override
@@ -34,16 +41,21 @@ final class ConvertCommand implements Command {
         }
         if (in == null || to == null) throw new UsageException("expected IN and OUT");
         StoredType type;
+        boolean int8 = false;
         switch (dtype.toLowerCase(Locale.ROOT)) {
             case "f32": type = StoredType.F32; break;
             case "f16": type = StoredType.F16; break;
             case "bf16": type = StoredType.BF16; break;
-            default: throw new UsageException("--dtype must be f32, f16 or bf16, got '" + dtype + "'");
+            case "int8": type = StoredType.F32; int8 = true; break;
+            default: throw new UsageException("--dtype must be f32, f16, bf16 or int8, got '" + dtype + "'");
         }
-        try (Checkpoint c = Checkpoint.open(Paths.get(in))) {
+        Path source = Paths.get(in);
+        Path file = Files.isDirectory(source) ? Checkpoint.findIn(source) : source;
+        Set<String> quantized = int8 ? new HashSet<>(AltClipModel.int8Tensors(file.toAbsolutePath().getParent())) : Set.of();
+        try (Checkpoint c = Checkpoint.open(file)) {
             Path target = Paths.get(to);
-            Conversion.toSafetensors(c, target, type);
-            err.println("wrote " + c.tensors().size() + " tensors to " + target);
+            Conversion.toSafetensors(c, target, type, quantized);
+            err.println("wrote " + c.tensors().size() + " tensors to " + target + (int8 ? " (" + quantized.size() + " as int8)" : ""));
         }
         return 0;
     }

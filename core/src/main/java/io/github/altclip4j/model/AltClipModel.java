@@ -46,6 +46,20 @@ public final class AltClipModel {
      * {@code warn} (the {@code position_ids} buffers of older checkpoints are expected and not reported).
      */
     public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn) throws IOException {
+        return load(folder, format, warn, null);
+    }
+
+    /**
+     * The checkpoint tensors that {@link WeightFormat#INT8} quantises (GEMM weights and the word embeddings), found by
+     * binding the model: what {@code altclip convert --dtype int8} stores as int8.
+     */
+    public static List<String> int8Tensors(Path folder) throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        load(folder, WeightFormat.INT8, w -> { }, names);
+        return names;
+    }
+
+    private static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn, List<String> quantizable) throws IOException {
         AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
             WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"));
@@ -58,6 +72,7 @@ public final class AltClipModel {
             float logitScale = w.scalar("logit_scale");
             List<String> unused = w.finish();
             if (!unused.isEmpty()) warn.accept("unused tensors in " + checkpoint.path() + ": " + unused);
+            if (quantizable != null) quantizable.addAll(w.quantizable());
             return new AltClipModel(config, vision, text, visual, textual, logitScale);
         }
     }

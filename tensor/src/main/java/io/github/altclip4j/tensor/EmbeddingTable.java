@@ -80,6 +80,17 @@ public final class EmbeddingTable {
         }
     }
 
+    /** Rows already quantised ({@link Int8}): their int8 values, row-major from {@code off}, and scales. */
+    public void putRows(byte[] src, int off, int firstRow, int n, float[] rowScales, int scalesOff) {
+        if (i8 == null) throw new IllegalStateException("this table holds " + dtype + ", not int8 values");
+        checkRows(firstRow, n);
+        for (int r = 0; r < n; r++) {
+            int row = firstRow + r;
+            scales[row] = rowScales[scalesOff + r];
+            System.arraycopy(src, off + r * cols, i8[row / BLOCK_ROWS], (row % BLOCK_ROWS) * cols, cols);
+        }
+    }
+
     private void checkRows(int firstRow, int n) {
         if (firstRow < 0 || n < 0 || firstRow > rows - n) {
             throw new IndexOutOfBoundsException("rows [" + firstRow + ", " + ((long) firstRow + n) + ") of " + rows);

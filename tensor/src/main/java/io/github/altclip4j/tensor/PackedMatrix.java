@@ -87,7 +87,7 @@ public final class PackedMatrix {
                 byte[] q = new byte[k];
                 for (int r = 0; r < rows; r++) {
                     scales[firstRow + r] = Int8.quantizeRow(src, srcOff + r * k, k, q, 0);
-                    putRow(firstRow + r, q);
+                    putRow(firstRow + r, q, 0);
                 }
                 return;
             }
@@ -108,9 +108,19 @@ public final class PackedMatrix {
             }
         }
 
-        private void putRow(int row, byte[] q) {
+        /** Rows already quantised ({@link Int8}): their int8 values, row-major from {@code srcOff}, and scales. */
+        public void putRows(byte[] src, int srcOff, int firstRow, int rows, float[] rowScales, int scalesOff) {
+            if (i8 == null) throw new IllegalStateException("this builder packs " + dtype + ", not int8 values");
+            checkRows(firstRow, rows);
+            for (int r = 0; r < rows; r++) {
+                scales[firstRow + r] = rowScales[scalesOff + r];
+                putRow(firstRow + r, src, srcOff + r * k);
+            }
+        }
+
+        private void putRow(int row, byte[] q, int qOff) {
             int base = panelOffset(row / pw, k, pw) + row % pw;
-            for (int kk = 0; kk < k; kk++) i8[base + kk * pw] = q[kk];
+            for (int kk = 0; kk < k; kk++) i8[base + kk * pw] = q[qOff + kk];
         }
 
         private void checkRows(int firstRow, int rows) {

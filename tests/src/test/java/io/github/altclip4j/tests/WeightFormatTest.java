@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
+import io.github.altclip4j.weights.Checkpoint;
+import io.github.altclip4j.weights.Conversion;
 import io.github.altclip4j.weights.SafetensorsFile;
+import io.github.altclip4j.weights.StoredType;
 import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,6 +51,42 @@ class WeightFormatTest {
         compare(variant, caseFile, WeightFormat.INT8, 0.999);
     }
 
+    /**
+     * {@code altclip convert --dtype int8} on disk, loaded as stored, computes exactly what quantising at load does;
+     * loaded as F32 it is the dequantised model, close to it.
+     */
+    @Test
+    void int8CheckpointOnDiskEqualsInt8AtLoadBitForBit(@TempDir Path dir) throws IOException {
+        Path source = Reference.fixtures().resolve("tiny-altclip");
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".model")).toList()) {
+                Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        Set<String> int8 = new HashSet<>(AltClipModel.int8Tensors(source));
+        assertThat(int8).contains("text_model.roberta.embeddings.word_embeddings.weight", "visual_projection.weight",
+                "vision_model.embeddings.patch_embedding.weight", "text_model.roberta.encoder.layer.0.attention.self.query.weight")
+                .doesNotContain("text_model.roberta.embeddings.position_embeddings.weight", "text_model.pre_LN.weight");
+        try (Checkpoint in = Checkpoint.open(source.resolve("model.safetensors"))) {
+            Conversion.toSafetensors(in, dir.resolve("model.safetensors"), StoredType.F32, int8);
+        }
+        try (ThreadPool pool = new ThreadPool(2);
+             SafetensorsFile ref = SafetensorsFile.open(source.resolve("expected/batch_padding.safetensors"));
+             SafetensorsFile stored = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            assertThat(stored.entry("visual_projection.weight").type()).isEqualTo(StoredType.I8);
+            assertThat(stored.entry("visual_projection.weight_scale").type()).isEqualTo(StoredType.F32);
+            int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
+            FloatTensor pixels = ref.readFloat("pixel_values");
+            AltClipModel atLoad = AltClipModel.load(source, WeightFormat.INT8, w -> { });
+            AltClipModel onDisk = AltClipModel.load(dir, WeightFormat.AS_STORED, w -> { throw new AssertionError(w); });
+            assertThat(onDisk.textFeatures(pool, ids, mask).features().toArray())
+                    .containsExactly(atLoad.textFeatures(pool, ids, mask).features().toArray());
+            assertThat(onDisk.imageFeatures(pool, pixels).features().toArray())
+                    .containsExactly(atLoad.imageFeatures(pool, pixels).features().toArray());
+        }
+        compare(dir, "tiny-altclip", "batch_padding.safetensors", WeightFormat.F32, 0.999);
+    }
+
     @ParameterizedTest
     @EnumSource(value = WeightFormat.class, names = {"BF16", "F16"})
     void sixteenBitWeightsAtLoadStayCloseToFloat32(WeightFormat format) throws IOException {
@@ -51,10 +94,14 @@ class WeightFormatTest {
     }
 
     private static void compare(String variant, String caseFile, WeightFormat format, double minCosine) throws IOException {
-        Path model = Reference.fixtures().resolve(variant);
+        compare(Reference.fixtures().resolve(variant), variant, caseFile, format, minCosine);
+    }
+
+    /** {@code model} loaded as {@code format} against {@code variant} as stored, on one of the variant's cases. */
+    private static void compare(Path model, String variant, String caseFile, WeightFormat format, double minCosine) throws IOException {
         try (ThreadPool pool = new ThreadPool(2);
              SafetensorsFile ref = SafetensorsFile.open(Reference.fixtures().resolve(variant.replace("-bin", "") + "/expected/" + caseFile))) {
-            AltClipModel f32 = AltClipModel.load(model, WeightFormat.AS_STORED, w -> { });
+            AltClipModel f32 = AltClipModel.load(Reference.fixtures().resolve(variant), WeightFormat.AS_STORED, w -> { });
             AltClipModel half = AltClipModel.load(model, format, w -> { });
             int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
             FloatTensor pixels = ref.readFloat("pixel_values");

@@ -42,6 +42,12 @@ public interface Checkpoint extends AutoCloseable {
         void accept(short[] data, int offset, int firstRow, int rows);
     }
 
+    /** The same for int8 values. */
+    @FunctionalInterface
+    interface ByteRows {
+        void accept(byte[] data, int offset, int firstRow, int rows);
+    }
+
     /**
      * Streams a floating-point tensor as float32 rows of {@code rowLength}, in order, so a caller can repack it
      * without holding a second copy. This default reads the whole tensor; readers override it to stream.
@@ -55,6 +61,14 @@ public interface Checkpoint extends AutoCloseable {
     default void readHalfRows(String name, int rowLength, HalfRows sink) throws IOException {
         HalfTensor h = readHalf(name);
         sink.accept(h.bits(), 0, 0, h.size() / rowLength);
+    }
+
+    /** Streams an I8 tensor as rows of {@code rowLength}; the default reads the whole tensor. */
+    default void readByteRows(String name, int rowLength, ByteRows sink) throws IOException {
+        long[] v = readLongs(name);
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = (byte) v[i];
+        sink.accept(b, 0, 0, b.length / rowLength);
     }
 
     @Override

@@ -250,6 +250,19 @@ public final class SafetensorsFile implements Checkpoint {
         });
     }
 
+    @Override
+    public void readByteRows(String name, int rowLength, ByteRows sink) throws IOException {
+        TensorEntry e = entry(name);
+        if (e.type() != StoredType.I8) throw new WeightFormatException(path, "tensor \"" + name + "\" is " + e.type() + ", not I8");
+        readChunks(e, rowLength, (chunk, at) -> {
+            int n = chunk.remaining();
+            byte[] rows = BYTE_ROWS.get();
+            if (rows.length < n) BYTE_ROWS.set(rows = new byte[n]);
+            chunk.get(rows, 0, n);
+            sink.accept(rows, 0, (int) (at / rowLength), n / rowLength);
+        });
+    }
+
     private interface ChunkSink {
         void accept(ByteBuffer chunk, long offsetInTensor);
     }
@@ -262,6 +275,7 @@ public final class SafetensorsFile implements Checkpoint {
      */
     private static final ThreadLocal<float[]> FLOAT_ROWS = ThreadLocal.withInitial(() -> new float[CHUNK / 4]);
     private static final ThreadLocal<short[]> HALF_ROWS = ThreadLocal.withInitial(() -> new short[CHUNK / 2]);
+    private static final ThreadLocal<byte[]> BYTE_ROWS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
     private static final ThreadLocal<ByteBuffer> CHUNKS =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
 

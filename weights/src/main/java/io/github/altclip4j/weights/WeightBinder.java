@@ -32,6 +32,8 @@ public final class WeightBinder {
     private final WeightFormat format;
     private final Predicate<String> ignorable;
     private final Set<String> used = ConcurrentHashMap.newKeySet();
+    /** The names bound as GEMM weights or embedding tables: what {@code --weights int8} quantises. */
+    private final Set<String> quantized = ConcurrentHashMap.newKeySet();
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     /** Rows rounded to 16 bits on their way into a packed matrix, one buffer per reading thread. */
     private static final ThreadLocal<short[]> CONVERTED = ThreadLocal.withInitial(() -> new short[0]);
@@ -45,7 +47,27 @@ public final class WeightBinder {
     /** A float32 parameter of exactly {@code shape} (a zero tensor stands in when it is missing, see {@link #finish}). */
     public FloatTensor floats(String name, int... shape) throws IOException {
         TensorEntry e = lookup(name, shape);
-        return e == null ? FloatTensor.zeros(shape) : checkpoint.readFloat(name);
+        if (e == null) return FloatTensor.zeros(shape);
+        if (!Int8Layout.isQuantized(checkpoint, e)) return checkpoint.readFloat(name);
+        FloatTensor out = FloatTensor.zeros(shape);
+        int row = Int8Layout.rowLength(e);
+        readFloatRows(e, row, (data, off, firstRow, n) -> System.arraycopy(data, off, out.data(), firstRow * row, n * row));
+        return out;
+    }
+
+    private void readFloatRows(TensorEntry e, int rowLength, Checkpoint.FloatRows sink) throws IOException {
+        Int8Layout.readFloatRows(checkpoint, e, rowLength, sink);
+    }
+
+    /** An int8 weight stored as such: its rows and scales as they are. */
+    private void readInt8Rows(TensorEntry e, int rowLength, Int8Rows sink) throws IOException {
+        float[] scales = checkpoint.readFloat(Int8Layout.scaleName(e.name())).data();
+        checkpoint.readByteRows(e.name(), rowLength, (q, off, firstRow, n) -> sink.accept(q, off, firstRow, n, scales, firstRow));
+    }
+
+    @FunctionalInterface
+    private interface Int8Rows {
+        void accept(byte[] q, int off, int firstRow, int rows, float[] scales, int scalesOff);
     }
 
     /**
@@ -57,15 +79,17 @@ public final class WeightBinder {
         if (e == null) return EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, DType.F32);
         DType target = targetType(List.of(e));
         EmbeddingTable table = EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, target);
-        if (target != DType.F32 && storedAs(e) == target) checkpoint.readHalfRows(name, cols, table::putRows);
-        else checkpoint.readFloatRows(name, cols, table::putRows);
+        quantized.add(name);
+        if (target == DType.I8 && storedAs(e) == DType.I8) readInt8Rows(e, cols, table::putRows);
+        else if (target != DType.F32 && target != DType.I8 && storedAs(e) == target) checkpoint.readHalfRows(name, cols, table::putRows);
+        else readFloatRows(e, cols, table::putRows);
         return table;
     }
 
     /** The type a GEMM weight of this name is held in under this binder's format (F32 if there is no such tensor). */
     public DType typeOf(String name) {
         TensorEntry e = checkpoint.tensors().get(name);
-        return e == null || !e.type().isFloatingPoint() ? DType.F32 : targetType(List.of(e));
+        return e == null || !(e.type().isFloatingPoint() || Int8Layout.isQuantized(checkpoint, e)) ? DType.F32 : targetType(List.of(e));
     }
 
     /** The in-memory type for these tensors under this binder's format. */
@@ -82,7 +106,12 @@ public final class WeightBinder {
     }
 
     private static DType storedAs(TensorEntry e) {
-        return e.type() == StoredType.F16 ? DType.F16 : e.type() == StoredType.BF16 ? DType.BF16 : DType.F32;
+        switch (e.type()) {
+            case F16: return DType.F16;
+            case BF16: return DType.BF16;
+            case I8: return DType.I8;   // lookup() only lets an int8 weight with its scales through
+            default: return DType.F32;
+        }
     }
 
     /** A 1-D parameter (bias, norm weight) as a plain array. */
@@ -157,14 +186,18 @@ public final class WeightBinder {
         if (entries.contains(null)) return PackedMatrix.pack(FloatTensor.zeros(rows, in));
         DType target = targetType(entries);
         PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, target);
+        quantized.addAll(names);
         for (int i = 0; i < names.size(); i++) {
             int rowBase = i * outEach;
-            if (target == DType.F32 || target == DType.I8) {
-                checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
-            } else if (storedAs(entries.get(i)) == target) {
+            TensorEntry e = entries.get(i);
+            if (target == DType.I8 && storedAs(e) == DType.I8) {
+                readInt8Rows(e, in, (q, off, firstRow, n, scales, so) -> b.putRows(q, off, rowBase + firstRow, n, scales, so));
+            } else if (target == DType.F32 || target == DType.I8) {
+                readFloatRows(e, in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
+            } else if (storedAs(e) == target) {
                 checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
             } else {
-                checkpoint.readFloatRows(names.get(i), in, (data, off, firstRow, n) -> {
+                readFloatRows(e, in, (data, off, firstRow, n) -> {
                     short[] converted = CONVERTED.get();
                     if (converted.length < n * in) CONVERTED.set(converted = new short[n * in]);
                     HalfTensor.round(target, data, off, converted, 0, n * in);
@@ -196,11 +229,23 @@ public final class WeightBinder {
             problems.add("tensor \"" + name + "\" has shape " + Arrays.toString(actual) + ", expected " + Arrays.toString(shape));
             return null;
         }
+        if (Int8Layout.isQuantized(checkpoint, e)) {
+            used.add(Int8Layout.scaleName(name));
+            return e;
+        }
         if (!e.type().isFloatingPoint()) {
-            problems.add("tensor \"" + name + "\" is " + e.type() + ", expected a floating-point type");
+            problems.add("tensor \"" + name + "\" is " + e.type() + ", expected a floating-point type (or I8 with \""
+                    + Int8Layout.scaleName(name) + "\")");
             return null;
         }
         return e;
+    }
+
+    /** The tensors bound as GEMM weights or embedding tables (the ones int8 applies to), sorted. */
+    public List<String> quantizable() {
+        List<String> names = new ArrayList<>(quantized);
+        Collections.sort(names);
+        return names;
     }
 
     /**

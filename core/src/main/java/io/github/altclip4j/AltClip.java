@@ -8,12 +8,15 @@ import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
+import io.github.altclip4j.weights.AltClipConfig;
 import io.github.altclip4j.weights.PreprocessorConfig;
 import io.github.altclip4j.weights.TokenizerConfig;
+import io.github.altclip4j.weights.WeightBinder;
 import io.github.altclip4j.weights.WeightFormat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,19 +49,33 @@ public final class AltClip implements AutoCloseable {
 
     /**
      * Load options: threads (0 = one per processor, shared pool), how the weights are held (as stored, or converted
-     * to F32, BF16 or F16), the image pixel cap, where warnings go.
+     * to F32, BF16, F16 or int8), the image pixel cap, where warnings go, who hears of the load's progress.
      */
-    public record Options(int threads, WeightFormat weights, long maxImagePixels, Consumer<String> warnings) {
+    public record Options(int threads, WeightFormat weights, long maxImagePixels, Consumer<String> warnings,
+                          WeightBinder.Progress progress) {
         public static Options defaults() {
-            return new Options(0, WeightFormat.AS_STORED, ImageDecoder.DEFAULT_MAX_PIXELS, w -> System.err.println("altclip4j: " + w));
+            return new Options(0, WeightFormat.AS_STORED, ImageDecoder.DEFAULT_MAX_PIXELS, w -> System.err.println("altclip4j: " + w),
+                    WeightBinder.Progress.NONE);
         }
 
         public Options withThreads(int n) {
-            return new Options(n, weights, maxImagePixels, warnings);
+            return new Options(n, weights, maxImagePixels, warnings, progress);
         }
 
         public Options withWeights(WeightFormat format) {
-            return new Options(threads, format, maxImagePixels, warnings);
+            return new Options(threads, format, maxImagePixels, warnings, progress);
+        }
+
+        public Options withMaxImagePixels(long pixels) {
+            return new Options(threads, weights, pixels, warnings, progress);
+        }
+
+        public Options withWarnings(Consumer<String> to) {
+            return new Options(threads, weights, maxImagePixels, to, progress);
+        }
+
+        public Options withProgress(WeightBinder.Progress to) {
+            return new Options(threads, weights, maxImagePixels, warnings, to);
         }
     }
 
@@ -85,15 +102,24 @@ public final class AltClip implements AutoCloseable {
     }
 
     public static AltClip load(Path folder, Options options) throws IOException {
-        AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings());
-        int maxLength = TokenizerConfig.read(folder).modelMaxLength();
-        int positions = model.config().text().maxPositionEmbeddings() - model.config().text().padTokenId() - 1;
-        maxLength = maxLength > 0 ? Math.min(maxLength, positions) : positions;
-        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxLength);
+        AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings(), options.progress());
+        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxTextTokens(folder));
         ClipImageProcessor processor = new ClipImageProcessor(PreprocessorConfig.read(folder.resolve("preprocessor_config.json")));
         boolean own = options.threads() > 0;
         ThreadPool pool = own ? new ThreadPool(options.threads()) : ThreadPool.shared();
         return new AltClip(model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);
+    }
+
+    /**
+     * Where texts are truncated, {@code <s>} and {@code </s>} included: the tokenizer's {@code model_max_length}
+     * within the model's text positions (either alone when the other is not given; -1 when neither is).
+     */
+    public static int maxTextTokens(Path folder) throws IOException {
+        int fromTokenizer = TokenizerConfig.read(folder).modelMaxLength();
+        Path config = folder.resolve("config.json");
+        int positions = Files.exists(config) ? AltClipConfig.read(config).text().maxTokens() : -1;
+        if (fromTokenizer > 0 && positions > 0) return Math.min(fromTokenizer, positions);
+        return Math.max(fromTokenizer, positions);
     }
 
     public AltClipModel model() { return model; }
@@ -126,13 +152,26 @@ public final class AltClip implements AutoCloseable {
 
     /** Zero-shot classification: softmax over {@code exp(logit_scale) * cos(image, label)}, best first. */
     public List<Label> classify(Path image, List<String> labels) throws IOException {
+        return classify(List.of(image), labels).get(0);
+    }
+
+    /** {@link #classify(Path, List)} for several images: the labels are embedded once. */
+    public List<List<Label>> classify(List<Path> images, List<String> labels) throws IOException {
         if (labels.isEmpty()) throw new IllegalArgumentException("no labels to classify against");
-        FloatTensor imageEmbeds = imageEmbeds(processor.preprocess(List.of(decoder.decode(image))));
-        FloatTensor logits = model.logitsPerText(pool, imageEmbeds, textEmbeds(labels)); // [1][labels]
-        Ops.softmax(pool, logits);
-        List<Label> out = new ArrayList<>();
-        for (int i = 0; i < labels.size(); i++) out.add(new Label(labels.get(i), logits.get(0, i)));
-        out.sort(Comparator.comparingDouble(Label::probability).reversed());
+        FloatTensor labelEmbeds = textEmbeds(labels);
+        List<List<Label>> out = new ArrayList<>();
+        for (int from = 0; from < images.size(); from += IMAGE_BATCH) {
+            List<RgbImage> decoded = new ArrayList<>();
+            for (Path f : images.subList(from, Math.min(images.size(), from + IMAGE_BATCH))) decoded.add(decoder.decode(f));
+            FloatTensor logits = model.logitsPerText(pool, imageEmbeds(processor.preprocess(decoded)), labelEmbeds); // [images][labels]
+            Ops.softmax(pool, logits);
+            for (int r = 0; r < logits.rows(); r++) {
+                List<Label> ranked = new ArrayList<>();
+                for (int i = 0; i < labels.size(); i++) ranked.add(new Label(labels.get(i), logits.get(r, i)));
+                ranked.sort(Comparator.comparingDouble(Label::probability).reversed());
+                out.add(ranked);
+            }
+        }
         return out;
     }
 

@@ -1,15 +1,18 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.model.AltClipModel;
+import io.github.altclip4j.tensor.Backend;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig;
+import io.github.altclip4j.weights.JsonWriter;
+import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Locale;
@@ -28,41 +31,41 @@ final class BenchCommand implements Command {
 
     @Override public String summary() { return "time the image and text towers on synthetic inputs (JSON)"; }
 
-    @Override public String usage() { return "--model DIR [--batch B] [--images N] [--texts N] [--tokens L] [--threads T] [--warmup W] [--iterations I] [--weights as-stored|f32|bf16|f16|int8]"; }
+    @Override
+    public String description() {
+        return "Loads the model, then times each tower: --warmup untimed batches, then --iterations timed ones. Prints one\n"
+                + "JSON object: load_s; per tower the batch, median_s and min_s per batch, gflop per batch and GFLOPS at the\n"
+                + "median and the minimum (matrix products only, formula in BenchCommand); heap_peak_mb and peak_rss_mb.\n"
+                + "Inputs are synthetic: Gaussian pixels, random token ids from the first 8000 of the vocabulary.";
+    }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        ModelArgs m = new ModelArgs();
-        int batch = 1, images = -1, texts = -1, tokens = 16, warmup = 2, iterations = 5;
-        for (int i = 0; i < args.length; i++) {
-            int used = m.accept(args, i);
-            if (used >= 0) {
-                i = used;
-                continue;
-            }
-            String v = ModelArgs.value(args, i + 1, args[i]);
-            switch (args[i]) {
-                case "--batch": batch = Args.positiveInt(args[i], v); break;
-                case "--images": images = Args.nonNegativeInt(args[i], v); break;
-                case "--texts": texts = Args.nonNegativeInt(args[i], v); break;
-                case "--tokens": tokens = Args.positiveInt(args[i], v); break;
-                case "--warmup": warmup = Args.nonNegativeInt(args[i], v); break;
-                case "--iterations": iterations = Args.positiveInt(args[i], v); break;
-                default: throw new UsageException("unknown argument '" + args[i] + "'");
-            }
-            i++;
+    public OptionSpec options() {
+        return ModelOptions.addTo(new OptionSpec())
+                .value("--batch", "B", "images and texts per batch (sets both)", "1")
+                .value("--images", "N", "images per batch; 0 skips the image tower", "--batch")
+                .value("--texts", "N", "texts per batch; 0 skips the text tower", "--batch")
+                .value("--tokens", "L", "tokens per text, <s> and </s> included", "16")
+                .value("--warmup", "W", "untimed batches per tower first", "2")
+                .value("--iterations", "I", "timed batches per tower", "5");
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console console) throws IOException {
+        int batch = a.integer("--batch", 1, 1);
+        int images = a.integer("--images", batch, 0), texts = a.integer("--texts", batch, 0);
+        int tokens = a.integer("--tokens", 16, 2), warmup = a.integer("--warmup", 2, 0), iterations = a.integer("--iterations", 5, 1);
+        Path folder = ModelOptions.model(a);
+        WeightFormat weights = ModelOptions.weights(a);
+        AltClipConfig c = AltClipConfig.read(folder.resolve("config.json"));
+        if (tokens > c.text().maxTokens()) {
+            throw new UsageException("--tokens " + tokens + " is longer than the model's " + c.text().maxTokens() + " positions");
         }
-        if (images < 0) images = batch;
-        if (texts < 0) texts = batch;
-        if (tokens < 2) throw new UsageException("--tokens needs at least 2 (<s> and </s>), got " + tokens);
-        if (m.model == null) throw new UsageException("--model DIR is required");
         long t0 = System.nanoTime();
-        AltClipModel model = AltClipModel.load(m.model, m.weights, w -> err.println("altclip: warning: " + w));
+        AltClipModel model = AltClipModel.load(folder, weights, w -> console.err().println("altclip: warning: " + w),
+                new LoadProgress(folder, console));
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        AltClipConfig c = model.config();
-        int threads = m.threads > 0 ? m.threads : Runtime.getRuntime().availableProcessors();
-        int maxTokens = c.text().maxPositionEmbeddings() - c.text().padTokenId() - 1;   // RoBERTa positions start after pad
-        if (tokens > maxTokens) throw new UsageException("--tokens " + tokens + " is longer than the model's " + maxTokens + " positions");
+        int threads = ModelOptions.threads(a) > 0 ? ModelOptions.threads(a) : Runtime.getRuntime().availableProcessors();
         SplittableRandom r = new SplittableRandom(1);
         int size = c.vision().imageSize();
         FloatTensor pixels = FloatTensor.zeros(images, 3, size, size);
@@ -79,26 +82,30 @@ final class BenchCommand implements Command {
             if (images > 0) image = time(warmup, iterations, () -> model.imageFeatures(pool, pixels));
             if (texts > 0) text = time(warmup, iterations, () -> model.textFeatures(pool, ids, mask));
         }
-        StringBuilder json = new StringBuilder();
-        json.append(String.format(Locale.ROOT, "{\"model\": \"%s\", \"java\": \"%s\", \"kernels\": \"%s\", \"threads\": %d, \"weights\": \"%s\", \"load_s\": %.3f",
-                jsonEscape(m.model.toString()), System.getProperty("java.version"), io.github.altclip4j.tensor.Backend.name(), threads,
-                m.weights.name().toLowerCase(Locale.ROOT).replace('_', '-'), loadSeconds));
-        if (image != null) json.append(String.format(Locale.ROOT, ", \"image\": {\"batch\": %d, %s}", images, timing(image, images * imageFlops(c))));
-        if (text != null) json.append(String.format(Locale.ROOT, ", \"text\": {\"batch\": %d, \"tokens\": %d, %s}", texts, tokens, timing(text, texts * textFlops(c, tokens))));
-        json.append(String.format(Locale.ROOT, ", \"heap_peak_mb\": %d", heapPeakBytes() >> 20));
+        JsonWriter j = new JsonWriter().beginObject().name("model").value(folder.toString())
+                .name("java").value(System.getProperty("java.version")).name("kernels").value(Backend.name())
+                .name("threads").value(threads).name("weights").value(weights.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .name("load_s").value(round(loadSeconds, 3));
+        if (image != null) timing(j.name("image").beginObject().name("batch").value(images), image, images * imageFlops(c)).endObject();
+        if (text != null) {
+            timing(j.name("text").beginObject().name("batch").value(texts).name("tokens").value(tokens), text, texts * textFlops(c, tokens)).endObject();
+        }
+        j.name("heap_peak_mb").value(heapPeakBytes() >> 20);
         long rss = peakRssKiB();
-        if (rss >= 0) json.append(String.format(Locale.ROOT, ", \"peak_rss_mb\": %d", rss >> 10));
-        out.println(json.append('}'));
+        if (rss >= 0) j.name("peak_rss_mb").value(rss >> 10);
+        console.out().println(j.endObject());
         return 0;
     }
 
-    private static String timing(double[] seconds, double flops) {
-        return String.format(Locale.ROOT, "\"median_s\": %.4f, \"min_s\": %.4f, \"gflop\": %.9g, \"gflops_at_median\": %.4g, \"gflops_at_min\": %.4g",
-                seconds[0], seconds[1], flops / 1e9, flops / seconds[0] / 1e9, flops / seconds[1] / 1e9);
+    private static JsonWriter timing(JsonWriter j, double[] seconds, double flops) {
+        return j.name("median_s").value(round(seconds[0], 4)).name("min_s").value(round(seconds[1], 4))
+                .name("gflop").value(flops / 1e9).name("gflops_at_median").value(round(flops / seconds[0] / 1e9, 1))
+                .name("gflops_at_min").value(round(flops / seconds[1] / 1e9, 1));
     }
 
-    private static String jsonEscape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
     }
 
     /** The sum of the heap pools' peak usage since start (an upper bound of the heap's peak; load included). */

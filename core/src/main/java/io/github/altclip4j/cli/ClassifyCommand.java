@@ -1,41 +1,72 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code altclip classify --model DIR IMAGE LABEL...}. */
+/** {@code altclip classify --model DIR (IMAGE LABEL... | --image FILE|DIR... LABEL...)}. */
 final class ClassifyCommand implements Command {
 
-    @Override public String summary() { return "zero-shot classify an image against labels (any language)"; }
-
-    @Override public String usage() { return "--model DIR IMAGE LABEL... [--threads N] [--weights as-stored|f32|bf16|f16|int8]"; }
+    @Override public String summary() { return "zero-shot classify images against labels (any language)"; }
 
     @Override
     public String description() {
-        return "Prints each label with its probability (softmax over the scaled image-text similarities), best first.";
+        return "Prints each label with its probability (softmax over the scaled image-text similarities), best first.\n"
+                + "Either IMAGE LABEL... (one image, then the labels), or --image for each image or folder of images and\n"
+                + "the labels as arguments. Labels may also come from --labels-file (one per line, - for stdin).";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        ModelArgs m = new ModelArgs();
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            int used = m.accept(args, i);
-            if (used >= 0) i = used;
-            else if (args[i].startsWith("--")) throw new UsageException("unknown option '" + args[i] + "'");
-            else rest.add(args[i]);
+    public OptionSpec options() {
+        return ModelOptions.addTo(new OptionSpec())
+                .repeated("--image", "FILE|DIR", "an image, or a folder whose images are all classified")
+                .value("--labels-file", "FILE", "labels, one per line (- reads stdin)", null)
+                .value("--top", "K", "print only the K most probable labels", "all")
+                .flag("--json", "print JSON: [{\"image\", \"labels\": [{\"label\", \"probability\"}]}]")
+                .positionals("IMAGE LABEL", "without --image: the image, then the labels; with it: the labels", 0, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        List<String> words = new ArrayList<>(a.positionals());
+        List<Path> given = new ArrayList<>();
+        for (String i : a.all("--image")) given.add(ParsedArgs.toPath("--image", i));
+        if (given.isEmpty()) {
+            if (words.isEmpty()) throw new UsageException("expected an image and labels");
+            given.add(ParsedArgs.toPath("image", words.remove(0)));
         }
-        if (rest.size() < 2) throw new UsageException("expected an image and at least one label");
-        Path image = Paths.get(rest.get(0));
-        try (AltClip clip = m.load(err)) {
-            for (AltClip.Label l : clip.classify(image, rest.subList(1, rest.size()))) {
-                out.printf(Locale.ROOT, "%.4f  %s%n", l.probability(), l.text());
+        if (a.has("--labels-file")) words.addAll(InputFiles.lines(a.string("--labels-file", null), c.in(), "labels file"));
+        if (words.isEmpty()) throw new UsageException("expected at least one label");
+        for (String w : words) {
+            if (InputFiles.isImageFile(w)) throw new UsageException("label '" + w + "' is an image file; give several images with --image");
+        }
+        int top = a.has("--top") ? a.integer("--top", 0, 1) : words.size();
+        List<Path> images = InputFiles.images(given);
+        if (images.isEmpty()) throw new UsageException("no images in " + given);
+        List<List<AltClip.Label>> results;
+        try (AltClip clip = ModelOptions.load(a, c)) {
+            results = clip.classify(images, words);
+        }
+        if (a.has("--json")) {
+            JsonWriter j = new JsonWriter().beginArray();
+            for (int i = 0; i < images.size(); i++) {
+                j.beginObject().name("image").value(images.get(i).toString()).name("labels").beginArray();
+                for (AltClip.Label l : results.get(i).subList(0, Math.min(top, words.size()))) {
+                    j.beginObject().name("label").value(l.text()).name("probability").value(l.probability()).endObject();
+                }
+                j.endArray().endObject();
+            }
+            c.out().println(j.endArray());
+            return 0;
+        }
+        for (int i = 0; i < images.size(); i++) {
+            if (images.size() > 1) c.out().println((i > 0 ? "\n" : "") + images.get(i));
+            for (AltClip.Label l : results.get(i).subList(0, Math.min(top, words.size()))) {
+                c.out().printf(Locale.ROOT, "%.4f  %s%n", l.probability(), l.text());
             }
         }
         return 0;

@@ -1,20 +1,18 @@
 package io.github.altclip4j.cli;
 
-import java.io.PrintStream;
+import java.io.IOException;
 
-/** One subcommand of {@code altclip}. */
+/** One subcommand of {@code altclip}: its options are declared, {@link Main} parses them and prints the help. */
 interface Command {
     /** One line for the command list. */
     String summary();
 
-    /** The arguments, e.g. {@code "[--threads N]"}. */
-    String usage();
+    /** What {@code --help} prints between the usage line and the option table. */
+    String description();
 
-    /** What {@code --help} prints under the usage line. */
-    default String description() {
-        return summary();
-    }
+    /** The options and positional arguments. */
+    OptionSpec options();
 
     /** Runs the command; returns the process exit code. Bad arguments throw {@link UsageException}. */
-    int run(String[] args, PrintStream out, PrintStream err) throws java.io.IOException;
+    int run(ParsedArgs args, Console console) throws IOException;
 }

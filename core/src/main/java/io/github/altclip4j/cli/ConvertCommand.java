@@ -5,10 +5,8 @@ import io.github.altclip4j.weights.Checkpoint;
 import io.github.altclip4j.weights.Conversion;
 import io.github.altclip4j.weights.StoredType;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -18,28 +16,26 @@ final class ConvertCommand implements Command {
 
     @Override public String summary() { return "convert a checkpoint to safetensors (F32, F16, BF16 or int8)"; }
 
-    @Override public String usage() { return "IN OUT.safetensors [--dtype f32|f16|bf16|int8]"; }
-
     @Override
     public String description() {
         return "Reads IN (a model folder, or a safetensors or pytorch_model.bin file) and writes OUT as safetensors.\n"
-                + "Floating-point tensors are stored as --dtype (default: f32), rounded to nearest even; integer tensors\n"
-                + "are stored as I64. int8 stores the GEMM weights and the word embeddings as I8 rows with an F32 scale\n"
-                + "per row (NAME and NAME_scale, docs/formats.md) and everything else as F32; it needs the model's\n"
-                + "config.json (IN a model folder, or a file in one).";
+                + "Floating-point tensors are stored as --dtype, rounded to nearest even; integer tensors are stored as\n"
+                + "I64. int8 stores the GEMM weights and the word embeddings as I8 rows with an F32 scale per row\n"
+                + "(NAME and NAME_scale, docs/formats.md) and everything else as F32; it needs the model's config.json\n"
+                + "(IN a model folder, or a file in one).";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        String in = null, to = null, dtype = "f32";
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--dtype") && i + 1 < args.length) dtype = args[++i];
-            else if (args[i].startsWith("--")) throw new UsageException("unknown option '" + args[i] + "'");
-            else if (in == null) in = args[i];
-            else if (to == null) to = args[i];
-            else throw new UsageException("unexpected argument '" + args[i] + "'");
-        }
-        if (in == null || to == null) throw new UsageException("expected IN and OUT");
+    public OptionSpec options() {
+        return new OptionSpec()
+                .value("--dtype", "TYPE", "f32, f16, bf16 or int8", "f32")
+                .positionals("IN OUT.safetensors", "the checkpoint (or model folder) to read, the file to write", 2, 2);
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        String in = a.positionals().get(0), to = a.positionals().get(1), dtype = a.string("--dtype", "f32");
+        if (!to.toLowerCase(Locale.ROOT).endsWith(".safetensors")) throw new UsageException("OUT must be a .safetensors file, got '" + to + "'");
         StoredType type;
         boolean int8 = false;
         switch (dtype.toLowerCase(Locale.ROOT)) {
@@ -49,13 +45,13 @@ final class ConvertCommand implements Command {
             case "int8": type = StoredType.F32; int8 = true; break;
             default: throw new UsageException("--dtype must be f32, f16, bf16 or int8, got '" + dtype + "'");
         }
-        Path source = Paths.get(in);
-        Path file = Files.isDirectory(source) ? Checkpoint.findIn(source) : source;
+        Path source = ParsedArgs.toPath("IN", in), target = InputFiles.requireWritable(ParsedArgs.toPath("OUT", to));
+        Path file = Files.isDirectory(source) ? Checkpoint.findIn(source) : InputFiles.requireFile(source, "checkpoint file");
+        if (file.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) throw new UsageException("OUT is the file being read");
         Set<String> quantized = int8 ? new HashSet<>(AltClipModel.int8Tensors(file.toAbsolutePath().getParent())) : Set.of();
-        try (Checkpoint c = Checkpoint.open(file)) {
-            Path target = Paths.get(to);
-            Conversion.toSafetensors(c, target, type, quantized);
-            err.println("wrote " + c.tensors().size() + " tensors to " + target + (int8 ? " (" + quantized.size() + " as int8)" : ""));
+        try (Checkpoint ck = Checkpoint.open(file)) {
+            Conversion.toSafetensors(ck, target, type, quantized);
+            c.err().println("altclip: wrote " + target + (int8 ? " (" + quantized.size() + " tensors as int8)" : ""));
         }
         return 0;
     }

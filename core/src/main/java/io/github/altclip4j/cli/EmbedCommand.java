@@ -2,54 +2,78 @@ package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.tensor.FloatTensor;
+import io.github.altclip4j.weights.AtomicFile;
+import io.github.altclip4j.weights.JsonWriter;
+import io.github.altclip4j.weights.Npy;
 import io.github.altclip4j.weights.SafetensorsWriter;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code altclip embed --model DIR [--text T]... [--image PATH]... [--output OUT.safetensors]}. */
+/** {@code altclip embed --model DIR [--text T]... [--image FILE|DIR]... [--output OUT]}. */
 final class EmbedCommand implements Command {
 
-    @Override public String summary() { return "embed texts and images; write safetensors or print JSON"; }
-
-    @Override public String usage() { return "--model DIR [--text T]... [--image PATH]... [--output OUT.safetensors] [--threads N] [--weights as-stored|f32|bf16|f16|int8]"; }
+    @Override public String summary() { return "embed texts and images: safetensors, .npy or JSON, each row named by its input"; }
 
     @Override
     public String description() {
-        return "Runs the texts and images through AltCLIP. With --output, writes input_ids and attention_mask (I64),\n"
-                + "pixel_values, text_features and image_features (before normalisation), text_embeds and image_embeds\n"
-                + "(normalised), logits_per_text and logits_per_image. Without it, prints the embeddings and logits as JSON.";
+        return "Runs the texts and images through AltCLIP. The output's format follows its extension:\n"
+                + "  .safetensors  input_ids, attention_mask (I64), pixel_values, text_features, image_features (before\n"
+                + "                normalisation), text_embeds, image_embeds (unit length), logits_per_text, logits_per_image;\n"
+                + "                the metadata \"texts\" and \"images\" (JSON arrays) name the rows\n"
+                + "  .npy          the unit-length embeddings of one kind (texts or images) as float32 [n][dim], plus\n"
+                + "                OUT.names.json naming the rows\n"
+                + "  .json         (and without --output, on stdout) {\"texts\": [{\"text\", \"embedding\"}], \"images\":\n"
+                + "                [{\"path\", \"embedding\"}], \"logits_per_text\"}";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        ModelArgs m = new ModelArgs();
-        List<String> texts = new ArrayList<>();
-        List<Path> images = new ArrayList<>();
-        Path output = null;
-        for (int i = 0; i < args.length; i++) {
-            int used = m.accept(args, i);
-            if (used >= 0) {
-                i = used;
-                continue;
+    public OptionSpec options() {
+        return ModelOptions.addTo(new OptionSpec())
+                .repeated("--text", "TEXT", "a text to embed")
+                .value("--texts-file", "FILE", "texts to embed, one per line (- reads stdin)", null)
+                .repeated("--image", "FILE|DIR", "an image to embed, or a folder whose images are all embedded")
+                .value("--images-file", "FILE", "image paths, one per line (- reads stdin)", null)
+                .value("--output", "OUT", "write OUT.safetensors, OUT.npy or OUT.json instead of printing JSON", null);
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        List<String> texts = new ArrayList<>(a.all("--text"));
+        if (a.has("--texts-file")) texts.addAll(InputFiles.lines(a.string("--texts-file", null), c.in(), "texts file"));
+        List<Path> given = new ArrayList<>();
+        for (String i : a.all("--image")) given.add(ParsedArgs.toPath("--image", i));
+        if (a.has("--images-file")) {
+            if (a.string("--texts-file", "").equals("-") && a.string("--images-file", null).equals("-")) {
+                throw new UsageException("only one of --texts-file and --images-file can read stdin");
             }
-            switch (args[i]) {
-                case "--text": texts.add(ModelArgs.value(args, ++i, "--text")); break;
-                case "--image": images.add(Paths.get(ModelArgs.value(args, ++i, "--image"))); break;
-                case "--output": output = Paths.get(ModelArgs.value(args, ++i, "--output")); break;
-                default: throw new UsageException("unknown argument '" + args[i] + "'");
-            }
+            for (String line : InputFiles.lines(a.string("--images-file", null), c.in(), "images file")) given.add(ParsedArgs.toPath("image", line));
         }
-        if (texts.isEmpty() && images.isEmpty()) throw new UsageException("give at least one --text or --image");
-        try (AltClip clip = m.load(err)) {
-            err.printf("altclip: embedding %d text(s) and %d image(s)%n", texts.size(), images.size());
-            AltClip.Outputs o = clip.run(texts, images);
-            if (output != null) {
-                new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j")
+        List<Path> images = InputFiles.images(given);
+        if (texts.isEmpty() && images.isEmpty()) throw new UsageException("give at least one text or image (--text, --image, --texts-file, --images-file)");
+        Path output = a.path("--output");
+        String kind = output == null ? "json" : extension(output);
+        if (output != null) {
+            if (!kind.equals("safetensors") && !kind.equals("npy") && !kind.equals("json")) {
+                throw new UsageException("--output must end in .safetensors, .npy or .json, got '" + output + "'");
+            }
+            if (kind.equals("npy") && !texts.isEmpty() && !images.isEmpty()) {
+                throw new UsageException("a .npy file holds one matrix: embed texts and images into separate files, or use .safetensors");
+            }
+            InputFiles.requireWritable(output);
+        }
+        AltClip.Outputs o;
+        try (AltClip clip = ModelOptions.load(a, c)) {
+            c.err().printf(Locale.ROOT, "altclip: embedding %d text(s) and %d image(s)%n", texts.size(), images.size());
+            o = clip.run(texts, images);
+        }
+        List<String> paths = images.stream().map(Path::toString).toList();
+        switch (kind) {
+            case "safetensors":
+                new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j " + Main.version())
+                        .metadata("texts", new JsonWriter().any(texts).toString()).metadata("images", new JsonWriter().any(paths).toString())
                         .addLongs("input_ids", flatten(o.inputIds()), o.inputIds().length, width(o.inputIds()))
                         .addLongs("attention_mask", flatten(o.attentionMask()), o.attentionMask().length, width(o.attentionMask()))
                         .add("pixel_values", o.pixelValues())
@@ -57,13 +81,48 @@ final class EmbedCommand implements Command {
                         .add("text_embeds", o.textEmbeds()).add("image_embeds", o.imageEmbeds())
                         .add("logits_per_text", o.logitsPerText()).add("logits_per_image", o.logitsPerImage())
                         .write(output);
-                err.println("altclip: wrote " + output);
-            } else {
-                out.println("{\"text_embeds\": " + json(o.textEmbeds()) + ", \"image_embeds\": " + json(o.imageEmbeds())
-                        + ", \"logits_per_text\": " + json(o.logitsPerText()) + "}");
+                break;
+            case "npy": {
+                FloatTensor e = texts.isEmpty() ? o.imageEmbeds() : o.textEmbeds();
+                Npy.write(output, e.toArray(), e.rows(), e.cols());
+                Path names = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.npy$", "") + ".names.json");
+                String json = new JsonWriter().beginObject().name(texts.isEmpty() ? "images" : "texts").any(texts.isEmpty() ? paths : texts)
+                        .endObject().toString();
+                AtomicFile.writeString(names, json + "\n");
+                c.err().println("altclip: wrote " + names);
+                break;
+            }
+            default: {
+                String json = json(texts, paths, o);
+                if (output == null) {
+                    c.out().println(json);
+                    return 0;
+                }
+                AtomicFile.writeString(output, json + "\n");
             }
         }
+        c.err().println("altclip: wrote " + output);
         return 0;
+    }
+
+    private static String json(List<String> texts, List<String> paths, AltClip.Outputs o) {
+        JsonWriter j = new JsonWriter().beginObject().name("texts").beginArray();
+        for (int i = 0; i < texts.size(); i++) {
+            j.beginObject().name("text").value(texts.get(i)).name("embedding").value(o.textEmbeds().slice(i, i + 1).toArray()).endObject();
+        }
+        j.endArray().name("images").beginArray();
+        for (int i = 0; i < paths.size(); i++) {
+            j.beginObject().name("path").value(paths.get(i)).name("embedding").value(o.imageEmbeds().slice(i, i + 1).toArray()).endObject();
+        }
+        j.endArray().name("logits_per_text").beginArray();
+        for (int r = 0; r < o.logitsPerText().rows(); r++) j.value(o.logitsPerText().slice(r, r + 1).toArray());
+        return j.endArray().endObject().toString();
+    }
+
+    private static String extension(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
     private static int width(int[][] a) {
@@ -74,15 +133,5 @@ final class EmbedCommand implements Command {
         long[] out = new long[a.length * width(a)];
         for (int r = 0; r < a.length; r++) for (int c = 0; c < a[r].length; c++) out[r * a[r].length + c] = a[r][c];
         return out;
-    }
-
-    static String json(FloatTensor t) {
-        StringBuilder b = new StringBuilder("[");
-        for (int r = 0; r < t.rows(); r++) {
-            b.append(r > 0 ? ", [" : "[");
-            for (int c = 0; c < t.cols(); c++) b.append(c > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.8g", t.get(r, c)));
-            b.append(']');
-        }
-        return b.append(']').toString();
     }
 }

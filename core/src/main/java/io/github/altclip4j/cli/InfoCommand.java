@@ -5,7 +5,7 @@ import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Gemm;
 import io.github.altclip4j.tensor.PackedMatrix;
 import io.github.altclip4j.tensor.ThreadPool;
-import java.io.PrintStream;
+import io.github.altclip4j.weights.JsonWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -14,21 +14,23 @@ final class InfoCommand implements Command {
 
     @Override public String summary() { return "show the JVM, SIMD kernels and thread count, and measure GEMM speed"; }
 
-    @Override public String usage() { return "[--threads N]"; }
-
     @Override
     public String description() {
-        return "Prints one JSON object: Java version, kernels (vector-512 / vector-256 / scalar), threads, and the\n"
-                + "GFLOPS of C = A·W^T at 257x1024x4096 (one ViT-L/14 MLP layer for one image), best of 5 runs.";
+        return "Prints the altclip4j version, Java version, kernels (vector-512 / vector-256 / scalar), threads, the\n"
+                + "heap limit, and the GFLOPS of C = A·W^T at 257x1024x4096 (one ViT-L/14 MLP layer for one image), best of\n"
+                + "5 runs right after start-up (so below the steady state that altclip bench and the benchmarks measure).";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) {
-        int threads = Runtime.getRuntime().availableProcessors();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--threads") && i + 1 < args.length) threads = Args.positiveInt("--threads", args[++i]);
-            else throw new UsageException("unknown argument '" + args[i] + "'");
-        }
+    public OptionSpec options() {
+        return new OptionSpec()
+                .value("--threads", "N", "compute threads", "one per processor")
+                .flag("--json", "print one JSON object");
+    }
+
+    @Override
+    public int run(ParsedArgs args, Console console) {
+        int threads = args.integer("--threads", Runtime.getRuntime().availableProcessors(), 1);
         int m = 257, k = 1024, n = 4096;
         double best = 0;
         try (ThreadPool pool = new ThreadPool(threads)) {
@@ -41,9 +43,17 @@ final class InfoCommand implements Command {
                 if (run >= 3) best = Math.max(best, 2.0 * m * n * k / (System.nanoTime() - t0));
             }
         }
-        out.printf(Locale.ROOT, "{\"java\": \"%s\", \"vm\": \"%s\", \"kernels\": \"%s\", \"threads\": %d, "
-                        + "\"gemm_257x1024x4096_gflops\": %.1f}%n",
-                System.getProperty("java.version"), System.getProperty("java.vm.name"), Backend.name(), threads, best);
+        long heap = Runtime.getRuntime().maxMemory();
+        if (args.has("--json")) {
+            console.out().println(new JsonWriter().beginObject().name("version").value(Main.version())
+                    .name("java").value(System.getProperty("java.version")).name("vm").value(System.getProperty("java.vm.name"))
+                    .name("kernels").value(Backend.name()).name("threads").value(threads).name("max_heap_mb").value(heap >> 20)
+                    .name("gemm_257x1024x4096_gflops").value(Math.round(best * 10) / 10.0).endObject());
+            return 0;
+        }
+        console.out().printf(Locale.ROOT, "altclip4j %s on Java %s (%s)%nkernels:  %s%nthreads:  %d%nmax heap: %.1f GB%n"
+                        + "GEMM 257x1024x4096: %.1f GFLOPS%n", Main.version(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), Backend.name(), threads, heap / (double) (1L << 30), best);
         return 0;
     }
 

@@ -1,12 +1,11 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.weights.Checkpoint;
+import io.github.altclip4j.weights.JsonWriter;
 import io.github.altclip4j.weights.TensorEntry;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -15,8 +14,6 @@ final class InspectCommand implements Command {
 
     @Override public String summary() { return "list the tensors of a checkpoint (safetensors or pytorch_model.bin)"; }
 
-    @Override public String usage() { return "FILE | MODEL_DIR"; }
-
     @Override
     public String description() {
         return "Prints one line per tensor (name, dtype, shape, bytes), then the tensor count, parameter count and bytes.\n"
@@ -24,18 +21,35 @@ final class InspectCommand implements Command {
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        if (args.length != 1) throw new UsageException("expected one file or folder");
-        Path p = Paths.get(args[0]);
-        Path file = Files.isDirectory(p) ? Checkpoint.findIn(p) : p;
-        try (Checkpoint c = Checkpoint.open(file)) {
+    public OptionSpec options() {
+        return new OptionSpec()
+                .flag("--json", "print JSON: {\"file\", \"tensors\": [{\"name\", \"dtype\", \"shape\", \"bytes\"}], \"parameters\", \"bytes\"}")
+                .positionals("FILE|MODEL_DIR", "the checkpoint, or a model folder", 1, 1);
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        Path p = ParsedArgs.toPath("checkpoint", a.positionals().get(0));
+        Path file = Files.isDirectory(p) ? Checkpoint.findIn(p) : InputFiles.requireFile(p, "checkpoint file");
+        try (Checkpoint ck = Checkpoint.open(file)) {
             long params = 0, bytes = 0;
-            for (TensorEntry e : c.tensors().values()) {
-                out.printf(Locale.ROOT, "%-72s %-5s %-20s %,d%n", e.name(), e.type(), Arrays.toString(e.shape()), e.byteLength());
+            JsonWriter j = new JsonWriter().beginObject().name("file").value(file.toString()).name("tensors").beginArray();
+            for (TensorEntry e : ck.tensors().values()) {
+                if (a.has("--json")) {
+                    j.beginObject().name("name").value(e.name()).name("dtype").value(e.type().name()).name("shape").beginArray();
+                    for (long d : e.shape()) j.value(d);
+                    j.endArray().name("bytes").value(e.byteLength()).endObject();
+                } else {
+                    c.out().printf(Locale.ROOT, "%-72s %-5s %-20s %,d%n", e.name(), e.type(), Arrays.toString(e.shape()), e.byteLength());
+                }
                 params += e.elementCount();
                 bytes += e.byteLength();
             }
-            out.printf(Locale.ROOT, "%d tensors, %,d parameters, %,d bytes (%s)%n", c.tensors().size(), params, bytes, file);
+            if (a.has("--json")) {
+                c.out().println(j.endArray().name("parameters").value(params).name("bytes").value(bytes).endObject());
+            } else {
+                c.out().printf(Locale.ROOT, "%d tensors, %,d parameters, %,d bytes (%s)%n", ck.tensors().size(), params, bytes, file);
+            }
         }
         return 0;
     }

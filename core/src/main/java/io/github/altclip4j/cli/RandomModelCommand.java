@@ -3,16 +3,12 @@ package io.github.altclip4j.cli;
 import io.github.altclip4j.model.RandomModel;
 import io.github.altclip4j.weights.StoredType;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 /** {@code altclip random-model --like altclip --tokenizer-from DIR --out DIR [--dtype f32|bf16] [--seed N]}. */
 final class RandomModelCommand implements Command {
 
     @Override public String summary() { return "write a full-size AltCLIP folder with seeded random weights (for benchmarks)"; }
-
-    @Override public String usage() { return "--like altclip --tokenizer-from DIR --out DIR [--dtype f32|bf16] [--seed N]"; }
 
     @Override
     public String description() {
@@ -22,37 +18,31 @@ final class RandomModelCommand implements Command {
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        String like = null, dtype = "f32";
-        Path tokenizer = null, target = null;
-        long seed = 0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--like": like = ModelArgs.value(args, ++i, "--like"); break;
-                case "--tokenizer-from": tokenizer = Paths.get(ModelArgs.value(args, ++i, "--tokenizer-from")); break;
-                case "--out": target = Paths.get(ModelArgs.value(args, ++i, "--out")); break;
-                case "--dtype": dtype = ModelArgs.value(args, ++i, "--dtype"); break;
-                case "--seed":
-                    try {
-                        seed = Long.parseLong(ModelArgs.value(args, ++i, "--seed"));
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--seed needs a whole number");
-                    }
-                    break;
-                default: throw new UsageException("unknown argument '" + args[i] + "'");
-            }
+    public OptionSpec options() {
+        return new OptionSpec()
+                .value("--like", "MODEL", "whose shapes: altclip (BAAI/AltCLIP)", "altclip")
+                .value("--tokenizer-from", "DIR", "a folder with sentencepiece.bpe.model to copy; required", null)
+                .value("--out", "DIR", "the folder to write; required", null)
+                .value("--dtype", "TYPE", "f32 or bf16", "f32")
+                .value("--seed", "N", "the random seed", "0");
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        String like = a.string("--like", "altclip"), dtype = a.choice("--dtype", "f32", "f32", "bf16");
+        Path tokenizer = a.path("--tokenizer-from"), target = a.path("--out");
+        long seed;
+        try {
+            seed = Long.parseLong(a.string("--seed", "0").trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException("--seed needs a whole number, got '" + a.string("--seed", "") + "'");
         }
         if (!"altclip".equals(like)) throw new UsageException("--like must be 'altclip' (BAAI/AltCLIP's shapes)");
         if (tokenizer == null || target == null) throw new UsageException("--tokenizer-from and --out are required");
-        StoredType type;
-        switch (dtype) {
-            case "f32": type = StoredType.F32; break;
-            case "bf16": type = StoredType.BF16; break;
-            default: throw new UsageException("--dtype must be f32 or bf16");
-        }
+        StoredType type = dtype.equals("bf16") ? StoredType.BF16 : StoredType.F32;
         long t0 = System.nanoTime();
-        RandomModel.write(RandomModel.ALTCLIP, tokenizer, target, type, seed, err);
-        err.printf("altclip: wrote %s in %.1f s%n", target, (System.nanoTime() - t0) / 1e9);
+        RandomModel.write(RandomModel.ALTCLIP, tokenizer, target, type, seed, c.err());
+        c.err().printf("altclip: wrote %s in %.1f s%n", target, (System.nanoTime() - t0) / 1e9);
         return 0;
     }
 }

@@ -1,83 +1,68 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.AltClip;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
-import io.github.altclip4j.weights.AltClipConfig;
 import io.github.altclip4j.weights.Json;
-import io.github.altclip4j.weights.TokenizerConfig;
+import io.github.altclip4j.weights.JsonWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /** {@code altclip tokenize --model DIR [--max-length N] [--jsonl FILE | TEXT...]}. */
 final class TokenizeCommand implements Command {
 
-    @Override public String summary() { return "tokenize texts as AltCLIP's XLM-R tokenizer does"; }
-
-    @Override public String usage() { return "--model DIR [--max-length N] [--jsonl FILE | TEXT...]"; }
+    @Override public String summary() { return "tokenize texts as AltCLIP's XLM-R tokenizer does (JSON lines)"; }
 
     @Override
     public String description() {
-        return "Prints one JSON object per text, in input order: {\"pieces\", \"input_ids\", \"attention_mask\"}.\n"
+        return "Prints one JSON object per text, in input order: {\"text\", \"pieces\", \"input_ids\", \"attention_mask\"}.\n"
                 + "DIR holds sentencepiece.bpe.model (and tokenizer_config.json / config.json, which give the default\n"
-                + "--max-length). With --jsonl, texts come from FILE, one JSON object with a \"text\" field per line.";
+                + "--max-length). With --jsonl, texts come from FILE (- for stdin), one JSON object with a \"text\" field per line.";
     }
 
     @Override
-    public int run(String[] args, PrintStream out, PrintStream err) throws IOException {
-        Path model = null, jsonl = null;
-        Integer maxLength = null;
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--model": model = Paths.get(value(args, ++i, "--model")); break;
-                case "--max-length": maxLength = Args.positiveInt("--max-length", value(args, ++i, "--max-length")); break;
-                case "--jsonl": jsonl = Paths.get(value(args, ++i, "--jsonl")); break;
-                default:
-                    if (args[i].startsWith("--")) throw new UsageException("unknown option '" + args[i] + "'");
-                    texts.add(args[i]);
-            }
-        }
+    public OptionSpec options() {
+        return new OptionSpec()
+                .value("--model", "DIR", "the model (or tokenizer) folder; required", null)
+                .value("--max-length", "N", "truncate to N tokens, <s> and </s> included", "the model's text positions")
+                .value("--jsonl", "FILE", "read the texts from FILE, one {\"text\": ...} per line (- reads stdin)", null)
+                .positionals("TEXT", "texts to tokenize", 0, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        Path model = a.path("--model");
         if (model == null) throw new UsageException("--model DIR is required");
-        if (jsonl != null && !texts.isEmpty()) throw new UsageException("give texts or --jsonl, not both");
-        if (jsonl != null) texts = readJsonl(jsonl);
-        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(model, maxLength != null ? maxLength : defaultMaxLength(model));
+        if (!Files.isDirectory(model)) throw new NoSuchFileException(model.toString(), null, "no such model folder");
+        List<String> texts = a.positionals();
+        if (a.has("--jsonl") && !texts.isEmpty()) throw new UsageException("give texts or --jsonl, not both");
+        if (a.has("--jsonl")) texts = readJsonl(a.string("--jsonl", null), c);
+        int maxLength = a.has("--max-length") ? a.integer("--max-length", 0, 2) : AltClip.maxTextTokens(model);
+        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(model, maxLength);
         for (String text : texts) {
             XlmRobertaTokenizer.Tokens t = tokenizer.tokenize(text);
-            StringBuilder b = new StringBuilder("{\"pieces\": [");
-            for (int i = 0; i < t.pieces().size(); i++) b.append(i > 0 ? ", " : "").append(Json.quote(t.pieces().get(i)));
-            b.append("], \"input_ids\": [");
-            for (int i = 0; i < t.ids().length; i++) b.append(i > 0 ? ", " : "").append(t.ids()[i]);
-            b.append("], \"attention_mask\": [");
-            for (int i = 0; i < t.ids().length; i++) b.append(i > 0 ? ", 1" : "1");
-            out.println(b.append("]}"));
+            int[] mask = new int[t.ids().length];
+            Arrays.fill(mask, 1);
+            c.out().println(new JsonWriter().beginObject().name("text").value(text).name("pieces").any(t.pieces())
+                    .name("input_ids").value(t.ids()).name("attention_mask").value(mask).endObject());
         }
         return 0;
     }
 
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new UsageException(option + " needs a value");
-        return args[i];
-    }
-
-    /** {@code model_max_length} of tokenizer_config.json, else max_position_embeddings - 2 of config.json, else none. */
-    static int defaultMaxLength(Path model) throws IOException {
-        int fromTokenizer = TokenizerConfig.read(model).modelMaxLength();
-        if (fromTokenizer > 0) return Math.max(2, fromTokenizer);
-        Path config = model.resolve("config.json");
-        if (Files.exists(config)) return Math.max(2, AltClipConfig.read(config).text().maxPositionEmbeddings() - 2);
-        return -1;
-    }
-
-    private static List<String> readJsonl(Path file) throws IOException {
+    private static List<String> readJsonl(String fileOrDash, Console c) throws IOException {
         List<String> texts = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        String file = fileOrDash.equals("-") ? "stdin" : fileOrDash;
+        try (BufferedReader r = fileOrDash.equals("-") ? new BufferedReader(new InputStreamReader(c.in(), StandardCharsets.UTF_8))
+                : Files.newBufferedReader(InputFiles.requireFile(ParsedArgs.toPath("--jsonl", fileOrDash), "texts file"), StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
             while ((line = r.readLine()) != null) {

@@ -46,7 +46,17 @@ public final class AltClipModel {
      * {@code warn} (the {@code position_ids} buffers of older checkpoints are expected and not reported).
      */
     public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn) throws IOException {
-        return load(folder, format, warn, null);
+        return load(folder, format, warn, WeightBinder.Progress.NONE, null);
+    }
+
+    /**
+     * The same, reporting the bytes bound so far to {@code progress}. Before anything is allocated the weights' size in
+     * {@code format} is checked against the heap the JVM may still grow to: too little gives a
+     * {@link NotEnoughMemoryException} that says how much is needed, not an {@link OutOfMemoryError} half-way.
+     */
+    public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress)
+            throws IOException {
+        return load(folder, format, warn, progress, null);
     }
 
     /**
@@ -55,14 +65,16 @@ public final class AltClipModel {
      */
     public static List<String> int8Tensors(Path folder) throws IOException {
         List<String> names = new java.util.ArrayList<>();
-        load(folder, WeightFormat.INT8, w -> { }, names);
+        load(folder, WeightFormat.INT8, w -> { }, WeightBinder.Progress.NONE, names);
         return names;
     }
 
-    private static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn, List<String> quantizable) throws IOException {
+    private static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress,
+                                     List<String> quantizable) throws IOException {
         AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
-            WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"));
+            WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"), progress);
+            NotEnoughMemoryException.check(folder, format, w.estimatedBytes());
             Warmup.startOnce(w.typeOf("vision_model.encoder.layers.0.mlp.fc1.weight"));   // JIT on the other core while this one loads
             VisionTransformer vision = VisionTransformer.load(w, config.vision());
             TextTransformer text = TextTransformer.load(w, config.text());

@@ -96,7 +96,7 @@ public final class TextTransformer {
                 }
                 int pos = id == pad ? pad : pad + ++count;
                 if (pos >= config.maxPositionEmbeddings()) {
-                    throw new IllegalArgumentException("text " + b + " is longer than the model's " + (config.maxPositionEmbeddings() - pad - 1) + " positions");
+                    throw new IllegalArgumentException("text " + b + " is longer than the model's " + config.maxTokens() + " positions");
                 }
                 wordEmbeddings.row(id, h.data(), row * d);
                 System.arraycopy(positionEmbeddings.data(), pos * d, positions.data(), row * d, d);

@@ -15,6 +15,12 @@ public record AltClipConfig(TextConfig text, VisionConfig vision, int projection
                              int intermediateSize, String hiddenAct, int maxPositionEmbeddings, int typeVocabSize,
                              float layerNormEps, int padTokenId, int bosTokenId, int eosTokenId, int projectDim) {
         public int headDim() { return hiddenSize / numAttentionHeads; }
+
+        /**
+         * The longest input the position embeddings cover, {@code <s>} and {@code </s>} included: RoBERTa's positions
+         * start after the padding id ({@code pad + 1} for the first real token), so {@code max_position_embeddings - pad - 1}.
+         */
+        public int maxTokens() { return maxPositionEmbeddings - padTokenId - 1; }
     }
 
     /** {@code vision_config}: the CLIP ViT. */

@@ -5,12 +5,8 @@ import io.github.altclip4j.tensor.HalfTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +16,8 @@ import java.util.Map;
  * Writes a safetensors file: tensors are added in the order they will be stored, then {@link #write} puts the
  * header (padded with spaces to a multiple of 8 bytes, as the reference writer does) and the data. A tensor may be
  * added as a {@link Source} that produces its bytes only when written, so converting a multi-gigabyte checkpoint
- * holds one tensor at a time. The file is written next to its target and moved into place, so a failed write
- * never leaves half a file under the name.
+ * holds one tensor at a time. The file is written with {@link AtomicFile}, so a failed write never leaves half a file
+ * under the name.
  */
 public final class SafetensorsWriter {
     private final Map<String, String> metadata = new LinkedHashMap<>();
@@ -112,27 +108,15 @@ public final class SafetensorsWriter {
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
 
-        Path dir = target.toAbsolutePath().getParent();
-        // A unique name beside the target, created with the process's default permissions (createTempFile would make
-        // it owner-only, and the renamed output with it).
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            writeFully(ch, head);
+        AtomicFile.write(target, ch -> {
+            AtomicFile.writeFully(ch, head);
             for (Pending p : tensors) {
                 ByteBuffer data = p.source.bytes();
                 if (data.remaining() != p.byteLength) {
                     throw new IOException("tensor \"" + p.name + "\" produced " + data.remaining() + " bytes, not " + p.byteLength);
                 }
-                writeFully(ch, data);
+                AtomicFile.writeFully(ch, data);
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
+        });
     }
 }

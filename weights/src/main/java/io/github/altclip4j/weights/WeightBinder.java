@@ -38,10 +38,43 @@ public final class WeightBinder {
     /** Rows rounded to 16 bits on their way into a packed matrix, one buffer per reading thread. */
     private static final ThreadLocal<short[]> CONVERTED = ThreadLocal.withInitial(() -> new short[0]);
 
+    private final Progress progress;
+    private final long totalBytes;
+    private final java.util.concurrent.atomic.AtomicLong boundBytes = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Hears how much of the checkpoint has been bound so far (called from the binding threads). */
+    @FunctionalInterface
+    public interface Progress {
+        void bound(long bytes, long totalBytes);
+
+        Progress NONE = (bytes, total) -> { };
+    }
+
     public WeightBinder(Checkpoint checkpoint, WeightFormat format, Predicate<String> ignorable) {
+        this(checkpoint, format, ignorable, Progress.NONE);
+    }
+
+    public WeightBinder(Checkpoint checkpoint, WeightFormat format, Predicate<String> ignorable, Progress progress) {
         this.checkpoint = checkpoint;
         this.format = format;
         this.ignorable = ignorable;
+        this.progress = progress;
+        this.totalBytes = checkpoint.tensors().values().stream().mapToLong(TensorEntry::byteLength).sum();
+    }
+
+    /**
+     * About how many bytes of memory the bound weights will take in this binder's format: every floating-point (or
+     * int8) tensor at the size of the type it is held in. An upper bound for 16-bit and int8 formats (norms and biases
+     * stay float32, but they are a fraction of a percent).
+     */
+    public long estimatedBytes() {
+        long sum = 0;
+        for (TensorEntry e : checkpoint.tensors().values()) {
+            if (!e.type().isFloatingPoint() && !Int8Layout.isQuantized(checkpoint, e)) continue;
+            int bytes = format == WeightFormat.AS_STORED ? Math.min(4, storedAs(e).bytes()) : targetType(List.of(e)).bytes();
+            sum += e.elementCount() * bytes;
+        }
+        return sum;
     }
 
     /** A float32 parameter of exactly {@code shape} (a zero tensor stands in when it is missing, see {@link #finish}). */
@@ -218,6 +251,7 @@ public final class WeightBinder {
     private TensorEntry lookup(String name, int[] shape) {
         used.add(name);
         TensorEntry e = checkpoint.tensors().get(name);
+        if (e != null) progress.bound(boundBytes.addAndGet(e.byteLength()), totalBytes);
         if (e == null) {
             problems.add("missing tensor \"" + name + "\" " + Arrays.toString(shape));
             return null;

@@ -112,6 +112,19 @@ public final class EmbeddingTable {
         }
     }
 
+    /** {@code q . row}, with the int8 scale applied (what {@link TopK} ranks by). */
+    float dot(Kernels k, float[] q, int row) {
+        int b = row / BLOCK_ROWS, at = (row % BLOCK_ROWS) * cols;
+        if (f32 != null) return k.dot(q, 0, f32[b], at, cols);
+        if (half != null) {
+            if (dtype == DType.BF16) return k.dotBf16(q, 0, half[b], at, cols);
+            float[] w = new float[cols];
+            HalfTensor.widen(k, dtype, half[b], at, w, 0, cols);
+            return k.dot(q, 0, w, 0, cols);
+        }
+        return scales[row] * k.dotI8(q, 0, i8[b], at, cols);
+    }
+
     public int rows() { return rows; }
 
     public int cols() { return cols; }

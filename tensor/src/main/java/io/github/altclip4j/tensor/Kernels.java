@@ -49,6 +49,15 @@ interface Kernels {
     /** Widens {@code n} int8 values to float. */
     void i8ToFloat(byte[] src, int srcOff, float[] dst, int dstOff, int n);
 
+    /** {@code sum x[i] * y[i]} (float accumulation, in a fixed order for a given n). */
+    float dot(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** {@link #dot} with y as bfloat16 bits. */
+    float dotBf16(float[] x, int xOff, short[] y, int yOff, int n);
+
+    /** {@link #dot} with y as int8 values. */
+    float dotI8(float[] x, int xOff, byte[] y, int yOff, int n);
+
     /** {@code x[i] *= y[i]}. */
     void multiply(float[] x, int xOff, float[] y, int yOff, int n);
 

@@ -67,6 +67,27 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
+        return s;
+    }
+
+    @Override
+    public float dotBf16(float[] x, int xOff, short[] y, int yOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s = Math.fma(x[xOff + i], Half.bf16ToFloat(y[yOff + i]), s);
+        return s;
+    }
+
+    @Override
+    public float dotI8(float[] x, int xOff, byte[] y, int yOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
+        return s;
+    }
+
+    @Override
     public void multiply(float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) x[xOff + i] *= y[yOff + i];
     }

@@ -194,6 +194,47 @@ final class VectorKernels implements Kernels {
         TAIL.i8ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
     }
 
+    // Dot products for search: two accumulators (the FMA latency), lanes reduced at the end, the tail in scalar FMAs.
+
+    @Override
+    public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            a0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), a0);
+            a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(FloatVector.fromArray(F, y, yOff + i + L), a1);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
+        return s;
+    }
+
+    @Override
+    public float dotBf16(float[] x, int xOff, short[] y, int yOff, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            a0 = FloatVector.fromArray(F, x, xOff + i).fma(bf16(y, yOff + i), a0);
+            a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(bf16(y, yOff + i + L), a1);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s = Math.fma(x[xOff + i], Half.bf16ToFloat(y[yOff + i]), s);
+        return s;
+    }
+
+    @Override
+    public float dotI8(float[] x, int xOff, byte[] y, int yOff, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        int i = 0;
+        for (int bound = n - 2 * L; i <= bound; i += 2 * L) {
+            a0 = FloatVector.fromArray(F, x, xOff + i).fma(i8(y, yOff + i), a0);
+            a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(i8(y, yOff + i + L), a1);
+        }
+        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
+        return s;
+    }
+
     @Override
     public void multiply(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;

@@ -40,6 +40,7 @@ public final class AltClip implements AutoCloseable {
     /** Texts per forward pass of the text tower, images per forward pass of the image tower. */
     private static final int TEXT_BATCH = 32, IMAGE_BATCH = 8;
 
+    private final Path folder;
     private final AltClipModel model;
     private final XlmRobertaTokenizer tokenizer;
     private final ClipImageProcessor processor;
@@ -87,8 +88,9 @@ public final class AltClip implements AutoCloseable {
                           FloatTensor textFeatures, FloatTensor imageFeatures, FloatTensor textEmbeds, FloatTensor imageEmbeds,
                           FloatTensor logitsPerText, FloatTensor logitsPerImage) {}
 
-    private AltClip(AltClipModel model, XlmRobertaTokenizer tokenizer, ClipImageProcessor processor, ImageDecoder decoder,
+    private AltClip(Path folder, AltClipModel model, XlmRobertaTokenizer tokenizer, ClipImageProcessor processor, ImageDecoder decoder,
                     ThreadPool pool, boolean ownsPool) {
+        this.folder = folder;
         this.model = model;
         this.tokenizer = tokenizer;
         this.processor = processor;
@@ -107,7 +109,7 @@ public final class AltClip implements AutoCloseable {
         ClipImageProcessor processor = new ClipImageProcessor(PreprocessorConfig.read(folder.resolve("preprocessor_config.json")));
         boolean own = options.threads() > 0;
         ThreadPool pool = own ? new ThreadPool(options.threads()) : ThreadPool.shared();
-        return new AltClip(model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);
+        return new AltClip(folder, model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);
     }
 
     /**
@@ -122,11 +124,49 @@ public final class AltClip implements AutoCloseable {
         return Math.max(fromTokenizer, positions);
     }
 
+    /** The model folder this was loaded from. */
+    public Path folder() { return folder; }
+
     public AltClipModel model() { return model; }
+
+    /** The thread pool the towers run on. */
+    public ThreadPool pool() { return pool; }
 
     public XlmRobertaTokenizer tokenizer() { return tokenizer; }
 
     public ClipImageProcessor imageProcessor() { return processor; }
+
+    /** An image decoded and preprocessed for the image tower, with its decoded size. */
+    public record PreparedImage(FloatTensor pixels, int width, int height) {}
+
+    /**
+     * Decodes and preprocesses one image (safe to call from several threads at once, e.g. to decode the next batch
+     * while the image tower runs); {@link #embedPrepared} embeds it exactly as {@link #embedImages} would.
+     */
+    public PreparedImage prepare(Path image) throws IOException {
+        RgbImage rgb = decoder.decode(image);
+        return new PreparedImage(processor.preprocess(List.of(rgb)), rgb.width(), rgb.height());
+    }
+
+    /** The same for image bytes ({@code name} appears in errors). */
+    public PreparedImage prepare(InputStream in, String name) throws IOException {
+        RgbImage rgb = decoder.decode(in, name);
+        return new PreparedImage(processor.preprocess(List.of(rgb)), rgb.width(), rgb.height());
+    }
+
+    /** Unit-length embeddings of prepared images, in order (the image tower runs on batches of them). */
+    public List<float[]> embedPrepared(List<PreparedImage> images) {
+        if (images.isEmpty()) return List.of();
+        int size = model.config().vision().imageSize(), per = 3 * size * size;
+        FloatTensor pixels = FloatTensor.zeros(images.size(), 3, size, size);
+        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).pixels().data(), images.get(i).pixels().offset(), pixels.data(), i * per, per);
+        return rows(imageEmbeds(pixels));
+    }
+
+    /** The unit-length embedding of one text. */
+    public float[] embedText(String text) {
+        return embedTexts(List.of(text)).get(0);
+    }
 
     /** Unit-length text embeddings, one {@code float[projection_dim]} per text. */
     public List<float[]> embedTexts(List<String> texts) {

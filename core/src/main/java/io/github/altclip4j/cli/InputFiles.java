@@ -1,5 +1,6 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.image.ImageDecoder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -23,9 +22,6 @@ import java.util.stream.Stream;
  */
 final class InputFiles {
     private InputFiles() {}
-
-    /** The image formats the decoder reads, by file extension. */
-    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp");
 
     /** {@code p} must be a readable regular file; {@code what} names it in the error ("image", "texts file"). */
     static Path requireFile(Path p, String what) throws IOException {
@@ -51,7 +47,7 @@ final class InputFiles {
                 continue;
             }
             try (Stream<Path> s = Files.list(p)) {
-                s.filter(f -> Files.isRegularFile(f) && isImageName(f)).sorted().forEach(out::add);
+                s.filter(f -> Files.isRegularFile(f) && ImageDecoder.hasImageExtension(f)).sorted().forEach(out::add);
             }
         }
         return out;
@@ -61,17 +57,10 @@ final class InputFiles {
     static boolean isImageFile(String s) {
         try {
             Path p = Path.of(s);
-            return isImageName(p) && Files.isRegularFile(p);
+            return ImageDecoder.hasImageExtension(p) && Files.isRegularFile(p);
         } catch (InvalidPathException e) {
             return false;
         }
-    }
-
-    static boolean isImageName(Path f) {
-        if (f.getFileName() == null) return false;
-        String n = f.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
     /** The non-empty lines of a file, or of {@code in} for {@code -}. */

@@ -23,6 +23,9 @@ public final class Main {
         Map<String, Command> m = new LinkedHashMap<>();
         m.put("classify", new ClassifyCommand());
         m.put("embed", new EmbedCommand());
+        m.put("index", new IndexCommand());
+        m.put("search", new SearchCommand());
+        m.put("dedup", new DedupCommand());
         m.put("tokenize", new TokenizeCommand());
         m.put("inspect", new InspectCommand());
         m.put("convert", new ConvertCommand());

@@ -45,7 +45,8 @@ final class OptionSpec {
     }
 
     private OptionSpec add(Option o) {
-        if (!o.name().startsWith("--") || options.put(o.name(), o) != null) throw new IllegalArgumentException("option " + o.name());
+        boolean shortName = o.name().length() == 2 && o.name().charAt(0) == '-' && Character.isLetter(o.name().charAt(1));
+        if (!(o.name().startsWith("--") || shortName) || options.put(o.name(), o) != null) throw new IllegalArgumentException("option " + o.name());
         return this;
     }
 

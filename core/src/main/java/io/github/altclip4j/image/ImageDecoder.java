@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -24,6 +26,18 @@ import javax.imageio.stream.ImageInputStream;
 public final class ImageDecoder {
     /** PIL's own decompression-bomb limit (2 x 89,478,485 pixels errors there); ours refuses above this by default. */
     public static final long DEFAULT_MAX_PIXELS = 89_478_485L;
+
+    /** The file name extensions of the formats decoded (lower case): what folders of images are filtered by. */
+    public static final Set<String> FILE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp");
+
+    /** Whether {@code file}'s name ends in one of {@link #FILE_EXTENSIONS} (any case). */
+    public static boolean hasImageExtension(Path file) {
+        Path name = file.getFileName();
+        if (name == null) return false;
+        String n = name.toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && FILE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
 
     private final long maxPixels;
 

@@ -127,7 +127,7 @@ public final class Npy {
                 int n = (int) Math.min(perChunk, rows - r);
                 buf.clear().limit((int) (n * rowBytes));
                 readFully(ch, buf, dataOffset + r * rowBytes, path);
-                sink.accept(buf.flip(), r, n);
+                sink.accept(buf, r, n);   // readFully flipped it
             }
         }
     }
@@ -139,9 +139,10 @@ public final class Npy {
         b.flip();
     }
 
-    /** The header for a {@code rows x cols} matrix, magic to newline. */
+    /** The header for a {@code rows x cols} matrix (a vector of {@code rows} if {@code cols} is -1), magic to newline. */
     static ByteBuffer header(Type type, long rows, long cols) {
-        String dict = "{'descr': '" + type.descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+        String shape = cols < 0 ? rows + "," : rows + ", " + cols;
+        String dict = "{'descr': '" + type.descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int total = (unpadded + 63) / 64 * 64;
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
@@ -150,9 +151,12 @@ public final class Npy {
         return b.put((byte) '\n').flip();
     }
 
-    /** Writes {@code rows x cols} values of {@code type} given as little-endian bytes, atomically. */
+    /**
+     * Writes {@code rows x cols} values of {@code type} given as little-endian bytes, atomically; {@code cols} -1 writes
+     * a vector of {@code rows}.
+     */
     public static void write(Path target, Type type, long rows, long cols, ByteBuffer littleEndian) throws IOException {
-        if (rows * cols * type.bytes != littleEndian.remaining()) {
+        if (rows * Math.max(cols, 1) * type.bytes != littleEndian.remaining()) {
             throw new IllegalArgumentException(littleEndian.remaining() + " bytes for " + rows + " x " + cols + " of " + type.descr);
         }
         AtomicFile.write(target, ch -> {

@@ -1,0 +1,118 @@
+package io.github.altclip4j.cli;
+
+import io.github.altclip4j.AltClip;
+import io.github.altclip4j.index.ImageIndex;
+import io.github.altclip4j.index.IndexProgress;
+import io.github.altclip4j.index.IndexUpdate;
+import io.github.altclip4j.index.UpdateOptions;
+import io.github.altclip4j.weights.JsonWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code altclip index --model DIR PHOTOS --index INDEX}, and {@code altclip index --errors INDEX}. */
+final class IndexCommand implements Command {
+
+    @Override public String summary() { return "index a folder of photos for search (incremental, resumable)"; }
+
+    @Override
+    public String description() {
+        return "Embeds every image under PHOTOS (recursively) into INDEX. Re-running embeds only new or changed files\n"
+                + "(by size and modification time) and drops deleted ones; a killed run loses at most the batch in flight,\n"
+                + "and the next run resumes. Files that cannot be decoded are recorded with their error and skipped\n"
+                + "(altclip index --errors INDEX lists them). Format: docs/index-format.md.";
+    }
+
+    @Override
+    public OptionSpec options() {
+        return ModelOptions.addTo(new OptionSpec())
+                .value("--index", "INDEX", "the index folder (created if missing); required", null)
+                .value("--batch", "N", "images per image-tower batch and per commit", "8")
+                .repeated("--include", "GLOB", "index only paths (relative to PHOTOS) matching GLOB, e.g. '**.jpg'")
+                .repeated("--exclude", "GLOB", "skip paths matching GLOB, e.g. 'tmp/**'")
+                .flag("--follow-links", "follow symbolic links to files and folders")
+                .value("--store", "TYPE", "how embeddings are stored when the index is created: f32, bf16 or int8", "f32")
+                .value("--decode-threads", "N", "threads decoding images while the towers run", "1")
+                .value("--errors", "INDEX", "list the files INDEX could not embed, and exit", null)
+                .flag("--json", "print the summary (or the errors) as JSON")
+                .positionals("PHOTOS", "the folder to index", 0, 1);
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        if (a.has("--errors")) {
+            ImageIndex index = ImageIndex.open(a.path("--errors"));
+            JsonWriter j = new JsonWriter().beginArray();
+            for (ImageIndex.Failure f : index.failures()) {
+                if (a.has("--json")) j.beginObject().name("path").value(index.root().resolve(f.path()).toString()).name("error").value(f.error()).endObject();
+                else c.out().println(index.root().resolve(f.path()) + "\t" + f.error());
+            }
+            if (a.has("--json")) c.out().println(j.endArray());
+            return 0;
+        }
+        if (a.positionals().isEmpty()) throw new UsageException("expected the folder to index (PHOTOS)");
+        Path photos = ParsedArgs.toPath("PHOTOS", a.positionals().get(0));
+        if (!Files.isDirectory(photos)) throw new NoSuchFileException(photos.toString(), null, "no such folder");
+        Path dir = a.path("--index");
+        if (dir == null) throw new UsageException("--index INDEX is required");
+        ImageIndex.Store store;
+        try {
+            store = ImageIndex.Store.parse(a.string("--store", "f32"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--store: " + e.getMessage());
+        }
+        UpdateOptions options = new UpdateOptions(a.integer("--batch", 8, 1), a.all("--include"), a.all("--exclude"),
+                a.has("--follow-links"), a.integer("--decode-threads", 1, 1));
+        if (ImageIndex.exists(dir) && !ImageIndex.open(dir).root().equals(photos.toAbsolutePath().normalize())) {
+            throw new UsageException(dir + " indexes " + ImageIndex.open(dir).root() + ", not " + photos + " (use another --index)");
+        }
+        IndexUpdate.Summary s;
+        try (AltClip clip = ModelOptions.load(a, c)) {
+            ImageIndex index = ImageIndex.create(dir, photos, clip, store);
+            ProgressLine line = new ProgressLine(c);
+            s = index.update(clip, options, line);
+            line.done();
+        }
+        if (a.has("--json")) {
+            c.out().println(new JsonWriter().beginObject().name("index").value(dir.toString()).name("found").value(s.found())
+                    .name("unchanged").value(s.unchanged()).name("embedded").value(s.embedded()).name("failed").value(s.failed())
+                    .name("removed").value(s.removed()).name("seconds").value(s.seconds()).name("decode_wait_seconds").value(s.decodeWaitSeconds())
+                    .name("embed_seconds").value(s.embedSeconds()).endObject());
+        } else {
+            c.out().printf(Locale.ROOT, "%s: %d images found, %d unchanged, %d embedded, %d failed (altclip index --errors %s), %d removed, in %.1f s%n",
+                    dir, s.found(), s.unchanged(), s.embedded(), s.failed(), dir, s.removed(), s.seconds());
+        }
+        return 0;
+    }
+
+    /** Files done / total, images per second, ETA and errors: one updating line on a terminal, a line every 10 s otherwise. */
+    private static final class ProgressLine implements IndexProgress {
+        private final Console c;
+        private long lastPrinted;
+        private boolean printed;
+
+        ProgressLine(Console c) {
+            this.c = c;
+        }
+
+        @Override
+        public void progress(int done, int total, int failures, double rate) {
+            long now = System.nanoTime();
+            boolean last = done == total;
+            if (!last && now - lastPrinted < (c.errIsTerminal() ? 200_000_000L : 10_000_000_000L)) return;
+            lastPrinted = now;
+            long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+            String s = String.format(Locale.ROOT, "altclip: indexed %d/%d, %.1f images/s, ETA %d:%02d, %d error(s)",
+                    done, total, rate, eta / 60, eta % 60, failures);
+            if (c.errIsTerminal()) c.err().print("\r" + s + "   ");
+            else c.err().println(s);
+            printed = true;
+        }
+
+        void done() {
+            if (printed && c.errIsTerminal()) c.err().println();
+        }
+    }
+}

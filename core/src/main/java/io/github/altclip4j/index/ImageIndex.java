@@ -1,0 +1,260 @@
+package io.github.altclip4j.index;
+
+import io.github.altclip4j.AltClip;
+import io.github.altclip4j.tensor.DType;
+import io.github.altclip4j.tensor.EmbeddingTable;
+import io.github.altclip4j.tensor.ThreadPool;
+import io.github.altclip4j.tensor.TopK;
+import io.github.altclip4j.weights.Npy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A searchable index of the images in a folder: their embeddings (as {@code .npy} files) and where each came from,
+ * kept up to date incrementally (docs/index-format.md).
+ *
+ * <pre>{@code
+ * try (AltClip clip = AltClip.load(model)) {
+ *     ImageIndex index = ImageIndex.create(Path.of("photos.index"), clip, ImageIndex.Store.F32);  // or open(...)
+ *     index.update(clip, Path.of("Photos"), UpdateOptions.defaults(), IndexProgress.NONE);
+ *     for (ImageIndex.Result r : index.search(clip, clip.embedText("一只在沙发上睡觉的猫"), 10, -1f)) System.out.println(r);
+ * }
+ * }</pre>
+ *
+ * <p>Writes go to new files that a new {@code index.json} then lists (atomically replaced), so a reader sees the
+ * state before an update or after a committed batch, never a torn one, and a killed update loses at most the batch
+ * it was embedding. {@link #update} holds a lock file; a second process updating the same index is refused.
+ */
+public final class ImageIndex {
+    /** How the embeddings are stored: float32, bfloat16 (half the bytes), or int8 with a scale per vector (a quarter). */
+    public enum Store {
+        F32(DType.F32, Npy.Type.F32), BF16(DType.BF16, Npy.Type.U16), INT8(DType.I8, Npy.Type.I8);
+
+        private final DType dtype;
+        private final Npy.Type npy;
+
+        Store(DType dtype, Npy.Type npy) {
+            this.dtype = dtype;
+            this.npy = npy;
+        }
+
+        DType dtype() { return dtype; }
+
+        Npy.Type npyType() { return npy; }
+
+        int bytes() { return npy.bytes(); }
+
+        public static Store parse(String s) {
+            switch (s.toLowerCase(Locale.ROOT)) {
+                case "f32": return F32;
+                case "bf16": return BF16;
+                case "int8": return INT8;
+                default: throw new IllegalArgumentException("store must be f32, bf16 or int8, got '" + s + "'");
+            }
+        }
+    }
+
+    /** An indexed image: its path relative to the root, size, modification time (ms) and decoded size. */
+    public record Entry(String path, long size, long mtime, int width, int height) {}
+
+    /** A file that could not be embedded, with why (kept so that it is not retried until it changes). */
+    public record Failure(String path, long size, long mtime, String error) {}
+
+    /** A search hit: the image's path, its score (cosine) and its row in this index. */
+    public record Result(Path path, float score, int row) {}
+
+    private final Path dir;
+    private IndexHeader header;
+    /** The live rows, loaded on first search: vectors and where each came from. */
+    private EmbeddingTable vectors;
+    private List<Entry> entries;
+
+    private ImageIndex(Path dir, IndexHeader header) {
+        this.dir = dir;
+        this.header = header;
+    }
+
+    /** Whether {@code dir} holds an index (its header). */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(IndexHeader.FILE));
+    }
+
+    /** Opens an existing index (nothing is read but its header until the first search). */
+    public static ImageIndex open(Path dir) throws IOException {
+        return new ImageIndex(dir, IndexHeader.read(dir));
+    }
+
+    /**
+     * Opens the index in {@code dir}, or creates an empty one for {@code root} made with {@code clip}'s model
+     * (store is used only when creating).
+     */
+    public static ImageIndex create(Path dir, Path root, AltClip clip, Store store) throws IOException {
+        if (exists(dir)) return open(dir);
+        Files.createDirectories(dir);
+        IndexHeader h = new IndexHeader(root.toAbsolutePath().normalize().toString(), clip.folder().getFileName().toString(),
+                ModelFingerprint.of(clip.folder()), clip.model().config().projectionDim(), store, 1, List.of());
+        h.write(dir);
+        return new ImageIndex(dir, h);
+    }
+
+    public Path dir() { return dir; }
+
+    /** The folder whose images are indexed. */
+    public Path root() { return Path.of(header.root()); }
+
+    public Store store() { return header.store(); }
+
+    /** The embedding width. */
+    public int dim() { return header.dim(); }
+
+    /** Images in the index (failures not counted). */
+    public long size() { return header.liveRows(); }
+
+    /**
+     * Refuses {@code clip} if its model is not the one that made the index (embeddings of another model live in
+     * another space).
+     */
+    public void requireModel(AltClip clip) throws IOException {
+        if (!ModelFingerprint.of(clip.folder()).equals(header.fingerprint())) {
+            throw new IndexException(dir, "was made with the model \"" + header.model() + "\", not with " + clip.folder()
+                    + " (its embeddings are not comparable); index again with this model into another folder");
+        }
+    }
+
+    /** Embeds new and changed images under {@link #root}, drops deleted ones; see {@link IndexUpdate}. */
+    public IndexUpdate.Summary update(AltClip clip, UpdateOptions options, IndexProgress progress) throws IOException {
+        requireModel(clip);
+        try (IndexLock lock = IndexLock.acquire(dir)) {
+            IndexUpdate u = new IndexUpdate(dir, IndexHeader.read(dir), clip, options, progress);
+            IndexUpdate.Summary s = u.run();
+            header = u.header();
+            vectors = null;
+            entries = null;
+            return s;
+        }
+    }
+
+    /** The files that could not be embedded, with their errors. */
+    public List<Failure> failures() throws IOException {
+        List<Failure> out = new ArrayList<>();
+        for (IndexHeader.SegmentInfo s : header.segments()) {
+            List<Failure> f = Segments.failures(dir, s);
+            for (int i = 0; i < f.size(); i++) if (Arrays.binarySearch(s.deletedFailures(), i) < 0) out.add(f.get(i));
+        }
+        return out;
+    }
+
+    /** Every live image, in row order. */
+    public synchronized List<Entry> entries() throws IOException {
+        load();
+        return entries;
+    }
+
+    /** The stored vector of a row (widened to float32; unit length up to the store's rounding). */
+    public float[] vector(int row) throws IOException {
+        EmbeddingTable t = vectors();
+        if (row < 0 || row >= t.rows()) throw new IndexException(dir, "no row " + row + " (the index has " + t.rows() + ")");
+        float[] v = new float[t.cols()];
+        t.row(row, v, 0);
+        return v;
+    }
+
+    /** The live vectors, in row order. */
+    synchronized EmbeddingTable vectors() throws IOException {
+        load();
+        return vectors;
+    }
+
+    /**
+     * The {@code k} images closest to a unit-length query (a text or an image embedding of the index's model), best
+     * first, scores below {@code minScore} left out; ties go to the lower row.
+     */
+    public List<Result> search(AltClip clip, float[] query, int k, float minScore) throws IOException {
+        return search(clip, new float[][] {query}, k, minScore).get(0);
+    }
+
+    /** {@link #search(AltClip, float[], int, float)} for several queries in one pass over the vectors. */
+    public List<List<Result>> search(AltClip clip, float[][] queries, int k, float minScore) throws IOException {
+        requireModel(clip);
+        return search(clip.pool(), queries, k, minScore);
+    }
+
+    List<List<Result>> search(ThreadPool pool, float[][] queries, int k, float minScore) throws IOException {
+        EmbeddingTable table = vectors();
+        List<Entry> e = entries();
+        List<List<Result>> out = new ArrayList<>();
+        Path root = root();
+        for (List<TopK.Hit> hits : TopK.search(pool, table, queries, k, minScore)) {
+            List<Result> r = new ArrayList<>();
+            for (TopK.Hit h : hits) r.add(new Result(root.resolve(e.get(h.row()).path()), h.score(), h.row()));
+            out.add(r);
+        }
+        return out;
+    }
+
+    /** A group of near-duplicate images: their results (score: the best cosine to another member), by row. */
+    public record DuplicateGroup(List<Result> images) {}
+
+    /** Groups of images whose embeddings have a cosine of at least {@code threshold} with another member. */
+    public List<DuplicateGroup> duplicates(ThreadPool pool, float threshold) throws IOException {
+        EmbeddingTable table = vectors();
+        List<Entry> e = entries();
+        Duplicates.Groups g = Duplicates.find(pool, table, threshold);
+        float[] best = new float[table.rows()];
+        Arrays.fill(best, Float.NEGATIVE_INFINITY);
+        for (Duplicates.Pair p : g.pairs()) {
+            best[p.a()] = Math.max(best[p.a()], p.score());
+            best[p.b()] = Math.max(best[p.b()], p.score());
+        }
+        List<DuplicateGroup> out = new ArrayList<>();
+        Path root = root();
+        for (List<Integer> rows : g.groups()) {
+            List<Result> members = new ArrayList<>();
+            for (int r : rows) members.add(new Result(root.resolve(e.get(r).path()), best[r], r));
+            out.add(new DuplicateGroup(members));
+        }
+        return out;
+    }
+
+    /** Reads the live rows of every segment into memory (once). */
+    private void load() throws IOException {
+        if (vectors != null) return;
+        long live = header.liveRows();
+        EmbeddingTable table = EmbeddingTable.allocate(ThreadPool.shared(), Math.toIntExact(live), header.dim(), header.store().dtype());
+        List<Entry> all = new ArrayList<>();
+        int[] next = {0};
+        int dim = header.dim();
+        float[] f32 = new float[dim], scale = new float[1];
+        short[] bf16 = new short[dim];
+        byte[] i8 = new byte[dim];
+        for (IndexHeader.SegmentInfo s : header.segments()) {
+            List<Entry> segEntries = Segments.entries(dir, s);
+            Segments.vectors(dir, s, header.store(), dim, (row, bytes, rowScale) -> {
+                int at = next[0]++;
+                all.add(segEntries.get(row));
+                switch (header.store()) {
+                    case F32:
+                        bytes.asFloatBuffer().get(f32);
+                        table.putRows(f32, 0, at, 1);
+                        break;
+                    case BF16:
+                        bytes.asShortBuffer().get(bf16);
+                        table.putRows(bf16, 0, at, 1);
+                        break;
+                    default:
+                        bytes.get(i8);
+                        scale[0] = rowScale;
+                        table.putRows(i8, 0, at, 1, scale, 0);
+                }
+            });
+        }
+        if (next[0] != live) throw new IndexException(dir, "the segments hold " + next[0] + " live rows, the header says " + live);
+        vectors = table;
+        entries = List.copyOf(all);
+    }
+}

@@ -1,0 +1,269 @@
+package io.github.altclip4j.index;
+
+import io.github.altclip4j.AltClip;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One incremental update of an index, under its lock:
+ * <ol>
+ *   <li>walk the root; a file whose size and modification time match its row (or its recorded failure) is kept;</li>
+ *   <li>commit the removal of rows and failures whose file changed or disappeared;</li>
+ *   <li>embed the new and changed files in batches, decoding ahead on other threads while the image tower runs;
+ *       each batch becomes a segment and is committed (a file that cannot be decoded is recorded as a failure in
+ *       it, and never shifts the rows of the others);</li>
+ *   <li>merge segments so that their number stays logarithmic in the rows (16 of a size make one of the next), and
+ *       delete the files no committed header lists (a killed run's leftovers).</li>
+ * </ol>
+ * A commit is the atomic replacement of {@code index.json}, so a kill at any moment leaves the last committed state,
+ * and the next run picks up the files it had not reached.
+ */
+public final class IndexUpdate {
+    /** What an update did, and where its time went. */
+    public record Summary(int found, int unchanged, int embedded, int failed, int removed, double seconds,
+                          double decodeWaitSeconds, double embedSeconds) {}
+
+    private static final int MERGE_FAN_IN = 16;
+
+    private final Path dir;
+    private IndexHeader header;
+    private final AltClip clip;
+    private final UpdateOptions options;
+    private final IndexProgress progress;
+
+    IndexUpdate(Path dir, IndexHeader header, AltClip clip, UpdateOptions options, IndexProgress progress) {
+        this.dir = dir;
+        this.header = header;
+        this.clip = clip;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    IndexHeader header() {
+        return header;
+    }
+
+    Summary run() throws IOException {
+        long t0 = System.nanoTime();
+        removeUncommittedFiles();
+        Path root = Path.of(header.root());
+        if (!Files.isDirectory(root)) throw new IndexException(root, "the indexed folder does not exist (or is not a folder)");
+        List<PhotoWalk.Found> found = PhotoWalk.walk(root, options.include(), options.exclude(), options.followLinks());
+        Map<String, PhotoWalk.Found> byPath = new HashMap<>();
+        for (PhotoWalk.Found f : found) byPath.put(f.path(), f);
+
+        // Rows and failures that still describe their file stay; the others are dropped.
+        Set<String> current = new HashSet<>();
+        List<IndexHeader.SegmentInfo> kept = new ArrayList<>();
+        int removed = 0;
+        for (IndexHeader.SegmentInfo s : header.segments()) {
+            List<ImageIndex.Entry> entries = Segments.entries(dir, s);
+            List<ImageIndex.Failure> failures = Segments.failures(dir, s);
+            int[] deleted = drop(s.deleted(), entries.size(), i -> stillSame(byPath.get(entries.get(i).path()), entries.get(i).size(), entries.get(i).mtime(), current, entries.get(i).path()));
+            int[] deletedFailures = drop(s.deletedFailures(), failures.size(), i -> stillSame(byPath.get(failures.get(i).path()), failures.get(i).size(), failures.get(i).mtime(), current, failures.get(i).path()));
+            removed += deleted.length - s.deleted().length;
+            kept.add(new IndexHeader.SegmentInfo(s.id(), s.rows(), s.failures(), deleted, deletedFailures));
+        }
+        if (removed > 0 || !sameDeletions(kept, header.segments())) commit(kept, header.nextSegment());
+
+        List<PhotoWalk.Found> todo = new ArrayList<>();
+        for (PhotoWalk.Found f : found) if (!current.contains(f.path())) todo.add(f);
+        double[] times = embed(root, todo);
+        mergeSegments();
+        removeUncommittedFiles();
+        int failed = (int) times[2];
+        return new Summary(found.size(), found.size() - todo.size(), todo.size() - failed, failed, removed,
+                (System.nanoTime() - t0) / 1e9, times[0], times[1]);
+    }
+
+    @FunctionalInterface
+    private interface Keep {
+        boolean test(int i);
+    }
+
+    /** The indices below {@code n} already in {@code deleted}, plus those {@code keep} rejects; increasing. */
+    private static int[] drop(int[] deleted, int n, Keep keep) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (Arrays.binarySearch(deleted, i) >= 0 || !keep.test(i)) out.add(i);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Whether a recorded file is still there unchanged (then it counts as current). */
+    private static boolean stillSame(PhotoWalk.Found f, long size, long mtime, Set<String> current, String path) {
+        if (f == null || f.size() != size || f.mtime() != mtime || !current.add(path)) return false;
+        return true;
+    }
+
+    private static boolean sameDeletions(List<IndexHeader.SegmentInfo> a, List<IndexHeader.SegmentInfo> b) {
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i).deleted(), b.get(i).deleted()) || !Arrays.equals(a.get(i).deletedFailures(), b.get(i).deletedFailures())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Embeds {@code todo} batch by batch, each committed; returns decode-wait seconds, tower seconds, failures. */
+    private double[] embed(Path root, List<PhotoWalk.Found> todo) throws IOException {
+        double decodeWait = 0, towers = 0;
+        int failed = 0, done = 0;
+        long start = System.nanoTime();
+        ExecutorService decoders = Executors.newFixedThreadPool(options.decodeThreads(), r -> {
+            Thread t = new Thread(r, "altclip4j-index-decode");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Deque<Future<AltClip.PreparedImage>> ahead = new ArrayDeque<>();
+            int submitted = 0, window = 2 * options.batch();
+            for (int from = 0; from < todo.size(); from += options.batch()) {
+                List<PhotoWalk.Found> batch = todo.subList(from, Math.min(todo.size(), from + options.batch()));
+                while (submitted < Math.min(todo.size(), from + window)) {
+                    Path file = root.resolve(todo.get(submitted++).path());
+                    ahead.add(decoders.submit(() -> clip.prepare(file)));
+                }
+                List<AltClip.PreparedImage> images = new ArrayList<>();
+                List<ImageIndex.Entry> entries = new ArrayList<>();
+                List<ImageIndex.Failure> failures = new ArrayList<>();
+                long w = System.nanoTime();
+                for (PhotoWalk.Found f : batch) {
+                    try {
+                        AltClip.PreparedImage img = get(ahead.removeFirst());
+                        images.add(img);
+                        entries.add(new ImageIndex.Entry(f.path(), f.size(), f.mtime(), img.width(), img.height()));
+                    } catch (IOException | RuntimeException e) {
+                        failures.add(new ImageIndex.Failure(f.path(), f.size(), f.mtime(), reason(e)));
+                    }
+                }
+                long e0 = System.nanoTime();
+                decodeWait += (e0 - w) / 1e9;
+                List<float[]> vectors = clip.embedPrepared(images);
+                towers += (System.nanoTime() - e0) / 1e9;
+                int id = header.nextSegment();
+                Segments.write(dir, id, header.store(), header.dim(), vectors, entries, failures);
+                List<IndexHeader.SegmentInfo> segments = new ArrayList<>(header.segments());
+                segments.add(new IndexHeader.SegmentInfo(id, vectors.size(), failures.size(), new int[0], new int[0]));
+                commit(segments, id + 1);
+                failed += failures.size();
+                done += batch.size();
+                progress.progress(done, todo.size(), failed, done / ((System.nanoTime() - start) / 1e9));
+                if (segments.size() >= 2 * MERGE_FAN_IN) mergeSegments();
+            }
+        } finally {
+            decoders.shutdownNow();
+        }
+        return new double[] {decodeWait, towers, failed};
+    }
+
+    private static AltClip.PreparedImage get(Future<AltClip.PreparedImage> f) throws IOException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException) throw (IOException) c;
+            if (c instanceof RuntimeException) throw (RuntimeException) c;
+            throw new IOException(c.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+    }
+
+    /** One line saying why a file could not be embedded (the decoder's message names the file already). */
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    private void commit(List<IndexHeader.SegmentInfo> segments, int next) throws IOException {
+        header = header.withSegments(segments, next);
+        header.write(dir);
+    }
+
+    /**
+     * Merges segments of a similar size (live rows within a factor of 16) once there are 16 of them, and drops
+     * segments with nothing live left; repeats until neither applies.
+     */
+    private void mergeSegments() throws IOException {
+        while (true) {
+            List<IndexHeader.SegmentInfo> segments = header.segments();
+            List<IndexHeader.SegmentInfo> empty = segments.stream().filter(s -> s.live() == 0 && s.liveFailures() == 0).toList();
+            Map<Integer, List<IndexHeader.SegmentInfo>> tiers = new HashMap<>();
+            for (IndexHeader.SegmentInfo s : segments) {
+                if (s.live() + s.liveFailures() > 0) tiers.computeIfAbsent(tier(s), k -> new ArrayList<>()).add(s);
+            }
+            List<IndexHeader.SegmentInfo> group = tiers.values().stream().filter(g -> g.size() >= MERGE_FAN_IN).findFirst().orElse(null);
+            if (group == null && empty.isEmpty()) return;
+            List<IndexHeader.SegmentInfo> next = new ArrayList<>(segments);
+            next.removeAll(empty);
+            int nextId = header.nextSegment();
+            if (group != null) {
+                int id = nextId++;
+                IndexHeader.SegmentInfo merged = merge(group, id);
+                int at = next.indexOf(group.get(0));
+                next.removeAll(group);
+                next.add(at, merged);   // rows keep their order
+            }
+            commit(next, nextId);
+        }
+    }
+
+    private static int tier(IndexHeader.SegmentInfo s) {
+        int t = 0;
+        for (long n = s.live() + s.liveFailures(); n >= MERGE_FAN_IN; n /= MERGE_FAN_IN) t++;
+        return t;
+    }
+
+    /** Copies the live rows (stored bytes as they are) and failures of {@code group}, in order, into segment {@code id}. */
+    private IndexHeader.SegmentInfo merge(List<IndexHeader.SegmentInfo> group, int id) throws IOException {
+        int dim = header.dim(), rowBytes = dim * header.store().bytes();
+        long live = group.stream().mapToLong(IndexHeader.SegmentInfo::live).sum();
+        ByteBuffer data = ByteBuffer.allocate(Math.toIntExact(live * rowBytes));
+        float[] scales = new float[(int) live];
+        List<ImageIndex.Entry> entries = new ArrayList<>();
+        List<ImageIndex.Failure> failures = new ArrayList<>();
+        for (IndexHeader.SegmentInfo s : group) {
+            List<ImageIndex.Entry> e = Segments.entries(dir, s);
+            Segments.vectors(dir, s, header.store(), dim, (row, bytes, scale) -> {
+                scales[entries.size()] = scale;
+                entries.add(e.get(row));
+                data.put(bytes);
+            });
+            List<ImageIndex.Failure> f = Segments.failures(dir, s);
+            for (int i = 0; i < f.size(); i++) if (Arrays.binarySearch(s.deletedFailures(), i) < 0) failures.add(f.get(i));
+        }
+        Segments.writeStored(dir, id, header.store(), dim, data.flip(), scales, entries, failures);
+        return new IndexHeader.SegmentInfo(id, entries.size(), failures.size(), new int[0], new int[0]);
+    }
+
+    /** Deletes segment files that the committed header does not list, and unfinished writes. */
+    private void removeUncommittedFiles() throws IOException {
+        Set<String> listed = new HashSet<>();
+        for (IndexHeader.SegmentInfo s : header.segments()) listed.addAll(Segments.fileNames(s.id()));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                boolean ours = n.startsWith("seg-") || (n.startsWith(".") && n.endsWith(".partial"));
+                if (ours && !listed.contains(n)) Files.deleteIfExists(f);
+            }
+        }
+    }
+}

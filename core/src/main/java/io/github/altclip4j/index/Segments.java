@@ -1,0 +1,173 @@
+package io.github.altclip4j.index;
+
+import io.github.altclip4j.tensor.Half;
+import io.github.altclip4j.tensor.Int8;
+import io.github.altclip4j.weights.AtomicFile;
+import io.github.altclip4j.weights.Json;
+import io.github.altclip4j.weights.JsonWriter;
+import io.github.altclip4j.weights.Npy;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The files of one segment (docs/index-format.md): {@code seg-N.npy} (the embeddings, one row per image, as float32,
+ * bfloat16 bits or int8), {@code seg-N.scales.npy} (int8: each row's scale), {@code seg-N.jsonl} (one line per row:
+ * path, size, mtime, width, height) and {@code seg-N.errors.jsonl} (files that could not be embedded). Segments are
+ * written once, each file atomically, before the header that lists them.
+ */
+final class Segments {
+    private Segments() {}
+
+    static String base(int id) {
+        return String.format(Locale.ROOT, "seg-%06d", id);
+    }
+
+    /** Every file name segment {@code id} may have. */
+    static List<String> fileNames(int id) {
+        String b = base(id);
+        return List.of(b + ".npy", b + ".scales.npy", b + ".jsonl", b + ".errors.jsonl");
+    }
+
+    /** A segment from float32 embeddings, encoded in the index's store type. */
+    static void write(Path dir, int id, ImageIndex.Store store, int dim, List<float[]> vectors, List<ImageIndex.Entry> entries,
+                      List<ImageIndex.Failure> failures) throws IOException {
+        int n = vectors.size();
+        ByteBuffer data = ByteBuffer.allocate(n * dim * store.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        float[] scales = new float[n];
+        byte[] q = new byte[dim];
+        for (int r = 0; r < n; r++) {
+            float[] v = vectors.get(r);
+            switch (store) {
+                case F32: for (float x : v) data.putFloat(x); break;
+                case BF16: for (float x : v) data.putShort(Half.floatToBf16(x)); break;
+                default:
+                    scales[r] = Int8.quantizeRow(v, 0, dim, q, 0);
+                    data.put(q);
+            }
+        }
+        writeStored(dir, id, store, dim, data.flip(), scales, entries, failures);
+    }
+
+    /** A segment from vectors already in the store's encoding ({@code scales}: int8 only), e.g. rows of merged segments. */
+    static void writeStored(Path dir, int id, ImageIndex.Store store, int dim, ByteBuffer data, float[] scales,
+                            List<ImageIndex.Entry> entries, List<ImageIndex.Failure> failures) throws IOException {
+        String b = base(id);
+        int n = entries.size();
+        Npy.write(dir.resolve(b + ".npy"), store.npyType(), n, dim, data);
+        if (store == ImageIndex.Store.INT8) {
+            ByteBuffer s = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+            s.asFloatBuffer().put(scales, 0, n);
+            Npy.write(dir.resolve(b + ".scales.npy"), Npy.Type.F32, n, -1, s);
+        }
+        StringBuilder lines = new StringBuilder();
+        for (ImageIndex.Entry e : entries) {
+            lines.append(new JsonWriter().beginObject().name("path").value(e.path()).name("size").value(e.size()).name("mtime").value(e.mtime())
+                    .name("width").value(e.width()).name("height").value(e.height()).endObject()).append('\n');
+        }
+        AtomicFile.writeString(dir.resolve(b + ".jsonl"), lines.toString());
+        if (!failures.isEmpty()) {
+            StringBuilder f = new StringBuilder();
+            for (ImageIndex.Failure e : failures) {
+                f.append(new JsonWriter().beginObject().name("path").value(e.path()).name("size").value(e.size()).name("mtime").value(e.mtime())
+                        .name("error").value(e.error()).endObject()).append('\n');
+            }
+            AtomicFile.writeString(dir.resolve(b + ".errors.jsonl"), f.toString());
+        }
+    }
+
+    static List<ImageIndex.Entry> entries(Path dir, IndexHeader.SegmentInfo s) throws IOException {
+        Path file = dir.resolve(base(s.id()) + ".jsonl");
+        List<ImageIndex.Entry> out = new ArrayList<>();
+        int line = 0;
+        for (Map<?, ?> m : jsonLines(file)) {
+            line++;
+            out.add(new ImageIndex.Entry(text(file, line, m, "path"), whole(file, line, m, "size"), whole(file, line, m, "mtime"),
+                    (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "width")), (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "height"))));
+        }
+        if (out.size() != s.rows()) throw new IndexException(file, out.size() + " lines for a segment of " + s.rows() + " rows");
+        return out;
+    }
+
+    static List<ImageIndex.Failure> failures(Path dir, IndexHeader.SegmentInfo s) throws IOException {
+        if (s.failures() == 0) return List.of();
+        Path file = dir.resolve(base(s.id()) + ".errors.jsonl");
+        List<ImageIndex.Failure> out = new ArrayList<>();
+        int line = 0;
+        for (Map<?, ?> m : jsonLines(file)) {
+            line++;
+            out.add(new ImageIndex.Failure(text(file, line, m, "path"), whole(file, line, m, "size"), whole(file, line, m, "mtime"),
+                    text(file, line, m, "error")));
+        }
+        if (out.size() != s.failures()) throw new IndexException(file, out.size() + " lines for " + s.failures() + " failures");
+        return out;
+    }
+
+    /** Receives each live row's vector; {@code row} counts the segment's rows from 0, deleted ones included. */
+    @FunctionalInterface
+    interface VectorSink {
+        void accept(int row, ByteBuffer littleEndian, float scale);
+    }
+
+    /** Streams the segment's vectors, checked against the header's shape and type. */
+    static void vectors(Path dir, IndexHeader.SegmentInfo s, ImageIndex.Store store, int dim, VectorSink sink) throws IOException {
+        Path file = dir.resolve(base(s.id()) + ".npy");
+        Npy npy = Npy.open(file);
+        if (npy.type() != store.npyType() || npy.rows() != s.rows() || npy.cols() != dim) {
+            throw new IndexException(file, "holds " + npy.rows() + " x " + npy.cols() + " " + npy.type() + ", the header says "
+                    + s.rows() + " x " + dim + " " + store.npyType());
+        }
+        float[] scales = new float[s.rows()];
+        if (store == ImageIndex.Store.INT8) {
+            Path sf = dir.resolve(base(s.id()) + ".scales.npy");
+            Npy sn = Npy.open(sf);
+            if (sn.type() != Npy.Type.F32 || sn.rows() != s.rows() || sn.cols() != 1) throw new IndexException(sf, "is not " + s.rows() + " float32 scales");
+            sn.readRows((b, first, n) -> b.asFloatBuffer().get(scales, (int) first, n));
+        }
+        int rowBytes = dim * store.bytes();
+        int[] deleted = s.deleted();
+        npy.readRows((b, first, n) -> {
+            for (int i = 0; i < n; i++) {
+                int row = (int) first + i;
+                if (Arrays.binarySearch(deleted, row) >= 0) continue;
+                sink.accept(row, b.slice(i * rowBytes, rowBytes).order(ByteOrder.LITTLE_ENDIAN), scales[row]);
+            }
+        });
+    }
+
+    private static List<Map<?, ?>> jsonLines(Path file) throws IOException {
+        List<Map<?, ?>> out = new ArrayList<>();
+        int n = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            if (line.isBlank()) continue;
+            Object o;
+            try {
+                o = Json.parse(line);
+            } catch (Json.JsonException e) {
+                throw new IndexException(file, "line " + n + ": " + e.getMessage());
+            }
+            if (!(o instanceof Map)) throw new IndexException(file, "line " + n + ": not a JSON object");
+            out.add((Map<?, ?>) o);
+        }
+        return out;
+    }
+
+    private static String text(Path file, int line, Map<?, ?> m, String key) throws IndexException {
+        if (!(m.get(key) instanceof String)) throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a string");
+        return (String) m.get(key);
+    }
+
+    private static long whole(Path file, int line, Map<?, ?> m, String key) throws IndexException {
+        if (!(m.get(key) instanceof Long)) throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a whole number");
+        return (Long) m.get(key);
+    }
+}

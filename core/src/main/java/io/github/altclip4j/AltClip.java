@@ -41,6 +41,8 @@ public final class AltClip implements AutoCloseable {
     private static final int TEXT_BATCH = 32, IMAGE_BATCH = 8;
 
     private final Path folder;
+    private final WeightFormat weights;
+    private final int maxTextTokens;
     private final AltClipModel model;
     private final XlmRobertaTokenizer tokenizer;
     private final ClipImageProcessor processor;
@@ -88,9 +90,11 @@ public final class AltClip implements AutoCloseable {
                           FloatTensor textFeatures, FloatTensor imageFeatures, FloatTensor textEmbeds, FloatTensor imageEmbeds,
                           FloatTensor logitsPerText, FloatTensor logitsPerImage) {}
 
-    private AltClip(Path folder, AltClipModel model, XlmRobertaTokenizer tokenizer, ClipImageProcessor processor, ImageDecoder decoder,
-                    ThreadPool pool, boolean ownsPool) {
+    private AltClip(Path folder, WeightFormat weights, int maxTextTokens, AltClipModel model, XlmRobertaTokenizer tokenizer,
+                    ClipImageProcessor processor, ImageDecoder decoder, ThreadPool pool, boolean ownsPool) {
         this.folder = folder;
+        this.weights = weights;
+        this.maxTextTokens = maxTextTokens;
         this.model = model;
         this.tokenizer = tokenizer;
         this.processor = processor;
@@ -105,11 +109,12 @@ public final class AltClip implements AutoCloseable {
 
     public static AltClip load(Path folder, Options options) throws IOException {
         AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings(), options.progress());
-        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxTextTokens(folder));
+        int maxTokens = maxTextTokens(folder);
+        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxTokens);
         ClipImageProcessor processor = new ClipImageProcessor(PreprocessorConfig.read(folder.resolve("preprocessor_config.json")));
         boolean own = options.threads() > 0;
         ThreadPool pool = own ? new ThreadPool(options.threads()) : ThreadPool.shared();
-        return new AltClip(folder, model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);
+        return new AltClip(folder, options.weights(), maxTokens, model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);
     }
 
     /**
@@ -126,6 +131,12 @@ public final class AltClip implements AutoCloseable {
 
     /** The model folder this was loaded from. */
     public Path folder() { return folder; }
+
+    /** How the weights are held. */
+    public WeightFormat weights() { return weights; }
+
+    /** Where texts are truncated, {@code <s>} and {@code </s>} included (-1: not at all). */
+    public int maxTextTokens() { return maxTextTokens; }
 
     public AltClipModel model() { return model; }
 
@@ -157,10 +168,7 @@ public final class AltClip implements AutoCloseable {
     /** Unit-length embeddings of prepared images, in order (the image tower runs on batches of them). */
     public List<float[]> embedPrepared(List<PreparedImage> images) {
         if (images.isEmpty()) return List.of();
-        int size = model.config().vision().imageSize(), per = 3 * size * size;
-        FloatTensor pixels = FloatTensor.zeros(images.size(), 3, size, size);
-        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).pixels().data(), images.get(i).pixels().offset(), pixels.data(), i * per, per);
-        return rows(imageEmbeds(pixels));
+        return rows(imageEmbeds(stack(images)));
     }
 
     /** The unit-length embedding of one text. */
@@ -198,21 +206,30 @@ public final class AltClip implements AutoCloseable {
     /** {@link #classify(Path, List)} for several images: the labels are embedded once. */
     public List<List<Label>> classify(List<Path> images, List<String> labels) throws IOException {
         if (labels.isEmpty()) throw new IllegalArgumentException("no labels to classify against");
-        FloatTensor labelEmbeds = textEmbeds(labels);
+        List<float[]> labelEmbeds = embedTexts(labels);
         List<List<Label>> out = new ArrayList<>();
         for (int from = 0; from < images.size(); from += IMAGE_BATCH) {
-            List<RgbImage> decoded = new ArrayList<>();
-            for (Path f : images.subList(from, Math.min(images.size(), from + IMAGE_BATCH))) decoded.add(decoder.decode(f));
-            FloatTensor logits = model.logitsPerText(pool, imageEmbeds(processor.preprocess(decoded)), labelEmbeds); // [images][labels]
-            Ops.softmax(pool, logits);
-            for (int r = 0; r < logits.rows(); r++) {
-                List<Label> ranked = new ArrayList<>();
-                for (int i = 0; i < labels.size(); i++) ranked.add(new Label(labels.get(i), logits.get(r, i)));
-                ranked.sort(Comparator.comparingDouble(Label::probability).reversed());
-                out.add(ranked);
-            }
+            List<PreparedImage> part = new ArrayList<>();
+            for (Path f : images.subList(from, Math.min(images.size(), from + IMAGE_BATCH))) part.add(prepare(f));
+            for (float[] image : embedPrepared(part)) out.add(rank(image, labels, labelEmbeds));
         }
         return out;
+    }
+
+    /**
+     * Zero-shot probabilities from embeddings: softmax over {@code exp(logit_scale) * cos(image, label)}, best first
+     * (what {@link #classify} computes once the image and the labels are embedded).
+     */
+    public List<Label> rank(float[] imageEmbedding, List<String> labels, List<float[]> labelEmbeddings) {
+        int d = imageEmbedding.length;
+        FloatTensor text = FloatTensor.zeros(labels.size(), d);
+        for (int i = 0; i < labels.size(); i++) System.arraycopy(labelEmbeddings.get(i), 0, text.data(), i * d, d);
+        FloatTensor logits = model.logitsPerText(pool, FloatTensor.wrap(imageEmbedding.clone(), 1, d), text); // [1][labels]
+        Ops.softmax(pool, logits);
+        List<Label> ranked = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) ranked.add(new Label(labels.get(i), logits.get(0, i)));
+        ranked.sort(Comparator.comparingDouble(Label::probability).reversed());
+        return ranked;
     }
 
     /** Texts and images through the whole model, with every intermediate a user may want to save. */
@@ -232,25 +249,70 @@ public final class AltClip implements AutoCloseable {
     }
 
     private FloatTensor textEmbeds(List<String> texts) {
+        FloatTensor f = textFeatureRows(texts);
+        Ops.l2Normalize(pool, f);
+        return f;
+    }
+
+    /** {@code get_text_features} for each text: projected, not normalised; in batches of {@link #TEXT_BATCH}. */
+    private FloatTensor textFeatureRows(List<String> texts) {
         FloatTensor out = FloatTensor.zeros(texts.size(), model.config().projectionDim());
         for (int from = 0; from < texts.size(); from += TEXT_BATCH) {
             List<String> part = texts.subList(from, Math.min(texts.size(), from + TEXT_BATCH));
             XlmRobertaTokenizer.Batch b = tokenizer.batch(part);
-            FloatTensor f = AltClipModel.normalize(pool, model.textFeatures(pool, b.inputIds(), b.attentionMask()).features());
+            FloatTensor f = model.textFeatures(pool, b.inputIds(), b.attentionMask()).features();
             System.arraycopy(f.data(), 0, out.data(), from * out.cols(), f.size());
         }
         return out;
     }
 
     private FloatTensor imageEmbeds(FloatTensor pixels) {
+        FloatTensor f = imageFeatureRows(pixels);
+        Ops.l2Normalize(pool, f);
+        return f;
+    }
+
+    private FloatTensor imageFeatureRows(FloatTensor pixels) {
         int n = pixels.dim(0);
         FloatTensor out = FloatTensor.zeros(n, model.config().projectionDim());
         for (int from = 0; from < n; from += IMAGE_BATCH) {
             FloatTensor part = pixels.slice(from, Math.min(n, from + IMAGE_BATCH));
-            FloatTensor f = AltClipModel.normalize(pool, model.imageFeatures(pool, part).features());
+            FloatTensor f = model.imageFeatures(pool, part).features();
             System.arraycopy(f.data(), 0, out.data(), from * out.cols(), f.size());
         }
         return out;
+    }
+
+    /**
+     * {@code get_text_features} of each text: the projection before normalisation (what TEI's {@code normalize: false}
+     * returns). {@link #unit} of one gives exactly the row {@link #embedTexts} returns.
+     */
+    public List<float[]> textFeatures(List<String> texts) {
+        return rows(textFeatureRows(texts));
+    }
+
+    /** {@code get_image_features} of each prepared image, before normalisation. */
+    public List<float[]> imageFeatures(List<PreparedImage> images) {
+        return rows(imageFeatureRows(stack(images)));
+    }
+
+    /** A unit-length copy of a feature vector, computed as the embedding methods do (so with the same bits). */
+    public float[] unit(float[] features) {
+        FloatTensor t = FloatTensor.wrap(features.clone(), 1, features.length);
+        Ops.l2Normalize(pool, t);
+        return t.data();
+    }
+
+    /** The number of tokens a text becomes, {@code <s>} and {@code </s>} included (after truncation). */
+    public int tokenCount(String text) {
+        return tokenizer.tokenize(text).ids().length;
+    }
+
+    private FloatTensor stack(List<PreparedImage> images) {
+        int size = model.config().vision().imageSize(), per = 3 * size * size;
+        FloatTensor pixels = FloatTensor.zeros(images.size(), 3, size, size);
+        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).pixels().data(), images.get(i).pixels().offset(), pixels.data(), i * per, per);
+        return pixels;
     }
 
     private static List<float[]> rows(FloatTensor t) {

@@ -1,5 +1,6 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.Version;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.weights.AtomicFile;
@@ -72,7 +73,7 @@ final class EmbedCommand implements Command {
         List<String> paths = images.stream().map(Path::toString).toList();
         switch (kind) {
             case "safetensors":
-                new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j " + Main.version())
+                new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j " + Version.get())
                         .metadata("texts", new JsonWriter().any(texts).toString()).metadata("images", new JsonWriter().any(paths).toString())
                         .addLongs("input_ids", flatten(o.inputIds()), o.inputIds().length, width(o.inputIds()))
                         .addLongs("attention_mask", flatten(o.attentionMask()), o.attentionMask().length, width(o.attentionMask()))

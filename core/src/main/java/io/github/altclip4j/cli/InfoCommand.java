@@ -1,5 +1,6 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.Version;
 import io.github.altclip4j.tensor.Backend;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Gemm;
@@ -45,14 +46,14 @@ final class InfoCommand implements Command {
         }
         long heap = Runtime.getRuntime().maxMemory();
         if (args.has("--json")) {
-            console.out().println(new JsonWriter().beginObject().name("version").value(Main.version())
+            console.out().println(new JsonWriter().beginObject().name("version").value(Version.get())
                     .name("java").value(System.getProperty("java.version")).name("vm").value(System.getProperty("java.vm.name"))
                     .name("kernels").value(Backend.name()).name("threads").value(threads).name("max_heap_mb").value(heap >> 20)
                     .name("gemm_257x1024x4096_gflops").value(Math.round(best * 10) / 10.0).endObject());
             return 0;
         }
         console.out().printf(Locale.ROOT, "altclip4j %s on Java %s (%s)%nkernels:  %s%nthreads:  %d%nmax heap: %.1f GB%n"
-                        + "GEMM 257x1024x4096: %.1f GFLOPS%n", Main.version(), System.getProperty("java.version"),
+                        + "GEMM 257x1024x4096: %.1f GFLOPS%n", Version.get(), System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), Backend.name(), threads, heap / (double) (1L << 30), best);
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.Version;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -26,6 +27,7 @@ public final class Main {
         m.put("index", new IndexCommand());
         m.put("search", new SearchCommand());
         m.put("dedup", new DedupCommand());
+        m.put("serve", new ServeCommand());
         m.put("tokenize", new TokenizeCommand());
         m.put("inspect", new InspectCommand());
         m.put("convert", new ConvertCommand());
@@ -41,12 +43,6 @@ public final class Main {
         System.exit(run(args, new Console(out, err, System.in, System.console() != null)));
     }
 
-    /** The version of this build (from the JAR's manifest), or "dev" when run from classes. */
-    static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
     /** Runs one command line with stdin as the input; returns the exit code (what {@code main} exits with). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return run(args, new Console(out, err, System.in, false));
@@ -59,7 +55,7 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         if (args[0].equals("--version")) {
-            c.out().println("altclip4j " + version() + " (Java " + System.getProperty("java.version") + ")");
+            c.out().println("altclip4j " + Version.get() + " (Java " + System.getProperty("java.version") + ")");
             return 0;
         }
         String name = args[0];

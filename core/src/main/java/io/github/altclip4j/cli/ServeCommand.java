@@ -1,0 +1,79 @@
+package io.github.altclip4j.cli;
+
+import io.github.altclip4j.AltClip;
+import io.github.altclip4j.index.ImageIndex;
+import io.github.altclip4j.server.AltClipServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code altclip serve --model DIR [--index INDEX] [--port 8080] [--host 127.0.0.1] [--api-key-file F]}. */
+final class ServeCommand implements Command {
+
+    @Override public String summary() { return "serve embeddings, classification and search over HTTP (OpenAI, TEI, Weaviate)"; }
+
+    @Override
+    public String description() {
+        return "Starts an HTTP server (docs/server.md): POST /v1/embeddings (OpenAI), /embed and /tokenize (TEI),\n"
+                + "/vectorize and GET /meta (Weaviate multi2vec-clip), /classify, /search (with --index; the search page at /),\n"
+                + "GET /health, /info, /metrics, /.well-known/live and /ready. Binds to loopback unless --host says otherwise.\n"
+                + "SIGTERM (Ctrl-C) stops accepting connections and lets the requests in flight finish.";
+    }
+
+    @Override
+    public OptionSpec options() {
+        return ModelOptions.addTo(new OptionSpec())
+                .value("--index", "INDEX", "an index to search (altclip index); enables /search and the page", null)
+                .value("--port", "N", "the TCP port (0: any free port, printed)", "8080")
+                .value("--host", "ADDRESS", "the address to listen on (0.0.0.0: every interface)", "127.0.0.1")
+                .value("--api-key-file", "FILE", "require Authorization: Bearer <the file's first line>", null)
+                .value("--max-batch", "N", "images per image-tower forward pass (texts: 32)", "8")
+                .value("--batch-wait-ms", "MS", "how long a batch waits for more requests", "5")
+                .value("--queue", "N", "items waiting at most; more get 429", "256")
+                .value("--max-request-mb", "MB", "the largest request body; larger get 413", "32")
+                .value("--max-items", "N", "texts or images per request; more get 413", "64");
+    }
+
+    @Override
+    public int run(ParsedArgs a, Console c) throws IOException {
+        ModelOptions.model(a);
+        String key = null;
+        if (a.has("--api-key-file")) {
+            Path f = InputFiles.requireFile(a.path("--api-key-file"), "API key file");
+            key = Files.readAllLines(f, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            if (key.isEmpty()) throw new UsageException("the API key file " + f + " is empty");
+        }
+        Path indexDir = a.path("--index");
+        if (indexDir != null && !ImageIndex.exists(indexDir)) throw new NoSuchFileException(indexDir.toString(), null, "not an index (no index.json)");
+        AltClipServer.Config config = AltClipServer.Config.defaults().withHost(a.string("--host", "127.0.0.1"))
+                .withPort(a.integer("--port", 8080, 0)).withApiKey(key)
+                .withBatching(a.integer("--max-batch", 8, 1), a.integer("--batch-wait-ms", 5, 0), a.integer("--queue", 256, 1))
+                .withLimits((long) a.integer("--max-request-mb", 32, 1) << 20, a.integer("--max-items", 64, 1));
+        AltClipServer server = AltClipServer.start(config);
+        c.err().println("altclip: listening on http://" + config.host() + ":" + server.port() + " (loading the model)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            c.err().println("altclip: stopping: finishing the requests in flight");
+            server.close();
+            stopped.countDown();
+        }, "altclip4j-shutdown"));
+        AltClip clip;
+        try {
+            clip = ModelOptions.load(a, c);
+            server.serve(clip, indexDir == null ? null : ImageIndex.open(indexDir));
+        } catch (IOException | RuntimeException e) {
+            server.failed(e.getMessage());
+            throw e;
+        }
+        c.err().println("altclip: ready on http://" + config.host() + ":" + server.port() + (indexDir == null ? "" : " (search page at /)"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

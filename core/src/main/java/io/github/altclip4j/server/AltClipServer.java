@@ -1,0 +1,360 @@
+package io.github.altclip4j.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.altclip4j.AltClip;
+import io.github.altclip4j.Version;
+import io.github.altclip4j.index.ImageIndex;
+import io.github.altclip4j.weights.JsonWriter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP server for embeddings, classification and search, on the JDK's {@code com.sun.net.httpserver} (no framework,
+ * the same single JAR). It speaks three protocols that clients already use: OpenAI's {@code /v1/embeddings} (texts, and
+ * images with {@code "modality": "image"}), Hugging Face text-embeddings-inference ({@code /embed}, {@code /health},
+ * {@code /info}, {@code /metrics}, {@code /tokenize}) and Weaviate's multi2vec-clip module ({@code /vectorize},
+ * {@code /meta}, {@code /.well-known/live|ready}), plus {@code /classify}, {@code /search} and a search page at
+ * {@code /} when an index is loaded. docs/server.md documents every endpoint.
+ *
+ * <p>Concurrent requests' items are batched per tower ({@link Batcher}); a full queue answers 429 at once, a too large
+ * body 413, malformed input 400/422 naming the field and item, a missing or wrong API key 401. {@link #close} stops
+ * accepting connections, lets the requests in flight finish (up to the drain time), then stops the towers' workers.
+ */
+public final class AltClipServer implements AutoCloseable {
+    /** Listening address, batching, limits, optional API key, drain time. */
+    public record Config(String host, int port, int maxBatch, long batchWaitMillis, int queueCapacity, long maxRequestBytes,
+                         int maxItems, String apiKey, Duration drain) {
+        /** Loopback, port 8080, batches of 8 after at most 5 ms, a queue of 256 items, 32 MB and 64 items per request. */
+        public static Config defaults() {
+            return new Config("127.0.0.1", 8080, 8, 5, 256, 32L << 20, 64, null, Duration.ofSeconds(30));
+        }
+
+        public Config withPort(int p) {
+            return new Config(host, p, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
+        }
+
+        public Config withHost(String h) {
+            return new Config(h, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
+        }
+
+        public Config withApiKey(String key) {
+            return new Config(host, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, key, drain);
+        }
+
+        public Config withBatching(int batch, long waitMillis, int capacity) {
+            return new Config(host, port, batch, waitMillis, capacity, maxRequestBytes, maxItems, apiKey, drain);
+        }
+
+        public Config withLimits(long requestBytes, int items) {
+            return new Config(host, port, maxBatch, batchWaitMillis, queueCapacity, requestBytes, items, apiKey, drain);
+        }
+    }
+
+    static {
+        // Slow clients cannot hold a connection open for ever (read by the JDK's server when it is first used).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) System.setProperty("sun.net.httpserver.maxRspTime", "120");
+    }
+
+    private static final long RESULT_TIMEOUT_SECONDS = 300;
+
+    private final Config config;
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Metrics metrics = new Metrics();
+    private volatile Model model;   // null until loaded and warmed
+    private volatile String loadError;
+    private volatile boolean stopping;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    /** What is served once loaded: the model, its batchers, the optional index and its thumbnails. */
+    record Model(AltClip clip, ImageIndex index, Batcher<String, float[]> texts, Batcher<AltClip.PreparedImage, float[]> images,
+                         Thumbnails thumbnails) {}
+
+    private AltClipServer(Config config) throws IOException {
+        this.config = config;
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+        this.executor = handlerThreads();
+        http.setExecutor(executor);
+        Endpoints e = new Endpoints(this);
+        for (String path : new String[] {"/", "/v1/embeddings", "/embed", "/vectorize", "/meta", "/classify", "/search", "/tokenize",
+                "/health", "/info", "/metrics", "/.well-known/live", "/.well-known/ready", "/thumb/", "/image/"}) {
+            http.createContext(path, e::handle);
+        }
+        metrics.gauge("altclip_text_queue_depth", () -> model == null ? 0 : model.texts().depth());
+        metrics.gauge("altclip_image_queue_depth", () -> model == null ? 0 : model.images().depth());
+        http.start();
+    }
+
+    /**
+     * Starts listening (port 0: any free port, see {@link #port}); model endpoints answer 503 until {@link #serve}.
+     * {@code /.well-known/live} answers at once, {@code /.well-known/ready} once the model is served.
+     */
+    public static AltClipServer start(Config config) throws IOException {
+        return new AltClipServer(config);
+    }
+
+    /** Serves {@code clip} (and {@code index}, which may be null), after one warm-up request through each tower. */
+    public void serve(AltClip clip, ImageIndex index) throws IOException {
+        if (index != null) index.requireModel(clip);
+        clip.embedText("warm-up");
+        Batcher<String, float[]> texts = new Batcher<>("text", 32, config.batchWaitMillis(), config.queueCapacity(), clip::textFeatures, metrics.textBatches);
+        Batcher<AltClip.PreparedImage, float[]> images = new Batcher<>("image", config.maxBatch(), config.batchWaitMillis(),
+                config.queueCapacity(), clip::imageFeatures, metrics.imageBatches);
+        model = new Model(clip, index, texts, images, index == null ? null : new Thumbnails(index));
+    }
+
+    /** Records that loading failed: {@code /health} answers 503 with the reason. */
+    public void failed(String error) {
+        loadError = error;
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    Config config() { return config; }
+
+    Metrics metrics() { return metrics; }
+
+    /** The served model, or a 503 saying why there is none. */
+    Model model() throws HttpError {
+        Model m = model;
+        if (m == null) {
+            throw new HttpError(503, loadError == null ? "loading" : "unhealthy", loadError == null ? "the model is still loading" : loadError);
+        }
+        return m;
+    }
+
+    boolean ready() {
+        return model != null;
+    }
+
+    String loadError() {
+        return loadError;
+    }
+
+    /** The unit-length embeddings of texts (through the text tower's batcher). */
+    List<float[]> embedTexts(List<String> texts, boolean normalize) throws HttpError {
+        Model m = model();
+        List<float[]> out = await(m.texts().submit(texts));
+        for (String t : texts) metrics.tokens.add(m.clip().tokenCount(t));
+        return normalize ? unit(m.clip(), out) : out;
+    }
+
+    /** The same for images given as bytes; {@code where} names the field for errors ("images", "input"). */
+    List<float[]> embedImages(List<byte[]> images, String where, boolean normalize) throws HttpError {
+        Model m = model();
+        List<AltClip.PreparedImage> prepared = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            try {
+                prepared.add(m.clip().prepare(new ByteArrayInputStream(images.get(i)), where + "[" + i + "]"));
+            } catch (IOException e) {
+                throw HttpError.unprocessable(e.getMessage());
+            }
+        }
+        List<float[]> out = await(m.images().submit(prepared));
+        metrics.images.add(images.size());
+        return normalize ? unit(m.clip(), out) : out;
+    }
+
+    private static List<float[]> unit(AltClip clip, List<float[]> features) {
+        List<float[]> out = new ArrayList<>();
+        for (float[] f : features) out.add(clip.unit(f));
+        return out;
+    }
+
+    private static List<float[]> await(List<CompletableFuture<float[]>> futures) throws HttpError {
+        List<float[]> out = new ArrayList<>();
+        try {
+            for (CompletableFuture<float[]> f : futures) out.add(f.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            throw new HttpError(500, "backend", "the model failed: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new HttpError(503, "timeout", "no result within " + RESULT_TIMEOUT_SECONDS + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "unavailable", "interrupted");
+        }
+        return out;
+    }
+
+    /** Whether the request carries the API key (always true without one). Compared in constant time. */
+    boolean authorized(HttpExchange ex) {
+        if (config.apiKey() == null) return true;
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        String given = h != null && h.startsWith("Bearer ") ? h.substring(7).strip() : "";
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The request body, refused with 413 beyond the configured size (checked while reading, not trusted from headers).
+     * A body somewhat over the limit is read to its end first: closing the connection with the request unread would
+     * reset it before the client has read the 413; one more than four times the limit is not read at all.
+     */
+    byte[] body(HttpExchange ex) throws IOException, HttpError {
+        long max = config.maxRequestBytes();
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        try (InputStream in = ex.getRequestBody()) {
+            if (length != null) {
+                long declared;
+                try {
+                    declared = Long.parseLong(length.strip());
+                } catch (NumberFormatException e) {
+                    throw HttpError.invalid("bad Content-Length");
+                }
+                if (declared > max) {
+                    if (declared <= 4 * max) drain(in, declared);
+                    throw tooLarge();
+                }
+            }
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (b.length > max) {
+                drain(in, 3 * max);
+                throw tooLarge();
+            }
+            return b;
+        }
+    }
+
+    /** Reads and discards up to {@code limit} bytes (or to the end). */
+    private static void drain(InputStream in, long limit) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        for (long left = limit; left > 0; ) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) return;
+            left -= n;
+        }
+    }
+
+    private HttpError tooLarge() {
+        return new HttpError(413, "payload_too_large", "the request body exceeds " + config.maxRequestBytes() + " bytes");
+    }
+
+    /** Writes a response and closes the exchange. */
+    static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        if (ex.getRequestMethod().equals("HEAD") || status == 204) {
+            ex.sendResponseHeaders(status, -1);
+        } else {
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+        ex.close();
+    }
+
+    static void sendJson(HttpExchange ex, int status, JsonWriter json) throws IOException {
+        send(ex, status, "application/json", json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void sendError(HttpExchange ex, HttpError e) throws IOException {
+        sendJson(ex, e.status, new JsonWriter().beginObject().name("error").value(e.getMessage()).name("error_type").value(e.type).endObject());
+    }
+
+    /** A float vector as base64 of little-endian float32 (OpenAI's {@code encoding_format: base64}). */
+    static String base64(float[] v) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return Base64.getEncoder().encodeToString(b.array());
+    }
+
+    /** Version and limits for {@code /info}. */
+    Map<String, Object> info() {
+        Model m = model;
+        Map<String, Object> i = new java.util.LinkedHashMap<>();
+        i.put("model_id", m == null ? null : m.clip().folder().getFileName().toString());
+        i.put("model_dtype", m == null ? null : m.clip().weights().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        i.put("dimension", m == null ? null : m.clip().model().config().projectionDim());
+        i.put("max_input_length", m == null ? null : m.clip().maxTextTokens());
+        i.put("max_batch_requests", config.maxItems());
+        i.put("max_client_batch_size", config.maxItems());
+        i.put("max_batch_size", config.maxBatch());
+        i.put("max_request_bytes", config.maxRequestBytes());
+        i.put("queue_capacity", config.queueCapacity());
+        i.put("index", m == null || m.index() == null ? null : m.index().dir().toString());
+        i.put("indexed_images", m == null || m.index() == null ? null : m.index().size());
+        i.put("version", Version.get());
+        i.put("ready", m != null);
+        return i;
+    }
+
+    /** Counts a request in, or refuses it (503) once the server is stopping. */
+    void enter() throws HttpError {
+        inFlight.incrementAndGet();
+        if (stopping) {
+            inFlight.decrementAndGet();
+            throw new HttpError(503, "unavailable", "the server is shutting down");
+        }
+    }
+
+    void leave() {
+        inFlight.decrementAndGet();
+    }
+
+    /**
+     * Refuses new requests (503), waits for the ones in flight to be answered (up to the drain time), then closes the
+     * listener and the connections and stops the workers. (The JDK server's own {@code stop(delay)} waits out the
+     * whole delay while idle keep-alive connections are open.)
+     */
+    @Override
+    public void close() {
+        stopping = true;
+        long deadline = System.nanoTime() + config.drain().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        http.stop(0);
+        Model m = model;
+        if (m != null) {
+            try {
+                m.texts().close();
+                m.images().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        executor.shutdown();
+    }
+
+    /**
+     * Virtual threads where the JDK has them (21 and later: a blocked request costs no platform thread), else a bounded
+     * pool; the towers' batching, not the handler threads, bounds the work.
+     */
+    private static ExecutorService handlerThreads() {
+        try {
+            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return Executors.newFixedThreadPool(64, r -> {
+                Thread t = new Thread(r, "altclip4j-http");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.github.altclip4j.server;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Dynamic batching for one tower: requests' items wait in a bounded queue, and one worker thread takes up to
+ * {@code maxBatch} of them (waiting at most {@code waitMillis} for more after the first) per forward pass, so
+ * concurrent requests share the engine's batch speed. A full queue refuses new work at once (the server answers 429);
+ * the tower's results do not depend on the batch an item is in (every row is computed alone), so an item gets the same
+ * bits whether it is batched or served alone.
+ */
+final class Batcher<I, O> implements AutoCloseable {
+    private record Job<I, O>(I item, CompletableFuture<O> result) {}
+
+    private final LinkedBlockingQueue<Job<I, O>> queue;
+    private final int capacity, maxBatch;
+    private final long waitNanos;
+    private final Function<List<I>, List<O>> run;
+    private final Metrics.Histogram batchSizes;
+    private final Thread worker;
+    private volatile boolean closing;
+
+    Batcher(String name, int maxBatch, long waitMillis, int capacity, Function<List<I>, List<O>> run, Metrics.Histogram batchSizes) {
+        this.queue = new LinkedBlockingQueue<>();
+        this.capacity = capacity;
+        this.maxBatch = maxBatch;
+        this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        this.run = run;
+        this.batchSizes = batchSizes;
+        this.worker = new Thread(this::work, "altclip4j-batcher-" + name);
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Queues every item, or none of them if they do not fit (then the caller answers 429). */
+    synchronized List<CompletableFuture<O>> submit(List<I> items) throws HttpError {
+        if (closing) throw new HttpError(503, "unavailable", "the server is shutting down");
+        if (queue.size() + items.size() > capacity) {
+            throw new HttpError(429, "overloaded", "the queue is full (" + capacity + " items); retry later");
+        }
+        List<CompletableFuture<O>> out = new ArrayList<>();
+        for (I item : items) {
+            CompletableFuture<O> f = new CompletableFuture<>();
+            queue.add(new Job<>(item, f));
+            out.add(f);
+        }
+        return out;
+    }
+
+    int depth() {
+        return queue.size();
+    }
+
+    private void work() {
+        List<Job<I, O>> batch = new ArrayList<>();
+        while (!(closing && queue.isEmpty())) {
+            try {
+                Job<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                long deadline = System.nanoTime() + waitNanos;
+                while (batch.size() < maxBatch) {
+                    Job<I, O> next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    if (next == null) break;
+                    batch.add(next);
+                }
+            } catch (InterruptedException e) {
+                if (!closing) continue;
+            }
+            if (batch.isEmpty()) continue;
+            List<I> items = new ArrayList<>();
+            for (Job<I, O> j : batch) items.add(j.item());
+            batchSizes.observe(items.size());
+            try {
+                List<O> results = run.apply(items);
+                for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(results.get(i));
+            } catch (RuntimeException | Error e) {
+                for (Job<I, O> j : batch) j.result().completeExceptionally(e);
+            }
+            batch.clear();
+        }
+    }
+
+    /** Stops taking new items; the queued ones are still run. */
+    @Override
+    public void close() throws InterruptedException {
+        synchronized (this) {
+            closing = true;
+        }
+        worker.join(TimeUnit.SECONDS.toMillis(60));
+    }
+}

@@ -33,6 +33,9 @@ class ModelParityTest {
     private static final ThreadPool ONE = new ThreadPool(1), THREE = new ThreadPool(3);
     private static final String[] VARIANTS = {"tiny-altclip", "tiny-altclip-bf16", "tiny-altclip-f16", "tiny-altclip-bin"};
     private static final String[] CASES = {"single_en", "batch_padding", "truncation", "multilingual", "special_tokens_and_spaces"};
+    /** AltCLIP-m18's ViT-H/14 traits: exact-erf GELU in the vision MLP, head size 20, projection 48 != project_dim 40. */
+    private static final String[] VIT_H_VARIANTS = {"tiny-altclip-vith", "tiny-altclip-vith-bf16"};
+    private static final String[] VIT_H_CASES = {"single_en", "batch_padding", "multilingual"};
 
     @AfterAll
     static void close() {
@@ -43,6 +46,7 @@ class ModelParityTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (String v : VARIANTS) for (String c : CASES) out.add(Arguments.of(v, c));
+        for (String v : VIT_H_VARIANTS) for (String c : VIT_H_CASES) out.add(Arguments.of(v, c));
         return out.stream();
     }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Loads altclip serve on loopback with the full-size model: texts at 1, 8 and 32 concurrent clients, images at 1 and 8,
 # then twice 10,000 more text requests, with the server's RSS before and after each. Stops by itself.
-#   bench/serve.sh [OUT_FILE]       (MODEL defaults to /tmp/altclip-random; JAVA_HOME picks the JDK)
+#   bench/serve.sh [OUT_FILE]       (MODEL defaults to /tmp/altclip-random; JAVA_HOME picks the JDK; ALTCLIP4J_JAR and
+#   BENCH_JAR run copies of the JARs, so that a rebuild during the run cannot pull classes from under the server)
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 model="${MODEL:-/tmp/altclip-random}"
@@ -13,7 +14,7 @@ pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/.well-known/ready" >/dev/null && break; sleep 1; done
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-load() { "$java" -cp bench/target/benchmarks.jar io.github.altclip4j.bench.ServerLoad "http://127.0.0.1:$port" "$@" >> "$out"; }
+load() { "$java" -cp "${BENCH_JAR:-bench/target/benchmarks.jar}" io.github.altclip4j.bench.ServerLoad "http://127.0.0.1:$port" "$@" >> "$out"; }
 rss() { echo "{\"rss_mb_$1\": $(( $(grep VmRSS /proc/$pid/status | tr -dc 0-9) / 1024 ))}" >> "$out"; }
 uptime >> "$out"
 load text 1 200 60

@@ -12,7 +12,8 @@ final class RandomModelCommand implements Command {
 
     @Override
     public String description() {
-        return "Writes config.json (BAAI/AltCLIP's shapes: ViT-L/14 at 224 px, XLM-R large, projection 768),\n"
+        return "Writes config.json (BAAI/AltCLIP's shapes: ViT-L/14 at 224 px, XLM-R large, projection 768; or with --like m18\n"
+                + "BAAI/AltCLIP-m18's: ViT-H/14, projection 1024),\n"
                 + "preprocessor_config.json, model.safetensors with seeded random weights, and the tokenizer files copied\n"
                 + "from --tokenizer-from. The result loads like the real download, for measuring speed without it.";
     }
@@ -20,7 +21,7 @@ final class RandomModelCommand implements Command {
     @Override
     public OptionSpec options() {
         return new OptionSpec()
-                .value("--like", "MODEL", "whose shapes: altclip (BAAI/AltCLIP)", "altclip")
+                .value("--like", "MODEL", "whose shapes: altclip (BAAI/AltCLIP, ViT-L/14) or m18 (BAAI/AltCLIP-m18, ViT-H/14)", "altclip")
                 .value("--tokenizer-from", "DIR", "a folder with sentencepiece.bpe.model to copy; required", null)
                 .value("--out", "DIR", "the folder to write; required", null)
                 .value("--dtype", "TYPE", "f32 or bf16", "f32")
@@ -37,11 +38,12 @@ final class RandomModelCommand implements Command {
         } catch (NumberFormatException e) {
             throw new UsageException("--seed needs a whole number, got '" + a.string("--seed", "") + "'");
         }
-        if (!"altclip".equals(like)) throw new UsageException("--like must be 'altclip' (BAAI/AltCLIP's shapes)");
+        RandomModel.Shapes shapes = like.equals("altclip") ? RandomModel.ALTCLIP : like.equals("m18") ? RandomModel.M18 : null;
+        if (shapes == null) throw new UsageException("--like must be altclip (BAAI/AltCLIP's shapes) or m18 (BAAI/AltCLIP-m18's)");
         if (tokenizer == null || target == null) throw new UsageException("--tokenizer-from and --out are required");
         StoredType type = dtype.equals("bf16") ? StoredType.BF16 : StoredType.F32;
         long t0 = System.nanoTime();
-        RandomModel.write(RandomModel.ALTCLIP, tokenizer, target, type, seed, c.err());
+        RandomModel.write(shapes, tokenizer, target, type, seed, c.err());
         c.err().printf("altclip: wrote %s in %.1f s%n", target, (System.nanoTime() - t0) / 1e9);
         return 0;
     }

@@ -24,12 +24,22 @@ import java.util.SplittableRandom;
 public final class RandomModel {
     private RandomModel() {}
 
-    /** BAAI/AltCLIP's sizes. */
+    /** A model's sizes and its vision tower's activation. */
     public record Shapes(int vocab, int textHidden, int textLayers, int textHeads, int textIntermediate, int maxPositions,
                          int projectDim, int visionHidden, int visionLayers, int visionHeads, int visionIntermediate,
-                         int imageSize, int patchSize, int projectionDim) {}
+                         int imageSize, int patchSize, int projectionDim, String visionAct) {}
 
-    public static final Shapes ALTCLIP = new Shapes(250002, 1024, 24, 16, 4096, 514, 768, 1024, 24, 16, 4096, 224, 14, 768);
+    /** BAAI/AltCLIP: XLM-R large and a CLIP ViT-L/14 (quick_gelu), projected to 768. */
+    public static final Shapes ALTCLIP = new Shapes(250002, 1024, 24, 16, 4096, 514, 768, 1024, 24, 16, 4096, 224, 14, 768, "quick_gelu");
+
+    /**
+     * BAAI/AltCLIP-m18: the same XLM-R large text tower, an OpenCLIP ViT-H/14 image tower (hidden 1280, 32 layers, 16
+     * heads of 80, MLP 5120, exact-erf gelu) and projections to 1024: {@code projection_dim} 1024 in the model's
+     * published config.json (huggingface.co/BAAI/AltCLIP-m18, config.json), the vision sizes those of OpenCLIP's
+     * ViT-H/14 as transformers configures it ({@code clip_vision_config_h.json}: 1280 / 32 / 16 / 5120 / gelu / patch 14
+     * / 224 px). The text tower's {@code project_dim} is taken as 1024 too.
+     */
+    public static final Shapes M18 = new Shapes(250002, 1024, 24, 16, 4096, 514, 1024, 1280, 32, 16, 5120, 224, 14, 1024, "gelu");
 
     public static void write(Shapes s, Path tokenizerFrom, Path out, StoredType dtype, long seed, PrintStream progress) throws IOException {
         Files.createDirectories(out);
@@ -143,7 +153,7 @@ public final class RandomModel {
                 + "  \"vision_config\": {\n    \"model_type\": \"altclip_vision_model\",\n    \"hidden_size\": " + s.visionHidden() + ",\n"
                 + "    \"intermediate_size\": " + s.visionIntermediate() + ",\n    \"num_hidden_layers\": " + s.visionLayers() + ",\n"
                 + "    \"num_attention_heads\": " + s.visionHeads() + ",\n    \"num_channels\": 3,\n    \"image_size\": " + s.imageSize() + ",\n"
-                + "    \"patch_size\": " + s.patchSize() + ",\n    \"hidden_act\": \"quick_gelu\",\n    \"layer_norm_eps\": 1e-05,\n"
+                + "    \"patch_size\": " + s.patchSize() + ",\n    \"hidden_act\": \"" + s.visionAct() + "\",\n    \"layer_norm_eps\": 1e-05,\n"
                 + "    \"projection_dim\": " + s.projectionDim() + "\n  }\n}\n";
     }
 }

@@ -45,10 +45,12 @@ final class Endpoints {
         } catch (HttpError e) {
             status = e.status;
             AltClipServer.sendError(ex, e);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Anything else still gets an answer: a request must never hang because its handler died.
             status = 500;
             String m = e.getMessage();
             AltClipServer.sendError(ex, new HttpError(500, "backend", m == null ? e.getClass().getSimpleName() : m));
+            if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
         } finally {
             if (entered) server.leave();
             server.metrics().request(endpoint, status, (System.nanoTime() - t0) / 1e9);

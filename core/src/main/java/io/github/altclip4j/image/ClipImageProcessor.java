@@ -22,7 +22,11 @@ public final class ClipImageProcessor {
 
     public PreprocessorConfig config() { return config; }
 
-    /** {@code pixel_values} {@code [images][3][cropHeight][cropWidth]}. */
+    /**
+     * {@code pixel_values} {@code [images][3][cropHeight][cropWidth]}. An image whose resize would be larger than
+     * {@link ImageDecoder#DEFAULT_MAX_PIXELS} (a 1 x 16384 strip resized to a shortest edge of 224 is 224 x 3.7 million)
+     * is refused with an {@link IllegalArgumentException} before anything is allocated.
+     */
     public FloatTensor preprocess(List<RgbImage> images) {
         int ch = config.cropHeight(), cw = config.cropWidth();
         FloatTensor out = FloatTensor.zeros(images.size(), 3, ch, cw);
@@ -42,8 +46,13 @@ public final class ClipImageProcessor {
     public static RgbImage resizeShortestEdge(RgbImage img, int size) {
         int w = img.width(), h = img.height();
         int shortSide = Math.min(w, h), longSide = Math.max(w, h);
-        int newLong = (int) ((double) ((long) size * longSide) / shortSide);
-        int newW = w <= h ? size : newLong, newH = w <= h ? newLong : size;
+        long newLong = (long) ((double) ((long) size * longSide) / shortSide);
+        if (newLong * size > ImageDecoder.DEFAULT_MAX_PIXELS) {
+            throw new IllegalArgumentException("an image of " + w + "x" + h + " resized to a shortest edge of " + size + " would be "
+                    + (w <= h ? size + "x" + newLong : newLong + "x" + size) + " pixels, more than " + ImageDecoder.DEFAULT_MAX_PIXELS
+                    + " (its sides are too unequal)");
+        }
+        int newW = w <= h ? size : (int) newLong, newH = w <= h ? (int) newLong : size;
         return PilBicubic.resize(img, newW, newH);
     }
 

@@ -72,12 +72,22 @@ public final class ImageDecoder {
                     throw new ImageException(name + ": " + w + "x" + h + " = " + (long) w * h + " pixels exceeds the limit of "
                             + maxPixels + " (a decompression bomb, or raise the limit)");
                 }
+                boolean[] truncated = {false};
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    // the JDK's JPEG reader says "Corrupt JPEG data: premature end of data segment" when scan data is missing
+                    // (a missing EOI marker alone is only "Missing EOI marker", which PIL accepts too)
+                    if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) truncated[0] = true;
+                });
                 BufferedImage img = reader.read(0);
+                // PIL (LOAD_TRUNCATED_IMAGES off, as transformers leaves it) raises "image file is truncated"; so do we.
+                if (truncated[0]) throw new ImageException(name + ": the image file is truncated (its data ends before the image does)");
                 return toRgb(img, name);
             } catch (ImageException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
-                throw new ImageException(name + ": cannot decode the image (" + e.getMessage() + ")");
+                String m = e.getMessage();
+                throw new ImageException(name + ": cannot decode the image: " + (e instanceof IOException && m != null ? m
+                        : "the file is damaged or not what its header says (" + e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + ")"));
             } finally {
                 reader.dispose();
             }

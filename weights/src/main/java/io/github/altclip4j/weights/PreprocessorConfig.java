@@ -12,6 +12,9 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
                                  int cropHeight, int cropWidth, boolean doRescale, double rescaleFactor,
                                  boolean doNormalize, float[] imageMean, float[] imageStd, boolean doConvertRgb) {
 
+    /** The largest resize and crop side accepted: ViTs are trained at 224-448 px; a hostile config cannot ask for more. */
+    public static final int MAX_SIDE = 4096;
+
     static final float[] CLIP_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
     static final float[] CLIP_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
@@ -35,6 +38,8 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
             cropH = c.getPositiveInt("height", 224);
             cropW = c.getPositiveInt("width", 224);
         }
+        if (shortest > MAX_SIDE) throw f.bad("size", "at most " + MAX_SIDE + " (got " + shortest + ")");
+        if (cropH > MAX_SIDE || cropW > MAX_SIDE) throw f.bad("crop_size", "at most " + MAX_SIDE + " on each side (got " + cropH + "x" + cropW + ")");
         float[] mean = f.getFloats("image_mean", CLIP_MEAN), std = f.getFloats("image_std", CLIP_STD);
         if (mean.length != 3) throw f.bad("image_mean", "3 numbers");
         if (std.length != 3) throw f.bad("image_std", "3 numbers");

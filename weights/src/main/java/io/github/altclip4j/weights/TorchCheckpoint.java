@@ -2,6 +2,7 @@ package io.github.altclip4j.weights;
 
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -154,6 +155,8 @@ public final class TorchCheckpoint implements Checkpoint {
             return b;
         } catch (ZipException z) {
             throw new WeightFormatException(path, "zip entry " + e.getName() + " is corrupt (" + z.getMessage() + ")");
+        } catch (EOFException eof) {
+            throw new WeightFormatException(path, "zip entry " + e.getName() + " points past the end of the file (its local header or data is missing)");
         }
     }
 

@@ -5,7 +5,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,9 +55,9 @@ final class Unpickler {
         if (!(top instanceof Map)) throw new WeightFormatException(file, "data.pkl does not hold a dict of tensors");
         Map<String, TensorRef> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) top).entrySet()) {
-            if (!(e.getKey() instanceof String)) throw new WeightFormatException(file, "state dict key " + e.getKey() + " is not a string");
+            if (!(e.getKey() instanceof String)) throw new WeightFormatException(file, "a state dict key is " + describe(e.getKey()) + ", not a string");
             if (!(e.getValue() instanceof TensorRef)) {
-                throw new WeightFormatException(file, "state dict entry \"" + e.getKey() + "\" is not a tensor");
+                throw new WeightFormatException(file, "state dict entry \"" + abbreviate((String) e.getKey()) + "\" is " + describe(e.getValue()) + ", not a tensor");
             }
             out.put((String) e.getKey(), (TensorRef) e.getValue());
         }
@@ -100,11 +99,11 @@ final class Unpickler {
                     case 0x87: { Object c = pop(), b = pop(), a = pop(); push(new Object[] {a, b, c}); break; }
                     case 'a': { Object v = pop(); list(peek()).add(v); break; }       // APPEND
                     case 'e': { List<Object> items = popToMark(); list(peek()).addAll(items); break; }
-                    case 's': { Object v = pop(), k = pop(); dict(peek()).put(k, v); break; }
+                    case 's': { Object v = pop(), k = pop(); dict(peek()).put(key(k), v); break; }
                     case 'u': {                                               // SETITEMS
                         List<Object> kv = popToMark();
                         Map<Object, Object> d = dict(peek());
-                        for (int i = 0; i + 1 < kv.size(); i += 2) d.put(kv.get(i), kv.get(i + 1));
+                        for (int i = 0; i + 1 < kv.size(); i += 2) d.put(key(kv.get(i)), kv.get(i + 1));
                         break;
                     }
                     case 'c': push(global(line(), line())); break;            // GLOBAL module\nname\n
@@ -143,7 +142,9 @@ final class Unpickler {
         }
         if (f == Global.REBUILD_TENSOR_V2) {
             if (args.length < 4 || !(args[0] instanceof StorageRef)) throw new WeightFormatException(file, "malformed _rebuild_tensor_v2 call");
-            return new TensorRef((StorageRef) args[0], num(args[1]), longs(args[2]), longs(args[3]));
+            long offset = num(args[1]);
+            if (offset < 0) throw new WeightFormatException(file, "negative storage offset " + offset + " in a tensor record");
+            return new TensorRef((StorageRef) args[0], offset, longs(args[2]), longs(args[3]));
         }
         if (f == Global.REBUILD_PARAMETER) {
             if (args.length < 1 || !(args[0] instanceof TensorRef)) throw new WeightFormatException(file, "malformed _rebuild_parameter call");
@@ -155,7 +156,7 @@ final class Unpickler {
     private Object persistentLoad(Object pid) throws WeightFormatException {
         Object[] t = tuple(pid, "persistent id");
         if (t.length != 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType) || !(t[2] instanceof String)) {
-            throw new WeightFormatException(file, "unsupported persistent id " + Arrays.deepToString(t));
+            throw new WeightFormatException(file, "unsupported persistent id (" + t.length + " items; expected ('storage', type, key, location, size))");
         }
         String key = (String) t[2];
         if (!key.matches("[A-Za-z0-9_]{1,64}")) throw new WeightFormatException(file, "bad storage key \"" + key + "\"");
@@ -229,13 +230,34 @@ final class Unpickler {
         return (Map<Object, Object>) o;
     }
 
+    /**
+     * A dict key: a string, number or boolean. Anything else (a list, a dict, a tuple: what a hostile pickle can
+     * build, up to a dict that contains itself) is refused rather than hashed, which could recurse without end.
+     */
+    private Object key(Object k) throws WeightFormatException {
+        if (k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean) return k;
+        throw new WeightFormatException(file, "a dict key at byte " + in.position() + " is " + describe(k) + ", not a string or number");
+    }
+
+    /** What kind of value {@code o} is, in a few words (never the value itself: it may be huge or cyclic). */
+    static String describe(Object o) {
+        if (o == null || o == NONE) return "None";
+        if (o instanceof Map) return "a dict";
+        if (o instanceof List) return "a list";
+        if (o instanceof Object[]) return "a tuple";
+        if (o instanceof TensorRef) return "a tensor";
+        if (o instanceof String) return "a string";
+        if (o instanceof Long || o instanceof Double) return "a number";
+        return "a " + o.getClass().getSimpleName();
+    }
+
     private Object[] tuple(Object o, String what) throws WeightFormatException {
         if (!(o instanceof Object[])) throw new WeightFormatException(file, what + " is not a tuple");
         return (Object[]) o;
     }
 
     private long num(Object o) throws WeightFormatException {
-        if (!(o instanceof Long)) throw new WeightFormatException(file, "expected an integer in a tensor record, got " + o);
+        if (!(o instanceof Long)) throw new WeightFormatException(file, "expected an integer in a tensor record, got " + describe(o));
         return (Long) o;
     }
 
@@ -248,6 +270,10 @@ final class Unpickler {
             if (out[i] < 0) throw new WeightFormatException(file, "negative tensor size or stride");
         }
         return out;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
     }
 
     private static String str(Object o) {

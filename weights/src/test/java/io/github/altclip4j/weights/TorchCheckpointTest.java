@@ -93,6 +93,26 @@ class TorchCheckpointTest {
         assertThatThrownBy(() -> Checkpoint.open(truncated)).hasMessageContaining("truncated or malformed pickle");
     }
 
+    /** Regression cases found by fuzzing (issue 12): each a specific message, no JDK exception, no object dump. */
+    @Test
+    void hostilePicklesFoundByFuzzingGiveSpecificErrors() throws IOException {
+        // a dict used as its own key: hashing it would recurse without end
+        Path selfKey = archive(pickleOf("\u0080\u0002}q\u0000h\u0000K\u0001s."), Map.of());
+        assertThatThrownBy(() -> Checkpoint.open(selfKey)).isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("a dict key at byte").hasMessageContaining("is a dict, not a string or number");
+        // a tensor with a negative storage offset (the extent check would be skipped for an empty tensor)
+        String tensor = "ctorch._utils\n_rebuild_tensor_v2\n((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\n"
+                + "X\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0001tQJ\u00ff\u00ff\u00ff\u00ffK\u0000\u0085K\u0001\u0085\u0089tR";
+        Path negative = archive(pickleOf("\u0080\u0002}(X\u0001\u0000\u0000\u0000a" + tensor + "u."), Map.of());
+        assertThatThrownBy(() -> Checkpoint.open(negative)).isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("negative storage offset -1");
+        // a state dict whose value is a big structure: the message says what it is, not what it holds
+        Path notTensor = archive(pickleOf("\u0080\u0002}(X\u0001\u0000\u0000\u0000a]" + "K\u0001a".repeat(2000) + "u."), Map.of());
+        assertThatThrownBy(() -> Checkpoint.open(notTensor)).isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("state dict entry \"a\" is a list, not a tensor")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
+    }
+
     @Test
     void aZipBombEntryIsRefusedBeforeInflating() throws IOException {
         byte[] zeros = new byte[50 << 20];

@@ -1,0 +1,51 @@
+package io.github.altclip4j.image;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.altclip4j.weights.PreprocessorConfig;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Regression cases found by fuzzing (issue 12): each refused with a specific message before work is done. */
+class HostileImagesTest {
+    private static final Path FIXTURES = Paths.get(System.getProperty("altclip4j.fixtures"));
+    @TempDir Path tmp;
+
+    @Test
+    void aTruncatedJpegIsRefusedAsPilRefusesIt() throws IOException {
+        byte[] jpeg = Files.readAllBytes(FIXTURES.resolve("images/files/rgb_baseline_400x300.jpg"));
+        byte[] cut = Arrays.copyOf(jpeg, 3000);
+        assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream(cut), "cut.jpg"))
+                .isInstanceOf(ImageException.class).hasMessage("cut.jpg: the image file is truncated (its data ends before the image does)");
+    }
+
+    @Test
+    void aStripWhoseResizeWouldExplodeIsRefusedBeforeAllocating() throws IOException {
+        BufferedImage strip = new BufferedImage(1, 16384, BufferedImage.TYPE_3BYTE_BGR);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(strip, "png", png);
+        RgbImage rgb = new ImageDecoder().decode(new ByteArrayInputStream(png.toByteArray()), "strip.png");
+        ClipImageProcessor p = new ClipImageProcessor(PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json")));
+        assertThatThrownBy(() -> p.preprocess(List.of(rgb))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1x16384 resized to a shortest edge of 224 would be 224x3670016 pixels");
+    }
+
+    @Test
+    void preprocessorSizesBeyondAnyModelAreRefusedNamingTheField() throws IOException {
+        for (String field : new String[] {"size", "crop_size"}) {
+            Path config = tmp.resolve(field + ".json");
+            Files.writeString(config, "{\"" + field + "\": 20000}");
+            assertThatThrownBy(() -> PreprocessorConfig.read(config)).hasMessageContaining(field).hasMessageContaining("at most 4096");
+        }
+    }
+}

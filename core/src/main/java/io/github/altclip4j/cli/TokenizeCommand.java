@@ -2,7 +2,7 @@ package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
-import io.github.altclip4j.weights.Json;
+import io.github.altclip4j.weights.JsonLines;
 import io.github.altclip4j.weights.JsonWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -63,21 +63,11 @@ final class TokenizeCommand implements Command {
         String file = fileOrDash.equals("-") ? "stdin" : fileOrDash;
         try (BufferedReader r = fileOrDash.equals("-") ? new BufferedReader(new InputStreamReader(c.in(), StandardCharsets.UTF_8))
                 : Files.newBufferedReader(InputFiles.requireFile(ParsedArgs.toPath("--jsonl", fileOrDash), "texts file"), StandardCharsets.UTF_8)) {
-            String line;
             int n = 0;
-            while ((line = r.readLine()) != null) {
+            for (Map<?, ?> o : JsonLines.read(r, file)) {
                 n++;
-                if (line.isBlank()) continue;
-                Object o;
-                try {
-                    o = Json.parse(line);
-                } catch (Json.JsonException e) {
-                    throw new IOException(file + ": line " + n + ": " + e.getMessage());
-                }
-                if (!(o instanceof Map) || !(((Map<?, ?>) o).get("text") instanceof String)) {
-                    throw new IOException(file + ": line " + n + ": expected a JSON object with a string \"text\" field");
-                }
-                texts.add((String) ((Map<?, ?>) o).get("text"));
+                if (!(o.get("text") instanceof String)) throw new IOException(file + ": object " + n + ": expected a string \"text\" field");
+                texts.add((String) o.get("text"));
             }
         }
         return texts;

@@ -3,9 +3,10 @@ package io.github.altclip4j.index;
 import io.github.altclip4j.tensor.Half;
 import io.github.altclip4j.tensor.Int8;
 import io.github.altclip4j.weights.AtomicFile;
-import io.github.altclip4j.weights.Json;
+import io.github.altclip4j.weights.JsonLines;
 import io.github.altclip4j.weights.JsonWriter;
 import io.github.altclip4j.weights.Npy;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -144,21 +145,11 @@ final class Segments {
     }
 
     private static List<Map<?, ?>> jsonLines(Path file) throws IOException {
-        List<Map<?, ?>> out = new ArrayList<>();
-        int n = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            n++;
-            if (line.isBlank()) continue;
-            Object o;
-            try {
-                o = Json.parse(line);
-            } catch (Json.JsonException e) {
-                throw new IndexException(file, "line " + n + ": " + e.getMessage());
-            }
-            if (!(o instanceof Map)) throw new IndexException(file, "line " + n + ": not a JSON object");
-            out.add((Map<?, ?>) o);
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return JsonLines.read(r, file.toString());
+        } catch (JsonLines.LineException e) {
+            throw new IndexException(file, e.where);
         }
-        return out;
     }
 
     private static String text(Path file, int line, Map<?, ?> m, String key) throws IndexException {

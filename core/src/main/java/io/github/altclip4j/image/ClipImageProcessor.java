@@ -25,9 +25,9 @@ public final class ClipImageProcessor {
     /**
      * {@code pixel_values} {@code [images][3][cropHeight][cropWidth]}. An image whose resize would be larger than
      * {@link ImageDecoder#DEFAULT_MAX_PIXELS} (a 1 x 16384 strip resized to a shortest edge of 224 is 224 x 3.7 million)
-     * is refused with an {@link IllegalArgumentException} before anything is allocated.
+     * is refused with an {@link ImageException} before anything is allocated.
      */
-    public FloatTensor preprocess(List<RgbImage> images) {
+    public FloatTensor preprocess(List<RgbImage> images) throws ImageException {
         int ch = config.cropHeight(), cw = config.cropWidth();
         FloatTensor out = FloatTensor.zeros(images.size(), 3, ch, cw);
         for (int i = 0; i < images.size(); i++) {
@@ -43,12 +43,12 @@ public final class ClipImageProcessor {
     }
 
     /** HF's {@code get_resize_output_image_size(default_to_square=False)} then PIL bicubic. */
-    public static RgbImage resizeShortestEdge(RgbImage img, int size) {
+    public static RgbImage resizeShortestEdge(RgbImage img, int size) throws ImageException {
         int w = img.width(), h = img.height();
         int shortSide = Math.min(w, h), longSide = Math.max(w, h);
         long newLong = (long) ((double) ((long) size * longSide) / shortSide);
         if (newLong * size > ImageDecoder.DEFAULT_MAX_PIXELS) {
-            throw new IllegalArgumentException("an image of " + w + "x" + h + " resized to a shortest edge of " + size + " would be "
+            throw new ImageException("an image of " + w + "x" + h + " resized to a shortest edge of " + size + " would be "
                     + (w <= h ? size + "x" + newLong : newLong + "x" + size) + " pixels, more than " + ImageDecoder.DEFAULT_MAX_PIXELS
                     + " (its sides are too unequal)");
         }

@@ -76,7 +76,10 @@ public final class ImageDecoder {
                 reader.addIIOReadWarningListener((source, warning) -> {
                     // the JDK's JPEG reader says "Corrupt JPEG data: premature end of data segment" when scan data is missing
                     // (a missing EOI marker alone is only "Missing EOI marker", which PIL accepts too)
-                    if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) truncated[0] = true;
+                    if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) {
+                        truncated[0] = true;
+                        source.abort();   // no need to decode the rest: the work stays proportional to the data there is
+                    }
                 });
                 BufferedImage img = reader.read(0);
                 // PIL (LOAD_TRUNCATED_IMAGES off, as transformers leaves it) raises "image file is truncated"; so do we.

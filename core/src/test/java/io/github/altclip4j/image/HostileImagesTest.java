@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Regression cases found by fuzzing (issue 12): each refused with a specific message before work is done. */
@@ -29,6 +30,24 @@ class HostileImagesTest {
                 .isInstanceOf(ImageException.class).hasMessage("cut.jpg: the image file is truncated (its data ends before the image does)");
     }
 
+    /** A truncated progressive JPEG claiming a large size stops at the end of its data (was: seconds and gigabytes). */
+    @Test
+    @Timeout(20)
+    void aTruncatedLargeProgressiveJpegIsRefusedWithoutDecodingWhatIsNotThere() throws IOException {
+        BufferedImage img = new BufferedImage(3000, 1400, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 1400; y += 7) for (int x = 0; x < 3000; x += 13) img.setRGB(x, y, x * 31 + y * 17);
+        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
+        p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        w.setOutput(ImageIO.createImageOutputStream(out));
+        w.write(null, new javax.imageio.IIOImage(img, null, null), p);
+        w.dispose();
+        byte[] cut = Arrays.copyOf(out.toByteArray(), 26_000);
+        assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream(cut), "big.jpg"))
+                .isInstanceOf(ImageException.class).hasMessageContaining("big.jpg: the image file is truncated");
+    }
+
     @Test
     void aStripWhoseResizeWouldExplodeIsRefusedBeforeAllocating() throws IOException {
         BufferedImage strip = new BufferedImage(1, 16384, BufferedImage.TYPE_3BYTE_BGR);
@@ -36,7 +55,7 @@ class HostileImagesTest {
         ImageIO.write(strip, "png", png);
         RgbImage rgb = new ImageDecoder().decode(new ByteArrayInputStream(png.toByteArray()), "strip.png");
         ClipImageProcessor p = new ClipImageProcessor(PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json")));
-        assertThatThrownBy(() -> p.preprocess(List.of(rgb))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> p.preprocess(List.of(rgb))).isInstanceOf(ImageException.class)
                 .hasMessageContaining("1x16384 resized to a shortest edge of 224 would be 224x3670016 pixels");
     }
 

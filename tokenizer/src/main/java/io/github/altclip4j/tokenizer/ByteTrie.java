@@ -15,7 +15,7 @@ final class ByteTrie {
     private int states = 1;  // state 0 is the root
     private int used;
 
-    private static final int MAX_STATES = 1 << 23;
+    static final int MAX_STATES = 1 << 23;
 
     /** @param expectedBytes about the total length of the keys (the most transitions there can be) */
     ByteTrie(int expectedBytes) {

@@ -44,7 +44,15 @@ public final class SentencePiece {
         long totalBytes = 0;
         for (int i = 0; i < n; i++) {
             pieceBytes[i] = model.pieces().get(i).text().getBytes(StandardCharsets.UTF_8);
+            if (pieceBytes[i].length > MAX_PIECE_BYTES) {
+                throw new TokenizerException(name + ": piece " + i + " is " + pieceBytes[i].length + " bytes long; the limit is " + MAX_PIECE_BYTES
+                        + " (SentencePiece's own default is 16 characters)");
+            }
             totalBytes += pieceBytes[i].length;
+        }
+        if (totalBytes > ByteTrie.MAX_STATES) {
+            throw new TokenizerException(name + ": the pieces hold " + totalBytes + " bytes in all, more than the " + ByteTrie.MAX_STATES
+                    + " a piece trie may have");
         }
         pieceTrie = new ByteTrie((int) Math.min(totalBytes, 1 << 24));
         reservedTrie = new ByteTrie(64);
@@ -84,6 +92,9 @@ public final class SentencePiece {
                 userDefined, model.treatWhitespaceAsSuffix);
         segmenter = model.algorithm == SentencePieceModel.Algorithm.BPE ? new BpeEncoder(this, userDefined) : new UnigramEncoder(this);
     }
+
+    /** The longest piece accepted, in UTF-8 bytes: far above any trained model's, far below what could exhaust memory. */
+    static final int MAX_PIECE_BYTES = 4096;
 
     public static SentencePiece load(Path file) throws IOException {
         return new SentencePiece(SentencePieceModel.read(file), file.toString());

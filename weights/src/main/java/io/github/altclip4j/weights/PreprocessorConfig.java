@@ -44,7 +44,10 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
         if (mean.length != 3) throw f.bad("image_mean", "3 numbers");
         if (std.length != 3) throw f.bad("image_std", "3 numbers");
         for (float s : std) if (!(s > 0)) throw f.bad("image_std", "positive numbers");
-        return new PreprocessorConfig(f.getBoolean("do_resize", true), shortest, f.getInt("resample", 3),
+        int resample = f.getInt("resample", 3);
+        boolean resize = f.getBoolean("do_resize", true);
+        if (resize && resample != 3) throw f.bad("resample", "3 (bicubic, the only resampling supported; got " + resample + ")");
+        return new PreprocessorConfig(resize, shortest, resample,
                 f.getBoolean("do_center_crop", true), cropH, cropW, f.getBoolean("do_rescale", true),
                 f.getDouble("rescale_factor", 1 / 255.0), f.getBoolean("do_normalize", true), mean, std,
                 f.getBoolean("do_convert_rgb", true));

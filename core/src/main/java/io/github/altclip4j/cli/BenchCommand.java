@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -98,9 +100,14 @@ final class BenchCommand implements Command {
     }
 
     private static JsonWriter timing(JsonWriter j, double[] seconds, double flops) {
-        return j.name("median_s").value(round(seconds[0], 4)).name("min_s").value(round(seconds[1], 4))
+        return j.name("median_s").value(significant(seconds[0])).name("min_s").value(significant(seconds[1]))
                 .name("gflop").value(flops / 1e9).name("gflops_at_median").value(round(flops / seconds[0] / 1e9, 1))
                 .name("gflops_at_min").value(round(flops / seconds[1] / 1e9, 1));
+    }
+
+    /** Four significant digits: a tiny model's batch takes microseconds, which fixed decimals would print as 0. */
+    private static double significant(double v) {
+        return v == 0 ? 0 : new BigDecimal(v).round(new MathContext(4)).doubleValue();
     }
 
     private static double round(double v, int digits) {

@@ -194,7 +194,24 @@ final class VectorKernels implements Kernels {
         TAIL.i8ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
     }
 
-    // Dot products for search: two accumulators (the FMA latency), lanes reduced at the end, the tail in scalar FMAs.
+    // Dot products for search: two accumulators (the FMA latency), lanes summed at the end, the tail in scalar FMAs.
+
+    /**
+     * The lanes' sum in one fixed order, a halving tree (lane j plus lane j + L/2, then again on the first half...).
+     * Not {@code reduceLanes(ADD)}: its order is unspecified, and C2 on JDK 25 compiles an order other than the
+     * interpreter's, so a search score changed by an ulp once the JIT had warmed up, and a ranking with it. The lanewise
+     * adds here are exact IEEE operations in any compiler.
+     */
+    private static float sumLanes(FloatVector v) {
+        for (int half = L / 2; half > 0; half /= 2) v = v.add(v.slice(half));
+        return v.lane(0);
+    }
+
+    /** {@link #sumLanes(FloatVector)} for double lanes. */
+    private static double sumLanes(DoubleVector v) {
+        for (int half = D.length() / 2; half > 0; half /= 2) v = v.add(v.slice(half));
+        return v.lane(0);
+    }
 
     @Override
     public float dot(float[] x, int xOff, float[] y, int yOff, int n) {
@@ -204,7 +221,7 @@ final class VectorKernels implements Kernels {
             a0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), a0);
             a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(FloatVector.fromArray(F, y, yOff + i + L), a1);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
         return s;
     }
@@ -217,7 +234,7 @@ final class VectorKernels implements Kernels {
             a0 = FloatVector.fromArray(F, x, xOff + i).fma(bf16(y, yOff + i), a0);
             a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(bf16(y, yOff + i + L), a1);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; i < n; i++) s = Math.fma(x[xOff + i], Half.bf16ToFloat(y[yOff + i]), s);
         return s;
     }
@@ -230,7 +247,7 @@ final class VectorKernels implements Kernels {
             a0 = FloatVector.fromArray(F, x, xOff + i).fma(i8(y, yOff + i), a0);
             a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(i8(y, yOff + i + L), a1);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(a0.add(a1));
         for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
         return s;
     }
@@ -327,7 +344,7 @@ final class VectorKernels implements Kernels {
             lo = lo.add(v.convertShape(VectorOperators.F2D, D, 0));
             hi = hi.add(v.convertShape(VectorOperators.F2D, D, 1));
         }
-        double s = lo.add(hi).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(lo.add(hi));
         for (; i < n; i++) s += x[off + i];
         return (float) s;
     }
@@ -343,7 +360,7 @@ final class VectorKernels implements Kernels {
             lo = d0.fma(d0, lo);
             hi = d1.fma(d1, hi);
         }
-        double s = lo.add(hi).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(lo.add(hi));
         for (; i < n; i++) {
             double d = x[off + i] - mean;
             s += d * d;
@@ -386,7 +403,7 @@ final class VectorKernels implements Kernels {
             lo = lo.add(e.convertShape(VectorOperators.F2D, D, 0));
             hi = hi.add(e.convertShape(VectorOperators.F2D, D, 1));
         }
-        double s = lo.add(hi).reduceLanes(VectorOperators.ADD);
+        double s = sumLanes(lo.add(hi));
         for (; i < n; i++) {
             float e = FastMath.exp(x[off + i] - shift);
             x[off + i] = e;

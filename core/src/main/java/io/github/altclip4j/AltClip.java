@@ -111,7 +111,8 @@ public final class AltClip implements AutoCloseable {
         AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings(), options.progress());
         int maxTokens = maxTextTokens(folder);
         XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxTokens);
-        ClipImageProcessor processor = new ClipImageProcessor(PreprocessorConfig.read(folder.resolve("preprocessor_config.json")));
+        ClipImageProcessor processor = new ClipImageProcessor(PreprocessorConfig.read(folder.resolve("preprocessor_config.json")),
+                options.maxImagePixels());
         boolean own = options.threads() > 0;
         ThreadPool pool = own ? new ThreadPool(options.threads()) : ThreadPool.shared();
         return new AltClip(folder, options.weights(), maxTokens, model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);

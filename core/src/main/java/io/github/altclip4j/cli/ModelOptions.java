@@ -15,7 +15,7 @@ final class ModelOptions {
         return spec.value("--model", "DIR", "the model folder (config.json, weights, tokenizer, preprocessor config); required", null)
                 .value("--threads", "N", "compute threads", "one per processor")
                 .value("--weights", "FORMAT", "hold the weights as-stored, f32, bf16, f16 or int8", "as-stored")
-                .value("--max-image-pixels", "N", "refuse images with more pixels (decompression bombs)",
+                .value("--max-image-pixels", "N", "refuse images with more pixels, as decoded or as resized (decompression bombs)",
                         Long.toString(ImageDecoder.DEFAULT_MAX_PIXELS));
     }
 

@@ -12,19 +12,28 @@ import java.util.List;
  */
 public final class ClipImageProcessor {
     private final PreprocessorConfig config;
+    private final long maxPixels;
 
+    /** With the decoder's default pixel cap ({@link ImageDecoder#DEFAULT_MAX_PIXELS}) for the resized image. */
     public ClipImageProcessor(PreprocessorConfig config) {
+        this(config, ImageDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    /** @param maxPixels the largest resized image accepted (the same cap as the decoder's: raising one raises both) */
+    public ClipImageProcessor(PreprocessorConfig config, long maxPixels) {
+        if (maxPixels <= 0) throw new IllegalArgumentException("pixel cap must be positive");
         if (config.doResize() && config.resample() != 3) {
             throw new IllegalArgumentException("preprocessor resample " + config.resample() + " is not supported (3 = bicubic is)");
         }
         this.config = config;
+        this.maxPixels = maxPixels;
     }
 
     public PreprocessorConfig config() { return config; }
 
     /**
-     * {@code pixel_values} {@code [images][3][cropHeight][cropWidth]}. An image whose resize would be larger than
-     * {@link ImageDecoder#DEFAULT_MAX_PIXELS} (a 1 x 16384 strip resized to a shortest edge of 224 is 224 x 3.7 million)
+     * {@code pixel_values} {@code [images][3][cropHeight][cropWidth]}. An image whose resize would be larger than the
+     * pixel cap (a 1 x 16384 strip resized to a shortest edge of 224 is 224 x 3.7 million)
      * is refused with an {@link ImageException} before anything is allocated.
      */
     public FloatTensor preprocess(List<RgbImage> images) throws ImageException {
@@ -43,21 +52,21 @@ public final class ClipImageProcessor {
     }
 
     /** HF's {@code get_resize_output_image_size(default_to_square=False)} then PIL bicubic. */
-    public static RgbImage resizeShortestEdge(RgbImage img, int size) throws ImageException {
+    private RgbImage resizeShortestEdge(RgbImage img, int size) throws ImageException {
         int w = img.width(), h = img.height();
         int shortSide = Math.min(w, h), longSide = Math.max(w, h);
         long newLong = (long) ((double) ((long) size * longSide) / shortSide);
-        if (newLong * size > ImageDecoder.DEFAULT_MAX_PIXELS) {
+        if (newLong * size > maxPixels) {
             throw new ImageException("an image of " + w + "x" + h + " resized to a shortest edge of " + size + " would be "
-                    + (w <= h ? size + "x" + newLong : newLong + "x" + size) + " pixels, more than " + ImageDecoder.DEFAULT_MAX_PIXELS
-                    + " (its sides are too unequal)");
+                    + (w <= h ? size + "x" + newLong : newLong + "x" + size) + " pixels, more than " + maxPixels
+                    + " (its sides are too unequal, or raise the pixel limit)");
         }
         int newW = w <= h ? size : (int) newLong, newH = w <= h ? (int) newLong : size;
         return PilBicubic.resize(img, newW, newH);
     }
 
     /** HF's {@code center_crop}: offsets {@code (h - H) // 2}, {@code (w - W) // 2}; a too-small image is zero-padded, centred. */
-    public static RgbImage centerCrop(RgbImage img, int cropH, int cropW) {
+    private static RgbImage centerCrop(RgbImage img, int cropH, int cropW) {
         int h = img.height(), w = img.width();
         int padH = Math.max(cropH, h), padW = Math.max(cropW, w);
         int padTop = (padH - h) / 2, padLeft = (padW - w) / 2;

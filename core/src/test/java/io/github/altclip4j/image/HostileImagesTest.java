@@ -1,5 +1,6 @@
 package io.github.altclip4j.image;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.altclip4j.weights.PreprocessorConfig;
@@ -60,11 +61,20 @@ class HostileImagesTest {
     }
 
     @Test
+    void theResizeFollowsTheCallersPixelCap() throws IOException {
+        RgbImage small = new ImageDecoder().decode(FIXTURES.resolve("images/files/small_64x48.png"));
+        PreprocessorConfig config = PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json"));
+        assertThatThrownBy(() -> new ClipImageProcessor(config, 10_000).preprocess(List.of(small))).isInstanceOf(ImageException.class)
+                .hasMessageContaining("64x48 resized to a shortest edge of 224 would be 298x224 pixels, more than 10000");
+        assertThat(new ClipImageProcessor(config, 298 * 224).preprocess(List.of(small)).shape()).containsExactly(1, 3, 224, 224);
+    }
+
+    @Test
     void preprocessorSizesBeyondAnyModelAreRefusedNamingTheField() throws IOException {
         for (String field : new String[] {"size", "crop_size"}) {
             Path config = tmp.resolve(field + ".json");
             Files.writeString(config, "{\"" + field + "\": 20000}");
-            assertThatThrownBy(() -> PreprocessorConfig.read(config)).hasMessageContaining(field).hasMessageContaining("at most 4096");
+            assertThatThrownBy(() -> PreprocessorConfig.read(config)).hasMessageContaining("\"" + field + "\" must be an integer from 1 to 4096 (got 20000)");
         }
     }
 }

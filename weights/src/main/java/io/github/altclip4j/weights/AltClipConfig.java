@@ -32,39 +32,51 @@ public record AltClipConfig(TextConfig text, VisionConfig vision, int projection
         public int numPositions() { return (imageSize / patchSize) * (imageSize / patchSize) + 1; }
     }
 
+    // Ranges a config must fall in: far beyond every published CLIP (ViT-bigG is 1664 wide with 48 layers and an MLP of
+    // 8192; XLM-R's vocabulary is 250,002), small enough that no product of sizes the model allocates overflows.
+    private static final int MAX_WIDTH = 16_384;
+    private static final int MAX_MLP_WIDTH = 65_536;
+    private static final int MAX_LAYERS = 256;
+    private static final int MAX_VOCAB = 1 << 24;
+    private static final int MAX_POSITIONS = 1 << 16;
+    private static final int MAX_TYPE_VOCAB = 1024;
+
     public static AltClipConfig read(Path file) throws IOException {
         JsonFields root = JsonFields.read(file);
         JsonFields t = root.object("text_config");
         TextConfig text = new TextConfig(
-                t.getPositiveInt("vocab_size", 250002),
-                t.getPositiveInt("hidden_size", 1024),
-                t.getPositiveInt("num_hidden_layers", 24),
-                t.getPositiveInt("num_attention_heads", 16),
-                t.getPositiveInt("intermediate_size", 4096),
+                t.getInt("vocab_size", 250002, 1, MAX_VOCAB),
+                t.getInt("hidden_size", 1024, 1, MAX_WIDTH),
+                t.getInt("num_hidden_layers", 24, 1, MAX_LAYERS),
+                t.getInt("num_attention_heads", 16, 1, MAX_WIDTH),
+                t.getInt("intermediate_size", 4096, 1, MAX_MLP_WIDTH),
                 t.getString("hidden_act", "gelu"),
-                t.getPositiveInt("max_position_embeddings", 514),
-                t.getPositiveInt("type_vocab_size", 1),
+                t.getInt("max_position_embeddings", 514, 1, MAX_POSITIONS),
+                t.getInt("type_vocab_size", 1, 1, MAX_TYPE_VOCAB),
                 (float) t.getDouble("layer_norm_eps", 1e-5),
                 t.getInt("pad_token_id", 1),
                 t.getInt("bos_token_id", 0),
                 t.getInt("eos_token_id", 2),
-                t.getPositiveInt("project_dim", 768));
+                t.getInt("project_dim", 768, 1, MAX_WIDTH));
         JsonFields v = root.object("vision_config");
         VisionConfig vision = new VisionConfig(
-                v.getPositiveInt("hidden_size", 768),
-                v.getPositiveInt("intermediate_size", 3072),
-                v.getPositiveInt("num_hidden_layers", 12),
-                v.getPositiveInt("num_attention_heads", 12),
-                v.getPositiveInt("num_channels", 3),
-                v.getPositiveInt("image_size", 224),
-                v.getPositiveInt("patch_size", 32),
+                v.getInt("hidden_size", 768, 1, MAX_WIDTH),
+                v.getInt("intermediate_size", 3072, 1, MAX_MLP_WIDTH),
+                v.getInt("num_hidden_layers", 12, 1, MAX_LAYERS),
+                v.getInt("num_attention_heads", 12, 1, MAX_WIDTH),
+                v.getInt("num_channels", 3, 3, 3),
+                v.getInt("image_size", 224, 1, PreprocessorConfig.MAX_SIDE),
+                v.getInt("patch_size", 32, 1, PreprocessorConfig.MAX_SIDE),
                 v.getString("hidden_act", "quick_gelu"),
                 (float) v.getDouble("layer_norm_eps", 1e-5));
         if (text.hiddenSize() % text.numAttentionHeads() != 0) throw t.bad("num_attention_heads", "a divisor of hidden_size");
         if (vision.hiddenSize() % vision.numAttentionHeads() != 0) throw v.bad("num_attention_heads", "a divisor of hidden_size");
         if (vision.imageSize() < vision.patchSize()) throw v.bad("patch_size", "at most image_size");
         if (text.padTokenId() < 0 || text.padTokenId() >= text.vocabSize()) throw t.bad("pad_token_id", "a token id below vocab_size");
-        return new AltClipConfig(text, vision, root.getPositiveInt("projection_dim", 768),
+        if (text.maxTokens() < 2) throw t.bad("max_position_embeddings", "at least pad_token_id + 3 (room for <s> and </s>)");
+        if (!(text.layerNormEps() > 0 && text.layerNormEps() < 1)) throw t.bad("layer_norm_eps", "between 0 and 1");
+        if (!(vision.layerNormEps() > 0 && vision.layerNormEps() < 1)) throw v.bad("layer_norm_eps", "between 0 and 1");
+        return new AltClipConfig(text, vision, root.getInt("projection_dim", 768, 1, MAX_WIDTH),
                 root.getDouble("logit_scale_init_value", 2.6592));
     }
 }

@@ -76,9 +76,10 @@ public final class JsonFields {
         return (int) (long) (Long) v;
     }
 
-    public int getPositiveInt(String key, int defaultValue) throws WeightFormatException {
+    /** An integer in {@code [min, max]}: configs size arrays and loops, so a hostile one is stopped here. */
+    public int getInt(String key, int defaultValue, int min, int max) throws WeightFormatException {
         int v = getInt(key, defaultValue);
-        if (v <= 0) throw bad(key, "a positive integer (got " + v + ")");
+        if (v < min || v > max) throw bad(key, "an integer from " + min + " to " + max + " (got " + v + ")");
         return v;
     }
 

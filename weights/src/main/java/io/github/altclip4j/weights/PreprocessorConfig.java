@@ -23,23 +23,21 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
         int shortest = 224;
         Object size = f.raw("size");
         if (size instanceof Long) {
-            shortest = f.getPositiveInt("size", 224);
+            shortest = f.getInt("size", 224, 1, MAX_SIDE);
         } else if (size != null) {
             JsonFields s = f.object("size");
             if (!s.has("shortest_edge")) throw f.bad("size", "an integer or {\"shortest_edge\": N}");
-            shortest = s.getPositiveInt("shortest_edge", 224);
+            shortest = s.getInt("shortest_edge", 224, 1, MAX_SIDE);
         }
         int cropH = 224, cropW = 224;
         Object crop = f.raw("crop_size");
         if (crop instanceof Long) {
-            cropH = cropW = f.getPositiveInt("crop_size", 224);
+            cropH = cropW = f.getInt("crop_size", 224, 1, MAX_SIDE);
         } else if (crop != null) {
             JsonFields c = f.object("crop_size");
-            cropH = c.getPositiveInt("height", 224);
-            cropW = c.getPositiveInt("width", 224);
+            cropH = c.getInt("height", 224, 1, MAX_SIDE);
+            cropW = c.getInt("width", 224, 1, MAX_SIDE);
         }
-        if (shortest > MAX_SIDE) throw f.bad("size", "at most " + MAX_SIDE + " (got " + shortest + ")");
-        if (cropH > MAX_SIDE || cropW > MAX_SIDE) throw f.bad("crop_size", "at most " + MAX_SIDE + " on each side (got " + cropH + "x" + cropW + ")");
         float[] mean = f.getFloats("image_mean", CLIP_MEAN), std = f.getFloats("image_std", CLIP_STD);
         if (mean.length != 3) throw f.bad("image_mean", "3 numbers");
         if (std.length != 3) throw f.bad("image_std", "3 numbers");

@@ -28,6 +28,8 @@ public final class TorchCheckpoint implements Checkpoint {
     static final long MAX_PICKLE_BYTES = 64L << 20;
     /** An entry may not expand more than this over its compressed size (torch stores entries uncompressed). */
     static final long MAX_EXPANSION = 100;
+    /** Entries in the archive: one per storage plus a few (BAAI/AltCLIP has about 800); more is not a checkpoint. */
+    static final int MAX_ENTRIES = 1 << 20;
 
     private final Path path;
     private final ZipFile zip;
@@ -64,6 +66,9 @@ public final class TorchCheckpoint implements Checkpoint {
     }
 
     private static TorchCheckpoint read(Path path, ZipFile zip, long fileSize) throws IOException {
+        if (zip.size() > MAX_ENTRIES) {
+            throw new WeightFormatException(path, "the archive has " + zip.size() + " entries, more than " + MAX_ENTRIES + " (not a checkpoint)");
+        }
         ZipEntry pkl = null;
         for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
             ZipEntry e = en.nextElement();

@@ -66,4 +66,26 @@ class ConfigTest {
         assertThatThrownBy(() -> AltClipConfig.read(h)).hasMessageContaining("bad JSON");
         assertThatThrownBy(() -> AltClipConfig.read(tmp.resolve("missing.json"))).hasMessageContaining("file not found");
     }
+
+    /** Each size outside its range is refused by name before anything is allocated from it. */
+    @Test
+    void sizesBeyondAnyModelAreRefusedNamingTheFieldAndTheRange() throws IOException {
+        String[][] cases = {
+                {"\"text_config\": {\"hidden_size\": 100000}", "\"text_config.hidden_size\" must be an integer from 1 to 16384 (got 100000)"},
+                {"\"text_config\": {\"vocab_size\": 2000000000}", "\"text_config.vocab_size\" must be an integer from 1 to 16777216"},
+                {"\"text_config\": {\"num_hidden_layers\": 0}", "\"text_config.num_hidden_layers\" must be an integer from 1 to 256 (got 0)"},
+                {"\"text_config\": {\"intermediate_size\": -4}", "\"text_config.intermediate_size\" must be an integer from 1 to 65536 (got -4)"},
+                {"\"text_config\": {\"max_position_embeddings\": 3}", "\"text_config.max_position_embeddings\" must be at least pad_token_id + 3"},
+                {"\"text_config\": {\"layer_norm_eps\": 0}", "\"text_config.layer_norm_eps\" must be between 0 and 1"},
+                {"\"vision_config\": {\"num_channels\": 4}", "\"vision_config.num_channels\" must be an integer from 3 to 3 (got 4)"},
+                {"\"vision_config\": {\"image_size\": 50000}", "\"vision_config.image_size\" must be an integer from 1 to 4096 (got 50000)"},
+                {"\"vision_config\": {\"num_hidden_layers\": 100000}", "\"vision_config.num_hidden_layers\" must be an integer from 1 to 256"},
+                {"\"projection_dim\": 1000000", "\"projection_dim\" must be an integer from 1 to 16384 (got 1000000)"},
+        };
+        for (String[] c : cases) {
+            Path f = Files.writeString(tmp.resolve("config.json"), "{" + c[0] + "}");
+            assertThatThrownBy(() -> AltClipConfig.read(f)).as(c[0]).isInstanceOf(WeightFormatException.class)
+                    .hasMessageContaining(f.toString()).hasMessageContaining(c[1]);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,6 +125,23 @@ class TorchCheckpointTest {
         }
         assertThat(Files.size(bomb)).isLessThan(1 << 20);
         assertThatThrownBy(() -> Checkpoint.open(bomb)).isInstanceOf(WeightFormatException.class).hasMessageContaining("zip bomb");
+    }
+
+    @Test
+    void anArchiveOfMoreEntriesThanAnyCheckpointIsRefusedBeforeItsEntriesAreRead() throws IOException {
+        Path many = tmp.resolve("many.bin");
+        try (ZipOutputStream zo = new ZipOutputStream(new BufferedOutputStream(Files.newOutputStream(many), 1 << 20))) {
+            zo.setMethod(ZipOutputStream.STORED);
+            for (int i = 0; i <= TorchCheckpoint.MAX_ENTRIES; i++) {
+                ZipEntry e = new ZipEntry(Integer.toString(i, 36));
+                e.setSize(0);
+                e.setCrc(0);
+                zo.putNextEntry(e);
+                zo.closeEntry();
+            }
+        }
+        assertThatThrownBy(() -> Checkpoint.open(many)).isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining(many.toString()).hasMessageContaining("1048577 entries, more than 1048576");
     }
 
     @Test

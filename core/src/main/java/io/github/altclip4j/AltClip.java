@@ -2,6 +2,7 @@ package io.github.altclip4j;
 
 import io.github.altclip4j.image.ClipImageProcessor;
 import io.github.altclip4j.image.ImageDecoder;
+import io.github.altclip4j.image.ImageException;
 import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.tensor.FloatTensor;
@@ -156,13 +157,16 @@ public final class AltClip implements AutoCloseable {
      * while the image tower runs); {@link #embedPrepared} embeds it exactly as {@link #embedImages} would.
      */
     public PreparedImage prepare(Path image) throws IOException {
-        RgbImage rgb = decoder.decode(image);
-        return new PreparedImage(processor.preprocess(List.of(rgb)), rgb.width(), rgb.height());
+        return prepare(decoder.decode(image));
     }
 
     /** The same for image bytes ({@code name} appears in errors). */
     public PreparedImage prepare(InputStream in, String name) throws IOException {
-        RgbImage rgb = decoder.decode(in, name);
+        return prepare(decoder.decode(in, name));
+    }
+
+    /** The same for an image decoded elsewhere (Spark's image data source, say): only the preprocessing. */
+    public PreparedImage prepare(RgbImage rgb) throws ImageException {
         return new PreparedImage(processor.preprocess(List.of(rgb)), rgb.width(), rgb.height());
     }
 

@@ -17,10 +17,11 @@ import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes JPEG, PNG, GIF and BMP with {@code javax.imageio} and converts to RGB the way PIL's {@code convert("RGB")}
- * does for what {@code CLIPImageProcessor} is given: the raw samples are taken (no colour management, no EXIF
- * rotation), alpha is dropped (not blended), palettes are expanded, grey is replicated, a 16-bit grey value is
- * <em>clipped</em> to 255 (PIL opens it as 32-bit mode "I"), a 16-bit colour sample keeps its high byte, and an
- * animated GIF gives its first frame. The size is read from the header and checked against a pixel cap before any
+ * does for what {@code CLIPImageProcessor} is given: the raw samples are taken (no colour management: ICC profiles
+ * and PNG gamma are ignored; no EXIF rotation), alpha is dropped (not blended), transparency ignored, palettes
+ * expanded, grey replicated, a 16-bit grey value without alpha <em>clipped</em> to 255 (PIL opens it as 32-bit mode
+ * "I"), any other 16-bit sample keeps its high byte, CMYK and YCCK JPEGs converted as PIL does ({@link JpegColour}),
+ * and an animated GIF gives its first frame. WebP and TIFF are not decoded (refused as unsupported). The size is read from the header and checked against a pixel cap before any
  * pixel is decoded.
  */
 public final class ImageDecoder {
@@ -65,6 +66,8 @@ public final class ImageDecoder {
             if (!readers.hasNext()) throw new ImageException(name + ": not an image in a supported format (JPEG, PNG, GIF, BMP)");
             ImageReader reader = readers.next();
             try {
+                boolean jpeg = reader.getFormatName().equalsIgnoreCase("jpeg");
+                JpegColour colour = jpeg ? JpegColour.of(in) : null;
                 reader.setInput(in, false, true);
                 int w = reader.getWidth(0), h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) throw new ImageException(name + ": image header gives a size of " + w + "x" + h);
@@ -81,10 +84,12 @@ public final class ImageDecoder {
                         source.abort();   // no need to decode the rest: the work stays proportional to the data there is
                     }
                 });
-                BufferedImage img = reader.read(0);
+                // JPEG: the raw samples, converted as PIL does (JpegColour); the rest as decoded
+                Raster raw = jpeg ? reader.readRaster(0, null) : null;
+                BufferedImage img = jpeg ? null : reader.read(0);
                 // PIL (LOAD_TRUNCATED_IMAGES off, as transformers leaves it) raises "image file is truncated"; so do we.
                 if (truncated[0]) throw new ImageException(name + ": the image file is truncated (its data ends before the image does)");
-                return toRgb(img, name);
+                return jpeg ? colour.toRgb(raw, name) : toRgb(img, name);
             } catch (ImageException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
@@ -117,13 +122,16 @@ public final class ImageDecoder {
             return new RgbImage(w, h, out);
         }
         int colors = cm.getNumColorComponents();
-        if (colors != 1 && colors != 3) throw new ImageException(name + ": images with " + colors + " colour channels (e.g. CMYK) are not supported");
+        if (colors != 1 && colors != 3) throw new ImageException(name + ": images with " + colors + " colour channels are not supported (only JPEGs may be CMYK)");
         boolean sixteenBit = cm.getComponentSize(0) > 8;
+        // 16-bit grey alone is PIL's mode "I", clipped to 255 by convert("RGB"); with alpha PIL opens it as RGBA
+        // through rawmode "LA;16B", which keeps the high byte, as for colour
+        boolean clipGrey = sixteenBit && !cm.hasAlpha();
         for (int y = 0, o = 0; y < h; y++) {
             for (int x = 0; x < w; x++, o += 3) {
                 raster.getPixel(x, y, px);
                 if (colors == 1) {
-                    int v = sixteenBit ? Math.min(px[0], 255) : px[0];
+                    int v = clipGrey ? Math.min(px[0], 255) : sixteenBit ? px[0] >>> 8 : px[0];
                     out[o] = out[o + 1] = out[o + 2] = (byte) v;
                 } else {
                     for (int c = 0; c < 3; c++) out[o + c] = (byte) (sixteenBit ? px[c] >>> 8 : px[c]);

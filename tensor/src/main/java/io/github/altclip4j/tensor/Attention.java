@@ -55,7 +55,7 @@ public final class Attention {
             PackedMatrix.packTransposed(k, kOff + rowBase * ld + col, ld, seq, headDim, pw, buf.keys, 0);
             for (int p = 0; p < keyPanels; p++) {
                 Gemm.block(kern, buf.rows, 0, paddedSeq, buf.keys, p * headDim * pw, headDim,
-                        buf.scores, p * pw, scoreLd, pw, buf.edge);
+                        buf.scores, p * pw, scoreLd, pw, buf.edge, buf.partial);
             }
             // P = softmax(S * scale + mask), row by row, then into micro-panels for the next product.
             for (int i = 0; i < seq; i++) {
@@ -67,19 +67,20 @@ public final class Attention {
             PackedMatrix.packRows(v, vOff + rowBase * ld + col, ld, seq, headDim, pw, buf.values, 0);
             for (int p = 0, panels = PackedMatrix.panels(headDim, pw); p < panels; p++) {
                 Gemm.block(kern, buf.rows, 0, seq, buf.values, p * seq * pw, seq,
-                        out, outOff + rowBase * ldOut + col + p * pw, ldOut, Math.min(pw, headDim - p * pw), buf.edge);
+                        out, outOff + rowBase * ldOut + col + p * pw, ldOut, Math.min(pw, headDim - p * pw), buf.edge, buf.partial);
             }
         });
     }
 
     /**
-     * Per-thread scores, left operands (Q, then P, as micro-panels), packed K/V and edge tile, grown on demand and
+     * Per-thread scores, left operands (Q, then P, as micro-panels), packed K/V, edge and partial tiles, grown on demand and
      * reused across layers and calls. Rows past seq in {@code scores} hold values of padding rows or of an earlier
      * call; they are never read.
      */
     private static final class Buffers {
         private static final ThreadLocal<Buffers> LOCAL = ThreadLocal.withInitial(Buffers::new);
-        float[] scores = new float[0], rows = new float[0], keys = new float[0], values = new float[0], edge = new float[0];
+        float[] scores = new float[0], rows = new float[0], keys = new float[0], values = new float[0], edge = new float[0],
+                partial = new float[0];
 
         static Buffers get(int scoreSize, int rowsSize, int keySize, int valueSize, int edgeSize) {
             Buffers b = LOCAL.get();
@@ -88,6 +89,7 @@ public final class Attention {
             if (b.keys.length < keySize) b.keys = new float[keySize];
             if (b.values.length < valueSize) b.values = new float[valueSize];
             if (b.edge.length < edgeSize) b.edge = new float[edgeSize];
+            if (b.partial.length < edgeSize) b.partial = new float[edgeSize];
             return b;
         }
     }

@@ -8,16 +8,20 @@ package io.github.altclip4j.tensor;
  * walks one index for all five rows, and a power-of-two row stride such as 1024 floats no longer maps every row to the
  * same cache sets. Then tasks of (a chunk of at most {@link #ROW_CHUNK} rows) x (a group of weight panels) walk their
  * panels; for each, the 5-row register tiles of the chunk run over the whole of k against the panel
- * {@code [k][pw]} (256 KiB to 1 MiB, it stays in L2 while the chunk's tiles stream past), so a tile of C is finished in
- * registers, gets the epilogue (bias, activation, residual) in L1 and is stored once. The panels are stored one after
- * another (see {@link PackedMatrix}), so each task reads its weights as one sequential stream. (Blocking k as well, at
- * 256 with the partial tiles of C kept between blocks, measured 3-8% slower here: L1 holds neither a 64 KiB weight
- * slice nor the tiles of C, so the blocks only added reloads; docs/performance.md.)
+ * {@code [k][pw]} (256 KiB to 1 MiB, it stays in L2 while the chunk's tiles stream past), so a tile of C is finished
+ * in L1, gets the epilogue (bias, activation, residual) there and is stored once. The panels are stored one after
+ * another (see {@link PackedMatrix}), so each task reads its weights as one sequential stream.
  *
- * <p><b>Determinism.</b> Each output element is one chain of fused multiply-adds in increasing k (through C
- * between k blocks, which stores exactly), whatever the tile it falls in or the thread that runs it; work is split
- * over output tiles only. So the result is bit-identical for every thread count and every task split, and the
- * scalar and vector kernels agree bit for bit as well.
+ * <p><b>Summation.</b> A dot product over k is summed in blocks of {@link #K_BLOCK}: the micro-kernel runs one chain
+ * of fused multiply-adds over each block, and the blocks' partial tiles are added in increasing k. One chain over all
+ * of k = 4096 (the MLP's second layer) lets the rounding error grow with its length: on the full-size model that alone
+ * put our outputs at up to 2.5x PyTorch float32's error against float64 (BLAS libraries block k as well); blocks of 512
+ * bring them to at most 1.3x of it, for 0-3% of the GEMM's time (256: at most 0.9x, for 3-5%; docs/performance.md,
+ * "Full-size error").
+ *
+ * <p><b>Determinism.</b> Each output element is summed in that one order, whatever the tile it falls in or the thread
+ * that runs it; work is split over output tiles only. So the result is bit-identical for every thread count and every
+ * task split, and the scalar and vector kernels agree bit for bit as well.
  *
  * <p><b>Edges.</b> Rows past m (the zero padding) and the zero-padded columns of the last panel are computed in
  * the task's tiles and only the valid part is copied out, so the micro-kernel has one shape only.
@@ -27,6 +31,9 @@ public final class Gemm {
 
     /** Rows per task: one chunk covers a 257-token image, and its A (264 rows x k) streams from L2 or L3 once per panel. */
     static final int ROW_CHUNK = 264;
+
+    /** The length of one fused multiply-add chain in a dot product (see "Summation" above). */
+    static final int K_BLOCK = 512;
 
     /**
      * {@code C = A · W^T + bias}: the PyTorch {@code nn.Linear}. A holds m rows of {@code w.inFeatures()} values
@@ -91,10 +98,7 @@ public final class Gemm {
                     panelOff = 0;
                 }
                 for (int t = t0; t < t1; t++) {
-                    int tileA = t * tr * k;
-                    if (panel != null) kern.tile(packedA, tileA, panel, panelOff, k, out, 0, pw);
-                    else if (type == DType.I8) kern.tileI8(packedA, tileA, w.i8(), panelOff, k, out, 0, pw);
-                    else kern.tileBf16(packedA, tileA, w.half(), panelOff, k, out, 0, pw);
+                    tileOverK(kern, packedA, t * tr * k, panel, w, panelOff, k, out, s.partial);
                     // The epilogue, on the finished tile while it is in L1.
                     for (int i = 0, row = t * tr, rows = Math.min(tr, m - row); i < rows; i++, row++) {
                         int src = i * pw;
@@ -167,21 +171,41 @@ public final class Gemm {
     }
 
     /**
+     * One {@code 5 x pw} tile of {@code A · P} into {@code tile} (row stride pw), summed over k in blocks of
+     * {@link #K_BLOCK}, the later blocks through {@code partial} (also {@code 5 x pw}). A tile's rows start at
+     * {@code aOff} in micro-panels; {@code panel} is a float panel starting at {@code pOff}, or null to use
+     * {@code w}'s bfloat16 or int8 panel there, widened in registers.
+     */
+    private static void tileOverK(Kernels kern, float[] a, int aOff, float[] panel, PackedMatrix w, int pOff, int k,
+                                  float[] tile, float[] partial) {
+        int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
+        for (int k0 = 0; ; k0 += K_BLOCK) {
+            int len = Math.min(K_BLOCK, k - k0), ak = aOff + tr * k0, pk = pOff + k0 * pw;
+            float[] dst = k0 == 0 ? tile : partial;
+            if (panel != null) kern.tile(a, ak, panel, pk, len, dst, 0, pw);
+            else if (w.dtype() == DType.I8) kern.tileI8(a, ak, w.i8(), pk, len, dst, 0, pw);
+            else kern.tileBf16(a, ak, w.half(), pk, len, dst, 0, pw);
+            if (k0 > 0) kern.add(tile, 0, partial, 0, tr * pw);
+            if (k0 + K_BLOCK >= k) return;
+        }
+    }
+
+    /**
      * {@code C[rows][cols] = A[rows][kLen] · P[kLen][pw]} for one panel P, in 5-row register tiles, on the calling
      * thread. A is packed as micro-panels ({@link MicroPanels}, rows rounded up to a multiple of 5); {@code cols <= pw}:
-     * columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}
-     * ({@code 5 x pw} floats).
+     * columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}.
+     * {@code edge} and {@code partial} hold {@code 5 x pw} floats each.
      */
     static void block(Kernels kern, float[] a, int aOff, int rows, float[] p, int pOff, int kLen,
-                      float[] c, int cOff, int ldc, int cols, float[] edge) {
+                      float[] c, int cOff, int ldc, int cols, float[] edge, float[] partial) {
         int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
         for (int r = 0; r < rows; r += tr) {
             int tileRows = Math.min(tr, rows - r), tileA = aOff + r * kLen;
-            if (tileRows == tr && cols == pw) {
-                kern.tile(a, tileA, p, pOff, kLen, c, cOff + r * ldc, ldc);
+            if (tileRows == tr && cols == pw && kLen <= K_BLOCK) {
+                kern.tile(a, tileA, p, pOff, kLen, c, cOff + r * ldc, ldc);   // one block: straight into C
                 continue;
             }
-            kern.tile(a, tileA, p, pOff, kLen, edge, 0, pw);
+            tileOverK(kern, a, tileA, p, null, pOff, kLen, edge, partial);
             for (int i = 0; i < tileRows; i++) System.arraycopy(edge, i * pw, c, cOff + (r + i) * ldc, cols);
         }
     }
@@ -200,15 +224,16 @@ public final class Gemm {
         }
     }
 
-    /** Per-thread buffers: one tile of C, and a 16-bit or int8 panel widened to float. */
+    /** Per-thread buffers: one tile of C, one k block's partial tile, and a 16-bit or int8 panel widened to float. */
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
-        final float[] tile;
+        final float[] tile, partial;
         float[] widened;
 
         private Scratch(int pw) {
             tile = new float[Kernels.TILE_ROWS * pw];
+            partial = new float[Kernels.TILE_ROWS * pw];
             widened = new float[0];
         }
 

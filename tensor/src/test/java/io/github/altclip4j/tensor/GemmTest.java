@@ -106,6 +106,58 @@ class GemmTest {
         }
     }
 
+    /**
+     * The summation order, bit for bit: each dot product is one fused multiply-add chain per block of k, and the
+     * blocks' sums are added in increasing k (then the int8 scale, then the bias), computed here with plain scalar
+     * loops on the stored weights.
+     */
+    @ParameterizedTest(name = "k={0} {1}")
+    @MethodSource("blockedShapes")
+    void dotProductsAreSummedInBlocksOfKInIncreasingK(int k, DType dtype) {
+        int block = Gemm.K_BLOCK;
+        int m = 7, n = 70;
+        float[] a = Reference.randomFloats(31L * k, m * k, 1f);
+        float[] w = Reference.randomFloats(37L * k, n * k, 0.5f);
+        float[] bias = Reference.randomFloats(n, n, 0.1f);
+        PackedMatrix packed = dtype == DType.F32 ? PackedMatrix.pack(FloatTensor.wrap(w, n, k))
+                : dtype == DType.I8 ? PackedMatrix.pack(FloatTensor.wrap(w, n, k), DType.I8)
+                : PackedMatrix.pack(HalfTensor.of(FloatTensor.wrap(w, n, k), dtype));
+        int pw = packed.panelWidth();
+        FloatTensor c = Gemm.linear(POOLS[1], FloatTensor.wrap(a, m, k), packed, bias);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float total = 0f;
+                for (int k0 = 0; k0 < k; k0 += block) {
+                    float chain = 0f;
+                    for (int kk = k0; kk < Math.min(k, k0 + block); kk++) {
+                        chain = Math.fma(a[i * k + kk], storedWeight(packed, j, kk, pw), chain);
+                    }
+                    total = k0 == 0 ? chain : total + chain;
+                }
+                if (dtype == DType.I8) total *= packed.scales()[j];
+                float expected = total + bias[j];
+                assertThat(c.data()[i * n + j]).as("C[%d][%d], k=%d %s", i, j, k, dtype).isEqualTo(expected);
+            }
+        }
+    }
+
+    static Stream<Arguments> blockedShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (int k : new int[] {255, 511, 512, 513, 1024, 4097}) for (DType t : DType.values()) out.add(Arguments.of(k, t));
+        return out.stream();
+    }
+
+    /** Row j, column kk of the packed weights as the kernel multiplies it (16-bit and int8 values widened exactly). */
+    private static float storedWeight(PackedMatrix w, int j, int kk, int pw) {
+        int at = PackedMatrix.panelOffset(j / pw, w.inFeatures(), pw) + kk * pw + j % pw;
+        return switch (w.dtype()) {
+            case F32 -> w.f32()[at];
+            case I8 -> w.i8()[at];
+            case BF16 -> Half.bf16ToFloat(w.half()[at]);
+            case F16 -> Half.f16ToFloat(w.half()[at]);
+        };
+    }
+
     @Test
     void stridedOperandsLeaveTheRestOfCUntouched() {
         int m = 13, k = 70, n = 40, lda = 90, ldc = 57;

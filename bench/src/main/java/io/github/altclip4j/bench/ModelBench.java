@@ -3,6 +3,7 @@ package io.github.altclip4j.bench;
 import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
+import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ public class ModelBench {
             throw new IllegalStateException(dir + " not found: make it with bin/altclip random-model --like altclip "
                     + "--tokenizer-from fixtures/tiny-altclip --out " + dir);
         }
-        clip = AltClipModel.load(dir, io.github.altclip4j.weights.WeightFormat.parse(weights), w -> { });
+        clip = AltClipModel.load(dir, WeightFormat.parse(weights), w -> { });
         pool = new ThreadPool(threads);
     }
 

@@ -2,6 +2,7 @@ package io.github.altclip4j.bench;
 
 import io.github.altclip4j.tokenizer.SentencePiece;
 import io.github.altclip4j.tokenizer.SentencePieceModel;
+import io.github.altclip4j.weights.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,7 +63,7 @@ public class TokenizerBench {
     static List<String> corpus(Path root) throws IOException {
         List<String> texts = new ArrayList<>();
         for (String line : Files.readAllLines(root.resolve("cases/unigram_nmt_nfkc.jsonl"), StandardCharsets.UTF_8)) {
-            texts.add((String) ((java.util.Map<?, ?>) io.github.altclip4j.weights.Json.parse(line)).get("text"));
+            texts.add((String) ((Map<?, ?>) Json.parse(line)).get("text"));
         }
         List<String> out = new ArrayList<>();
         long bytes = 0;

@@ -8,9 +8,4 @@ public record RgbImage(int width, int height, byte[] pixels) {
                     + " bytes, got " + pixels.length);
         }
     }
-
-    /** Channel c (0 = R) of pixel (x, y), 0..255. */
-    public int get(int x, int y, int c) {
-        return pixels[(y * width + x) * 3 + c] & 0xFF;
-    }
 }

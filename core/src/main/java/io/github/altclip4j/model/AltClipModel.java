@@ -11,6 +11,7 @@ import io.github.altclip4j.weights.WeightBinder;
 import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -64,7 +65,7 @@ public final class AltClipModel {
      * binding the model: what {@code altclip convert --dtype int8} stores as int8.
      */
     public static List<String> int8Tensors(Path folder) throws IOException {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         load(folder, WeightFormat.INT8, w -> { }, WeightBinder.Progress.NONE, names);
         return names;
     }

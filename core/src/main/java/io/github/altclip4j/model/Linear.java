@@ -21,8 +21,4 @@ record Linear(PackedMatrix weight, float[] bias) {
     void apply(ThreadPool pool, FloatTensor x, Activation act, FloatTensor residual, FloatTensor out) {
         Gemm.linear(pool, x, weight, bias, act, residual, out);
     }
-
-    int outFeatures() {
-        return weight.outFeatures();
-    }
 }

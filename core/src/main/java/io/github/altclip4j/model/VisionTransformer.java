@@ -1,6 +1,7 @@
 package io.github.altclip4j.model;
 
 import io.github.altclip4j.tensor.FloatTensor;
+import io.github.altclip4j.tensor.Gemm;
 import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.PackedMatrix;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -69,7 +70,7 @@ public final class VisionTransformer {
             throw new IllegalArgumentException("pixel values " + pixelValues + " must be [batch][" + channels + "][" + size + "][" + size + "]");
         }
         int batch = pixelValues.dim(0), d = config.hiddenSize(), seq = config.numPositions(), patches = seq - 1;
-        FloatTensor patchEmbeds = io.github.altclip4j.tensor.Gemm.linear(pool, Ops.patches(pixelValues, config.patchSize()), patchEmbedding, null);
+        FloatTensor patchEmbeds = Gemm.linear(pool, Ops.patches(pixelValues, config.patchSize()), patchEmbedding, null);
         FloatTensor h = FloatTensor.zeros(batch * seq, d);
         for (int b = 0; b < batch; b++) {
             System.arraycopy(classEmbedding, 0, h.data(), b * seq * d, d);

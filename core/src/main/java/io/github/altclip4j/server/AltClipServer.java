@@ -11,12 +11,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -277,7 +281,7 @@ public final class AltClipServer implements AutoCloseable {
 
     /** A float vector as base64 of little-endian float32 (OpenAI's {@code encoding_format: base64}). */
     static String base64(float[] v) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * v.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(v);
         return Base64.getEncoder().encodeToString(b.array());
     }
@@ -285,9 +289,9 @@ public final class AltClipServer implements AutoCloseable {
     /** Version and limits for {@code /info}. */
     Map<String, Object> info() {
         Model m = model;
-        Map<String, Object> i = new java.util.LinkedHashMap<>();
+        Map<String, Object> i = new LinkedHashMap<>();
         i.put("model_id", m == null ? null : m.clip().folder().getFileName().toString());
-        i.put("model_dtype", m == null ? null : m.clip().weights().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        i.put("model_dtype", m == null ? null : m.clip().weights().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         i.put("dimension", m == null ? null : m.clip().model().config().projectionDim());
         i.put("max_input_length", m == null ? null : m.clip().maxTextTokens());
         i.put("max_batch_requests", config.maxItems());

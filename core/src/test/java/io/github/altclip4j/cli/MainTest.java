@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.altclip4j.weights.Checkpoint;
 import io.github.altclip4j.weights.Json;
+import io.github.altclip4j.weights.SafetensorsFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -139,7 +140,7 @@ class MainTest {
         stdin = "一只猫\na dog\n";
         Path st = tmp.resolve("e.safetensors");
         assertThat(run("embed", "--model", MODEL, "--texts-file", "-", "--image", IMAGE, "--output", st.toString())).as(err()).isZero();
-        try (var f = io.github.altclip4j.weights.SafetensorsFile.open(st)) {
+        try (var f = SafetensorsFile.open(st)) {
             assertThat(Json.parse(f.metadata().get("texts"))).isEqualTo(List.of("一只猫", "a dog"));
             assertThat(Json.parse(f.metadata().get("images"))).isEqualTo(List.of(IMAGE));
             assertThat(f.entry("text_embeds").shape()).containsExactly(2, 32);

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,12 +40,12 @@ class HostileImagesTest {
     void aTruncatedLargeProgressiveJpegIsRefusedWithoutDecodingWhatIsNotThere() throws IOException {
         BufferedImage img = new BufferedImage(3000, 1400, BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < 1400; y += 7) for (int x = 0; x < 3000; x += 13) img.setRGB(x, y, x * 31 + y * 17);
-        javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
-        javax.imageio.ImageWriteParam p = w.getDefaultWriteParam();
-        p.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam p = w.getDefaultWriteParam();
+        p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         w.setOutput(ImageIO.createImageOutputStream(out));
-        w.write(null, new javax.imageio.IIOImage(img, null, null), p);
+        w.write(null, new IIOImage(img, null, null), p);
         w.dispose();
         byte[] cut = Arrays.copyOf(out.toByteArray(), 26_000);
         assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream(cut), "big.jpg"))

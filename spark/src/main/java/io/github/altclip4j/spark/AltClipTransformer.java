@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
@@ -154,7 +155,7 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
 
                 @Override
                 public Row next() {
-                    if (!hasNext()) throw new java.util.NoSuchElementException();
+                    if (!hasNext()) throw new NoSuchElementException();
                     return ready.next();
                 }
             };

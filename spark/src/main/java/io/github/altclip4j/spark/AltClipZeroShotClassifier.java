@@ -1,6 +1,7 @@
 package io.github.altclip4j.spark;
 
 import io.github.altclip4j.AltClip;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -97,7 +98,7 @@ public final class AltClipZeroShotClassifier extends AltClipTransformer<AltClipZ
     }
 
     /** The labels and templates, with the model they are embedded by: the key of the per-JVM label embeddings. */
-    record LabelSet(ModelCache.Key model, List<String> labels, List<String> templates) implements java.io.Serializable {
+    record LabelSet(ModelCache.Key model, List<String> labels, List<String> templates) implements Serializable {
         private static final Map<LabelSet, List<float[]>> EMBEDDED = new ConcurrentHashMap<>();
 
         List<float[]> embeddings(AltClip clip) {

@@ -27,6 +27,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,7 +186,7 @@ class SparkTransformersTest {
         float[] image = clip.embedImages(List.of(IMAGES.resolve("rgb_baseline_400x300.jpg"))).get(0);
         float[] p = floats(two, "probabilities");
         for (AltClip.Label l : clip.rank(image, labels, labelEmbeddings)) {
-            assertThat((double) p[labels.indexOf(l.text())]).as(l.text()).isCloseTo(l.probability(), org.assertj.core.data.Offset.offset(1e-5));
+            assertThat((double) p[labels.indexOf(l.text())]).as(l.text()).isCloseTo(l.probability(), Offset.offset(1e-5));
         }
     }
 
@@ -254,7 +255,7 @@ class SparkTransformersTest {
         for (int i = 0; i < 5; i++) {
             String file = Paths.get(top.get(i).getString(0).replaceFirst("^file:", "")).getFileName().toString();
             assertThat(file).isEqualTo(best.get(i));
-            assertThat(top.get(i).getDouble(1)).isCloseTo(expected.get(file), org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(top.get(i).getDouble(1)).isCloseTo(expected.get(file), Offset.offset(1e-12));
         }
     }
 }

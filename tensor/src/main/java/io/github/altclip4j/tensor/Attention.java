@@ -22,6 +22,27 @@ public final class Attention {
     public static final float MASKED = -Float.MAX_VALUE;
 
     /**
+     * Self-attention over the stacked projections: {@code qkv} is {@code [batch*seq][3*hidden]} with each token's query,
+     * key and value side by side (one GEMM makes them), {@code out} receives the heads' outputs concatenated,
+     * {@code [batch*seq][hidden]}; scores are scaled by {@code 1/sqrt(headDim)}. {@code keyBias} as in
+     * {@link #multiHead}.
+     */
+    public static void selfAttention(ThreadPool pool, FloatTensor qkv, int batch, int seq, int heads, float[] keyBias,
+                                     FloatTensor out) {
+        int hidden = out.cols(), headDim = hidden / heads, tokens = batch * seq;
+        if (hidden % heads != 0 || qkv.cols() != 3 * hidden || qkv.rows() != tokens || out.rows() != tokens) {
+            throw new IllegalArgumentException("self-attention of " + heads + " heads over " + batch + "x" + seq
+                    + " tokens: q|k|v " + qkv + ", output " + out);
+        }
+        float[] d = qkv.data();
+        int at = qkv.offset(), ld = 3 * hidden;
+        multiHead(pool, batch, seq, heads, headDim, (float) (1 / Math.sqrt(headDim)),
+                d, at, d, at + hidden, d, at + 2 * hidden, ld, keyBias, out.data(), out.offset(), hidden);
+    }
+
+    /**
+     * The general form: Q, K and V anywhere in their arrays, with one row stride.
+     *
      * @param keyBias  null, or {@code [batch][seq]} values added to every score of that key (0 for a real token,
      *                 {@link #MASKED} for padding)
      * @param out      receives O: token t of sequence b, head h at {@code outOff + (b*seq + t)*ldOut + h*headDim}

@@ -151,17 +151,6 @@ public final class Gemm {
                 out.data(), out.offset(), out.cols());
     }
 
-    /** {@code A[m][k] · B[k][n]} for two float tensors (B is packed on the fly). */
-    public static FloatTensor matmul(ThreadPool pool, FloatTensor a, FloatTensor b) {
-        requireMatrix(a, "a");
-        requireMatrix(b, "b");
-        if (a.cols() != b.dim(0)) throw new IllegalArgumentException("cannot multiply " + a + " by " + b);
-        int k = b.dim(0), n = b.cols(), pw = Backend.kernels().panelWidth();
-        float[] packed = new float[PackedMatrix.packedSize(n, k, pw)];
-        PackedMatrix.packRows(b.data(), b.offset(), n, k, n, pw, packed, 0);
-        return linear(pool, a, PackedMatrix.ofPacked(n, k, pw, packed), null);
-    }
-
     /** {@code A[m][k] · B[n][k]^T} for two float tensors (B is packed on the fly). */
     public static FloatTensor matmulTransposed(ThreadPool pool, FloatTensor a, FloatTensor b) {
         requireMatrix(a, "a");

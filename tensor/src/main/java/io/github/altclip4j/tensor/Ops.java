@@ -59,28 +59,12 @@ public final class Ops {
         k.divide(d, off, n, sum);
     }
 
-    /** GELU, exact erf form (PyTorch's default {@code gelu}), in place. */
-    public static void gelu(ThreadPool pool, FloatTensor x) {
-        forEachRow(pool, x, (k, d, off, n, r) -> k.gelu(d, off, n));
-    }
-
-    /** QuickGELU {@code x * sigmoid(1.702 x)} (CLIP's {@code quick_gelu}), in place. */
-    public static void quickGelu(ThreadPool pool, FloatTensor x) {
-        forEachRow(pool, x, (k, d, off, n, r) -> k.quickGelu(d, off, n));
-    }
-
     /** {@code x += y} element-wise (the residual connection); same shapes. */
     public static void add(ThreadPool pool, FloatTensor x, FloatTensor y) {
         requireSameShape(x, y);
         float[] yd = y.data();
         int shift = y.offset() - x.offset();
         forEachRow(pool, x, (k, d, off, n, r) -> k.add(d, off, yd, off + shift, n));
-    }
-
-    /** {@code x[r][:] += bias} for every row r. */
-    public static void addBias(ThreadPool pool, FloatTensor x, float[] bias) {
-        if (bias.length != x.cols()) throw new IllegalArgumentException("bias of " + bias.length + " for " + x);
-        forEachRow(pool, x, (k, d, off, n, r) -> k.add(d, off, bias, 0, n));
     }
 
     /** {@code x[r][:] += rowVector[r % period][:]}: e.g. position embeddings added to every image of a batch. */
@@ -102,6 +86,18 @@ public final class Ops {
             float norm = (float) Math.sqrt(k.sumOfSquares(d, off, n));
             if (norm > 0f) k.divide(d, off, n, norm);
         });
+    }
+
+    /**
+     * The first token of each of {@code batch} sequences of {@code seq} rows ({@code x} is {@code [batch*seq][d]}):
+     * a new {@code [batch][d]} tensor, the class token or {@code <s>} that a pooled output is read from.
+     */
+    public static FloatTensor firstTokens(FloatTensor x, int batch, int seq) {
+        if (x.rows() != batch * seq) throw new IllegalArgumentException(x + " does not hold " + batch + " sequences of " + seq);
+        int d = x.cols();
+        FloatTensor out = FloatTensor.zeros(batch, d);
+        for (int b = 0; b < batch; b++) System.arraycopy(x.data(), x.offset() + b * seq * d, out.data(), b * d, d);
+        return out;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.altclip4j.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -58,7 +59,7 @@ class AttentionTest {
                             abs += Math.abs(p[j] / sum * vv);
                         }
                         double got = first[(b * seq + i) * width + h * headDim + d];
-                        assertThat(got).as("b%d h%d i%d d%d", b, h, i, d).isCloseTo(o, org.assertj.core.data.Offset.offset(2e-5 * (abs + 1e-3)));
+                        assertThat(got).as("b%d h%d i%d d%d", b, h, i, d).isCloseTo(o, Offset.offset(2e-5 * (abs + 1e-3)));
                     }
                 }
             }

@@ -2,6 +2,7 @@ package io.github.altclip4j.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class HalfTest {
@@ -39,7 +40,7 @@ class HalfTest {
 
     @Test
     void narrowingRoundsToNearestEven() {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        SplittableRandom r = new SplittableRandom(11);
         for (int i = 0; i < 200_000; i++) {
             float f = Float.intBitsToFloat(r.nextInt());
             if (Float.isNaN(f)) continue;
@@ -59,7 +60,7 @@ class HalfTest {
     /** The SIMD rounding used at load gives the bits of {@link Half#floatToBf16}, specials and ties included, at any offset. */
     @Test
     void bulkBf16RoundingEqualsTheScalarDefinition() {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(12);
+        SplittableRandom r = new SplittableRandom(12);
         float[] src = new float[100_003];
         for (int i = 0; i < src.length; i++) src[i] = Float.intBitsToFloat(r.nextInt());
         float[] specials = {Float.NaN, Float.intBitsToFloat(0x7F800001), Float.intBitsToFloat(0xFFC00000), Float.POSITIVE_INFINITY,

@@ -2,7 +2,9 @@ package io.github.altclip4j.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +20,7 @@ class OpsTest {
     }
 
     /** Runs {@code op} on copies of x with 1, 2 and 3 threads and checks the results are bit-identical. */
-    private static float[] runOnAllPools(float[] x, int rows, int cols, java.util.function.BiConsumer<ThreadPool, FloatTensor> op) {
+    private static float[] runOnAllPools(float[] x, int rows, int cols, BiConsumer<ThreadPool, FloatTensor> op) {
         float[] first = null;
         for (ThreadPool pool : POOLS) {
             FloatTensor t = FloatTensor.wrap(x.clone(), rows, cols);
@@ -45,7 +47,7 @@ class OpsTest {
             var /= cols;
             for (int j = 0; j < cols; j++) {
                 double e = (x[r * cols + j] - mean) / Math.sqrt(var + 1e-5) * g[j] + b[j];
-                assertThat((double) y[r * cols + j]).as("row %d col %d", r, j).isCloseTo(e, org.assertj.core.data.Offset.offset(2e-5 * (1 + Math.abs(e))));
+                assertThat((double) y[r * cols + j]).as("row %d col %d", r, j).isCloseTo(e, Offset.offset(2e-5 * (1 + Math.abs(e))));
             }
         }
     }
@@ -65,7 +67,7 @@ class OpsTest {
                 double shifted = x[r * cols + j] - max, e = Math.exp(shifted) / sum;
                 // float32 rounds x - max to 2^-24 relative: exp turns that into |x - max| * 2^-24 relative error
                 double tolerance = e * (1e-6 + Math.abs(shifted) * 0x1p-23) + 1e-30;
-                assertThat((double) y[r * cols + j]).isCloseTo(e, org.assertj.core.data.Offset.offset(tolerance));
+                assertThat((double) y[r * cols + j]).isCloseTo(e, Offset.offset(tolerance));
             }
         }
         if (cols > 1) assertThat(y[0]).isZero();
@@ -94,8 +96,9 @@ class OpsTest {
         int n = 20_003;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = -10f + 20f * i / (n - 1);
-        float[] gelu = runOnAllPools(x, 1, n, Ops::gelu);
-        float[] quick = runOnAllPools(x, 1, n, Ops::quickGelu);
+        float[] gelu = x.clone(), quick = x.clone();
+        Activation.GELU.apply(Backend.kernels(), gelu, 0, n);
+        Activation.QUICK_GELU.apply(Backend.kernels(), quick, 0, n);
         for (int i = 0; i < n; i++) {
             double v = x[i];
             double g = 0.5 * v * (1 + Reference.erf(v / Math.sqrt(2)));
@@ -104,8 +107,8 @@ class OpsTest {
             // the rounding of z = x/sqrt 2 carried through erf' <= 2/sqrt(pi) (about |x| 2^-24 on 1 + erf), and two
             // ulps of 1 + erf (at most 2), all scaled by |x|/2.
             double bound = Math.ulp((float) g) + 0.5 * Math.abs(v) * 0x1p-24 * (Math.abs(v) + 2);
-            assertThat((double) gelu[i]).as("gelu(%s)", v).isCloseTo(g, org.assertj.core.data.Offset.offset(bound));
-            assertThat((double) quick[i]).as("quick_gelu(%s)", v).isCloseTo(q, org.assertj.core.data.Offset.offset((3e-7 + Math.abs(arg) * 0x1p-23) * Math.abs(q) + 1e-30));
+            assertThat((double) gelu[i]).as("gelu(%s)", v).isCloseTo(g, Offset.offset(bound));
+            assertThat((double) quick[i]).as("quick_gelu(%s)", v).isCloseTo(q, Offset.offset((3e-7 + Math.abs(arg) * 0x1p-23) * Math.abs(q) + 1e-30));
         }
     }
 
@@ -116,7 +119,7 @@ class OpsTest {
         float[] bias = Reference.randomFloats(3, cols, 1f), pos = Reference.randomFloats(4, 3 * cols, 1f);
         FloatTensor y2 = FloatTensor.wrap(y, rows, cols);
         float[] sum = runOnAllPools(x, rows, cols, (p, t) -> Ops.add(p, t, y2));
-        float[] biased = runOnAllPools(x, rows, cols, (p, t) -> Ops.addBias(p, t, bias));
+        float[] biased = runOnAllPools(x, rows, cols, (p, t) -> Ops.addRows(p, t, FloatTensor.wrap(bias, 1, cols)));
         float[] positioned = runOnAllPools(x, rows, cols, (p, t) -> Ops.addRows(p, t, FloatTensor.wrap(pos, 3, cols)));
         float[] unit = runOnAllPools(x, rows, cols, Ops::l2Normalize);
         for (int r = 0; r < rows; r++) {
@@ -128,7 +131,7 @@ class OpsTest {
                 assertThat(sum[i]).isEqualTo(x[i] + y[i]);
                 assertThat(biased[i]).isEqualTo(x[i] + bias[j]);
                 assertThat(positioned[i]).isEqualTo(x[i] + pos[(r % 3) * cols + j]);
-                assertThat((double) unit[i]).isCloseTo(x[i] / norm, org.assertj.core.data.Offset.offset(1e-6));
+                assertThat((double) unit[i]).isCloseTo(x[i] / norm, Offset.offset(1e-6));
             }
         }
         float[] zero = runOnAllPools(new float[cols], 1, cols, Ops::l2Normalize);
@@ -149,7 +152,7 @@ class OpsTest {
             for (int c = 0; c < ch; c++) for (int dy = 0; dy < p; dy++) for (int dx = 0; dx < p; dx++) {
                 s += (double) img[((b * ch + c) * h + py * p + dy) * w + px * p + dx] * weight[((o * ch + c) * p + dy) * p + dx];
             }
-            assertThat((double) y.get((b * ny + py) * nx + px, o)).isCloseTo(s, org.assertj.core.data.Offset.offset(1e-4));
+            assertThat((double) y.get((b * ny + py) * nx + px, o)).isCloseTo(s, Offset.offset(1e-4));
         }
     }
 }

@@ -3,8 +3,10 @@ package io.github.altclip4j.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,7 +23,7 @@ class TopKTest {
         float[] values = Reference.randomFloats(11, rows * dim, 1f);
         for (int i = 0; i < dim; i++) values[4000 * dim + i] = values[17 * dim + i];   // an exact tie: rows 17 and 4000
         float[][] queries = {Reference.randomFloats(12, dim, 1f), Reference.randomFloats(13, dim, 1f), values.clone()};
-        queries[2] = java.util.Arrays.copyOfRange(values, 17 * dim, 18 * dim);
+        queries[2] = Arrays.copyOfRange(values, 17 * dim, 18 * dim);
         List<List<TopK.Hit>> first = null;
         for (int threads = 1; threads <= 3; threads++) {
             try (ThreadPool pool = new ThreadPool(threads)) {
@@ -42,7 +44,7 @@ class TopKTest {
                         ref.sort(Comparator.comparingDouble((double[] x) -> -x[1]).thenComparingDouble(x -> x[0]));
                         for (int i = 0; i < k; i++) {
                             TopK.Hit h = got.get(q).get(i);
-                            assertThat((double) h.score()).as("query %d rank %d", q, i).isCloseTo(ref.get(i)[1], org.assertj.core.data.Offset.offset(1e-4));
+                            assertThat((double) h.score()).as("query %d rank %d", q, i).isCloseTo(ref.get(i)[1], Offset.offset(1e-4));
                             // the same row unless the reference's neighbours are within float rounding of each other
                             if (h.row() != (int) ref.get(i)[0]) {
                                 assertThat(Math.abs(ref.get(i)[1] - ref.get(i + 1)[1]) < 1e-4 || Math.abs(ref.get(i)[1] - ref.get(Math.max(0, i - 1))[1]) < 1e-4)

@@ -9,6 +9,7 @@ import io.github.altclip4j.index.UpdateOptions;
 import io.github.altclip4j.server.AltClipServer;
 import io.github.altclip4j.weights.Json;
 import io.github.altclip4j.weights.JsonWriter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,14 +21,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,7 +155,7 @@ class AltClipServerTest {
 
         r = post(server, "/tokenize", "{\"inputs\": [\"hello world\"]}");
         assertThat(((Map<?, ?>) ((List<?>) Json.parse(r.body())).get(0)).get("input_ids").toString())
-                .isEqualTo(java.util.Arrays.toString(clip.tokenizer().tokenize("hello world").ids()));
+                .isEqualTo(Arrays.toString(clip.tokenizer().tokenize("hello world").ids()));
     }
 
     @Test
@@ -171,7 +175,7 @@ class AltClipServerTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(thumb.statusCode()).isEqualTo(200);
         assertThat(thumb.headers().firstValue("Content-Type")).hasValue("image/jpeg");
-        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(thumb.body())).getWidth()).isLessThanOrEqualTo(256);
+        assertThat(ImageIO.read(new ByteArrayInputStream(thumb.body())).getWidth()).isLessThanOrEqualTo(256);
         assertThat(get(server, "/image/0").statusCode()).isEqualTo(200);
         assertThat(get(server, "/thumb/9999").statusCode()).isEqualTo(404);
         assertThat(get(server, "/image/..%2F..%2Fetc%2Fpasswd").statusCode()).isEqualTo(404);
@@ -283,7 +287,7 @@ class AltClipServerTest {
                 int code = f.get(90, TimeUnit.SECONDS).statusCode();
                 assertThat(code).isIn(200, 503);
                 answered++;
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(IOException.class);   // a clean connection close, not a hang
                 closed++;
             }

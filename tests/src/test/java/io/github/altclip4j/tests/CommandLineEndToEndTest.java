@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +58,7 @@ class CommandLineEndToEndTest {
                     {"text_embeds", "text_embeds_normalized"}, {"image_embeds", "image_embeds_normalized"}};
             for (String[] p : pairs) {
                 double[] f64 = Reference.doubles(ref, p[1] + "_f64"), f32 = Reference.doubles(ref, p[1] + "_f32");
-                double max = java.util.Arrays.stream(f64).map(Math::abs).max().orElse(0);
+                double max = Arrays.stream(f64).map(Math::abs).max().orElse(0);
                 double bar = 2 * Reference.maxAbsDiff(f64, f32) + Math.ulp((float) max);
                 assertThat(Reference.maxAbsDiff(f64, ours.readFloat(p[0]).toArray())).as(p[0]).isLessThanOrEqualTo(bar);
             }
@@ -95,9 +97,9 @@ class CommandLineEndToEndTest {
         double tokens = 7;
         double perText = 2 * (2 * tokens * 32 * (4 * 32 + 2 * 128) + 4 * tokens * tokens * 32) + 2 * tokens * 32 * 32 + 2 * 32 * 32;
         assertThat(((Number) image.get("batch")).intValue()).isEqualTo(2);
-        assertThat(((Number) image.get("gflop")).doubleValue()).isCloseTo(2 * perImage / 1e9, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(((Number) image.get("gflop")).doubleValue()).isCloseTo(2 * perImage / 1e9, Offset.offset(1e-15));
         assertThat(((Number) text.get("batch")).intValue()).isEqualTo(3);
-        assertThat(((Number) text.get("gflop")).doubleValue()).isCloseTo(3 * perText / 1e9, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(((Number) text.get("gflop")).doubleValue()).isCloseTo(3 * perText / 1e9, Offset.offset(1e-15));
         for (Map<String, Object> tower : List.of(image, text)) {
             double median = ((Number) tower.get("median_s")).doubleValue(), min = ((Number) tower.get("min_s")).doubleValue();
             assertThat(min).isPositive().isLessThanOrEqualTo(median);

@@ -20,10 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,6 +38,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +123,7 @@ class FuzzTest {
             f.cancel(true);
             detail[0] = "no answer within " + TIMEOUT_SECONDS + " s";
             return Outcome.HANG;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable t = e.getCause();
             detail[0] = t.toString();
             boolean ours = t instanceof WeightFormatException || t instanceof ImageException || t instanceof TokenizerException;
@@ -227,7 +233,7 @@ class FuzzTest {
                 for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) b[r.nextInt(b.length)] = (byte) (new int[] {0, 0xFF, 0x7F, 0x80}[r.nextInt(4)]);
                 return b;
             case 2:
-                return java.util.Arrays.copyOf(b, r.nextInt(b.length));
+                return Arrays.copyOf(b, r.nextInt(b.length));
             case 3: {
                 int at = r.nextInt(b.length), len = 1 + r.nextInt(Math.min(64, b.length - at));
                 ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -302,20 +308,20 @@ class FuzzTest {
         return out.toByteArray();
     }
 
-    private static final Map<Integer, Map<String, byte[]>> ZIP_ENTRIES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Integer, Map<String, byte[]>> ZIP_ENTRIES = new ConcurrentHashMap<>();
 
     /** The entries of the seed archive (read once; torch writes stored entries with data descriptors, which only ZipFile reads). */
     private static Map<String, byte[]> entries(byte[] zip) throws IOException {
-        Map<String, byte[]> cached = ZIP_ENTRIES.get(java.util.Arrays.hashCode(zip));
+        Map<String, byte[]> cached = ZIP_ENTRIES.get(Arrays.hashCode(zip));
         if (cached != null) return cached;
         Path f = Files.createTempFile("seed", ".zip");
         try {
             Files.write(f, zip);
-            Map<String, byte[]> m = new java.util.LinkedHashMap<>();
-            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(f.toFile())) {
-                for (ZipEntry e : java.util.Collections.list(z.entries())) m.put(e.getName(), z.getInputStream(e).readAllBytes());
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            try (ZipFile z = new ZipFile(f.toFile())) {
+                for (ZipEntry e : Collections.list(z.entries())) m.put(e.getName(), z.getInputStream(e).readAllBytes());
             }
-            ZIP_ENTRIES.put(java.util.Arrays.hashCode(zip), m);
+            ZIP_ENTRIES.put(Arrays.hashCode(zip), m);
             return m;
         } finally {
             Files.delete(f);

@@ -15,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,7 +149,7 @@ class ImageIndexTest {
             }
             ref.sort(Comparator.comparingDouble((double[] x) -> -x[1]).thenComparingDouble(x -> x[0]));
             for (int i = 0; i < got.size(); i++) {
-                assertThat((double) got.get(i).score()).isCloseTo(ref.get(i)[1], org.assertj.core.data.Offset.offset(1e-5));
+                assertThat((double) got.get(i).score()).isCloseTo(ref.get(i)[1], Offset.offset(1e-5));
                 assertThat(got.get(i).row()).isEqualTo((int) ref.get(i)[0]);
                 assertThat(got.get(i).path()).isEqualTo(photos.resolve(entries.get(got.get(i).row()).path()));
             }
@@ -168,7 +170,7 @@ class ImageIndexTest {
             float[] q = clip.embedText("a photo of a cat");
             List<ImageIndex.Result> a = f32.search(clip, q, 12, -1), b = other.search(clip, q, 12, -1);
             for (int i = 0; i < a.size(); i++) {
-                assertThat(b.get(i).score()).as(store + " rank " + i).isCloseTo(a.get(i).score(), org.assertj.core.data.Offset.offset(0.01f));
+                assertThat(b.get(i).score()).as(store + " rank " + i).isCloseTo(a.get(i).score(), Offset.offset(0.01f));
             }
         }
     }
@@ -238,7 +240,7 @@ class ImageIndexTest {
         update(ImageIndex.create(idx, photos, clip, ImageIndex.Store.F32));
         Path npy = idx.resolve("seg-000001.npy");
         byte[] good = Files.readAllBytes(npy);
-        Files.write(npy, java.util.Arrays.copyOf(good, good.length - 10));
+        Files.write(npy, Arrays.copyOf(good, good.length - 10));
         assertThatThrownBy(() -> ImageIndex.open(idx).entries()).hasMessageContaining("seg-000001.npy").hasMessageContaining("truncated");
         byte[] huge = good.clone();
         String header = new String(huge, 0, 128, StandardCharsets.ISO_8859_1).replaceFirst("\\(\\d+, 32\\)", "(999999999, 9)");

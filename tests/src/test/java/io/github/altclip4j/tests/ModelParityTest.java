@@ -10,6 +10,7 @@ import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,12 +103,12 @@ class ModelParityTest {
             String worstName = "";
             for (Map.Entry<String, float[]> e : ours.entrySet()) {
                 String name = e.getKey();
-                if (!java.util.Arrays.equals(e.getValue(), threaded.get(name))) problems.add(name + ": 1 and 3 threads differ");
+                if (!Arrays.equals(e.getValue(), threaded.get(name))) problems.add(name + ": 1 and 3 threads differ");
                 if (!ref.tensors().containsKey(name + "_f64") || name.startsWith("logits_")) continue;
                 double[] f64 = Reference.doubles(ref, name + "_f64"), f32 = Reference.doubles(ref, name + "_f32");
                 double ourError = Reference.maxAbsDiff(f64, e.getValue()), torchError = Reference.maxAbsDiff(f64, f32);
                 compared++;
-                double ulpFloor = Math.ulp((float) java.util.Arrays.stream(f64).map(Math::abs).max().orElse(0));
+                double ulpFloor = Math.ulp((float) Arrays.stream(f64).map(Math::abs).max().orElse(0));
                 double ratio = ourError / (2 * torchError + ulpFloor);
                 if (ratio > worst) {
                     worst = ratio;

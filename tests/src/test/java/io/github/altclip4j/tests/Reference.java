@@ -1,6 +1,7 @@
 package io.github.altclip4j.tests;
 
 import io.github.altclip4j.weights.SafetensorsFile;
+import io.github.altclip4j.weights.StoredType;
 import io.github.altclip4j.weights.TensorEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ final class Reference {
         TensorEntry e = f.entry(name);
         ByteBuffer b = f.bytes(e).order(ByteOrder.LITTLE_ENDIAN);
         double[] out = new double[(int) e.elementCount()];
-        if (e.type() == io.github.altclip4j.weights.StoredType.F64) b.asDoubleBuffer().get(out);
+        if (e.type() == StoredType.F64) b.asDoubleBuffer().get(out);
         else for (int i = 0; i < out.length; i++) out[i] = b.getFloat(4 * i);
         return out;
     }

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -67,7 +68,7 @@ class SearchPageBrowserTest {
                         Map<?, ?> card = (Map<?, ?>) shown.get(i);
                         assertThat(card.get("row")).isEqualTo((long) expected.get(i).row());
                         assertThat(card.get("path")).isEqualTo(expected.get(i).path().toString());
-                        assertThat(card.get("score")).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", expected.get(i).score()));
+                        assertThat(card.get("score")).isEqualTo(String.format(Locale.ROOT, "%.3f", expected.get(i).score()));
                     }
                     page.waitFor("[...document.querySelectorAll('#grid img')].every(i => i.complete && i.naturalWidth > 0)");
                     // "more like this" on the third card: the first result is that image itself

@@ -1,5 +1,7 @@
 package io.github.altclip4j.tokenizer;
 
+import java.util.Arrays;
+
 /**
  * The normalisation rules compiled into a model file ({@code NormalizerSpec.precompiled_charsmap}), as the C++
  * library stores them: a little-endian uint32 byte length of a darts-clone double-array trie, the trie's 32-bit
@@ -32,7 +34,7 @@ final class PrecompiledCharsmap {
             int o = 4 + 4 * i;
             units[i] = (blob[o] & 0xFF) | (blob[o + 1] & 0xFF) << 8 | (blob[o + 2] & 0xFF) << 16 | (blob[o + 3] & 0xFF) << 24;
         }
-        byte[] pool = java.util.Arrays.copyOfRange(blob, 4 + (int) trieBytes, blob.length);
+        byte[] pool = Arrays.copyOfRange(blob, 4 + (int) trieBytes, blob.length);
         return new PrecompiledCharsmap(units, pool);
     }
 

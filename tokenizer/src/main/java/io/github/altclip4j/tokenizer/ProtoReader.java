@@ -66,7 +66,7 @@ final class ProtoReader {
         return Float.intBitsToFloat(bits);
     }
 
-    /** A length-delimited field: returns its start and leaves the reader after it (see {@link #lastLength}). */
+    /** A length-delimited field: returns its start and leaves the reader after it, its length in {@code lastLength}. */
     int delimited() throws TokenizerException {
         expect(LENGTH_DELIMITED);
         long len = varint();
@@ -78,8 +78,6 @@ final class ProtoReader {
     }
 
     private int lastLength;
-
-    int lastLength() { return lastLength; }
 
     String string() throws TokenizerException {
         int start = delimited();

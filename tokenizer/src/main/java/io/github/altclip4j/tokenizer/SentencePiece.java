@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -58,7 +59,7 @@ public final class SentencePiece {
         reservedTrie = new ByteTrie(64);
         ByteTrie userDefined = null;
         float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
-        java.util.Arrays.fill(byteIds, -1);
+        Arrays.fill(byteIds, -1);
         for (int i = 0; i < n; i++) {
             SentencePieceModel.Piece p = model.pieces().get(i);
             types[i] = p.type();
@@ -141,7 +142,7 @@ public final class SentencePiece {
             int start = seg[0], end = seg[1], id = seg[2];
             boolean unknown = id == model.unkId;
             if (unknown && model.byteFallback) {
-                if (count + (end - start) > ids.length) ids = java.util.Arrays.copyOf(ids, Math.max(ids.length * 2, count + end - start));
+                if (count + (end - start) > ids.length) ids = Arrays.copyOf(ids, Math.max(ids.length * 2, count + end - start));
                 for (int i = start; i < end; i++) {
                     int b = normalized[i] & 0xFF;
                     pieces.add(bytePiece(b));
@@ -152,13 +153,13 @@ public final class SentencePiece {
                 int last = pieces.size() - 1;
                 pieces.set(last, pieces.get(last) + Utf8.decode(normalized, start, end));
             } else {
-                if (count == ids.length) ids = java.util.Arrays.copyOf(ids, ids.length * 2 + 1);
+                if (count == ids.length) ids = Arrays.copyOf(ids, ids.length * 2 + 1);
                 pieces.add(Utf8.decode(normalized, start, end));
                 ids[count++] = id;
             }
             prevUnknown = unknown;
         }
-        return new Encoding(pieces, java.util.Arrays.copyOf(ids, count));
+        return new Encoding(pieces, Arrays.copyOf(ids, count));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The contents of a SentencePiece {@code ModelProto} file ({@code *.model}), read with {@link ProtoReader}:
@@ -30,22 +31,19 @@ public final class SentencePieceModel {
     final Algorithm algorithm;
     final boolean byteFallback;
     final boolean treatWhitespaceAsSuffix;
-    final int unkId, bosId, eosId, padId;
+    final int unkId;
     final String unkSurface;
     final NormalizerSpec normalizer;
     final NormalizerSpec denormalizer;
 
     private SentencePieceModel(List<Piece> pieces, Algorithm algorithm, boolean byteFallback, boolean treatWhitespaceAsSuffix,
-                               int unkId, int bosId, int eosId, int padId, String unkSurface,
+                               int unkId, String unkSurface,
                                NormalizerSpec normalizer, NormalizerSpec denormalizer) {
         this.pieces = pieces;
         this.algorithm = algorithm;
         this.byteFallback = byteFallback;
         this.treatWhitespaceAsSuffix = treatWhitespaceAsSuffix;
         this.unkId = unkId;
-        this.bosId = bosId;
-        this.eosId = eosId;
-        this.padId = padId;
         this.unkSurface = unkSurface;
         this.normalizer = normalizer;
         this.denormalizer = denormalizer;
@@ -62,7 +60,7 @@ public final class SentencePieceModel {
         List<Piece> pieces = new ArrayList<>();
         Algorithm algorithm = Algorithm.UNIGRAM;
         boolean byteFallback = false, suffix = false;
-        int unk = 0, bos = 1, eos = 2, pad = -1;
+        int unk = 0;
         String unkSurface = " \u2047 ";
         NormalizerSpec normalizer = null, denormalizer = null;
         while (r.next()) {
@@ -81,9 +79,8 @@ public final class SentencePieceModel {
                             case 24: suffix = t.bool(); break;
                             case 35: byteFallback = t.bool(); break;
                             case 40: unk = t.int32(); break;
-                            case 41: bos = t.int32(); break;
-                            case 42: eos = t.int32(); break;
-                            case 43: pad = t.int32(); break;
+                            // 41-43 (bos, eos, pad ids) are not needed: the XLM-R tokenizer maps its special
+                            // tokens itself (fairseq ids), as transformers does.
                             case 44: unkSurface = t.string(); break;
                             default: t.skip();
                         }
@@ -104,7 +101,7 @@ public final class SentencePieceModel {
             throw new TokenizerException(name + ": model_type " + algorithm + " is not supported (UNIGRAM and BPE are)");
         }
         return new SentencePieceModel(Collections.unmodifiableList(pieces), algorithm, byteFallback, suffix,
-                unk, bos, eos, pad, unkSurface, normalizer, denormalizer);
+                unk, unkSurface, normalizer, denormalizer);
     }
 
     private static Piece piece(ProtoReader p) throws TokenizerException {
@@ -164,7 +161,7 @@ public final class SentencePieceModel {
      * The {@code denormalizer_spec}, if the model has one. {@link SentencePiece#decode} does not apply it yet (none of
      * the models here carries one); it is read so that a caller can see whether it matters.
      */
-    public java.util.Optional<NormalizerSpec> denormalizerSpec() { return java.util.Optional.ofNullable(denormalizer); }
+    public Optional<NormalizerSpec> denormalizerSpec() { return Optional.ofNullable(denormalizer); }
 
     public int unkId() { return unkId; }
 }

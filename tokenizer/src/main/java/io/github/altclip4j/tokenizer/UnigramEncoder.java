@@ -2,6 +2,7 @@ package io.github.altclip4j.tokenizer;
 
 import io.github.altclip4j.tokenizer.SentencePieceModel.PieceType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -30,7 +31,7 @@ final class UnigramEncoder implements SentencePiece.Segmenter {
         float[] bestScore = new float[size + 1];
         int[] bestStart = new int[size + 1];
         int[] bestId = new int[size + 1];
-        java.util.Arrays.fill(bestStart, -1);
+        Arrays.fill(bestStart, -1);
         float unkScore = sp.minScore - UNK_PENALTY;
         ByteTrie trie = sp.pieceTrie;
         for (int start = 0; start < size; ) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -51,10 +52,10 @@ class FixtureCasesTest {
             String text = (String) c.get("text"), id = (String) c.get("id");
             SentencePiece.Encoding e = sp.encode(text);
             if (!e.pieces().equals(c.get("pieces"))) failures.add(id + " pieces " + e.pieces() + " != " + c.get("pieces"));
-            else if (!java.util.Arrays.equals(e.ids(), ints(c.get("spm_ids")))) failures.add(id + " spm ids");
+            else if (!Arrays.equals(e.ids(), ints(c.get("spm_ids")))) failures.add(id + " spm ids");
             int[] xids = xlmr.tokenize(text).ids();
-            if (!java.util.Arrays.equals(xids, ints(c.get("xlmr_input_ids")))) {
-                failures.add(id + " xlmr " + java.util.Arrays.toString(xids) + " != " + c.get("xlmr_input_ids"));
+            if (!Arrays.equals(xids, ints(c.get("xlmr_input_ids")))) {
+                failures.add(id + " xlmr " + Arrays.toString(xids) + " != " + c.get("xlmr_input_ids"));
             }
         }
         assertThat(failures).as(model).isEmpty();

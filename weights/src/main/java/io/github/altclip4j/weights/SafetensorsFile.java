@@ -1,5 +1,6 @@
 package io.github.altclip4j.weights;
 
+import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -11,6 +12,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -133,10 +135,10 @@ public final class SafetensorsFile implements Checkpoint {
         }
         long count = TensorEntry.elementCount(shape);
         if (count < 0 || count > MAX_ELEMENTS) {
-            throw new WeightFormatException(path, where + ": shape " + java.util.Arrays.toString(shape) + " is too large");
+            throw new WeightFormatException(path, where + ": shape " + Arrays.toString(shape) + " is too large");
         }
         if (count * type.bytes() != end - begin) {
-            throw new WeightFormatException(path, where + ": shape " + java.util.Arrays.toString(shape) + " of " + type
+            throw new WeightFormatException(path, where + ": shape " + Arrays.toString(shape) + " of " + type
                     + " needs " + count * type.bytes() + " bytes, data_offsets give " + (end - begin));
         }
         return new TensorEntry(name, type, shape, dataStart + begin, end - begin);
@@ -212,7 +214,7 @@ public final class SafetensorsFile implements Checkpoint {
         if (e.type() != StoredType.F16 && e.type() != StoredType.BF16) return Elements.toHalf(path, e, bytes(e));
         short[] out = new short[Math.toIntExact(e.elementCount())];
         readChunks(e, 2, (chunk, at) -> chunk.asShortBuffer().get(out, (int) (at / 2), chunk.remaining() / 2));
-        return new HalfTensor(out, e.type() == StoredType.F16 ? io.github.altclip4j.tensor.DType.F16 : io.github.altclip4j.tensor.DType.BF16,
+        return new HalfTensor(out, e.type() == StoredType.F16 ? DType.F16 : DType.BF16,
                 e.intShape());
     }
 

@@ -1,5 +1,6 @@
 package io.github.altclip4j.weights;
 
+import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ public final class SafetensorsWriter {
     public SafetensorsWriter add(String name, HalfTensor t) {
         ByteBuffer b = ByteBuffer.allocate(2 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
         b.asShortBuffer().put(t.bits());
-        return add(name, t.dtype() == io.github.altclip4j.tensor.DType.F16 ? StoredType.F16 : StoredType.BF16,
+        return add(name, t.dtype() == DType.F16 ? StoredType.F16 : StoredType.BF16,
                 toLongs(t.shape()), b);
     }
 
@@ -68,7 +70,7 @@ public final class SafetensorsWriter {
         long count = TensorEntry.elementCount(shape);
         if (count < 0 || count * type.bytes() != byteLength) {
             throw new IllegalArgumentException("tensor \"" + name + "\": " + byteLength
-                    + " bytes for shape " + java.util.Arrays.toString(shape) + " of " + type);
+                    + " bytes for shape " + Arrays.toString(shape) + " of " + type);
         }
         tensors.add(new Pending(name, type, shape.clone(), byteLength, source));
         return this;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -50,7 +51,7 @@ public final class TorchCheckpoint implements Checkpoint {
     }
 
     public static TorchCheckpoint open(Path path) throws IOException {
-        long fileSize = java.nio.file.Files.size(path);
+        long fileSize = Files.size(path);
         ZipFile zip;
         try {
             zip = new ZipFile(path.toFile());

@@ -1,5 +1,6 @@
 package io.github.altclip4j.weights;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,7 @@ final class Unpickler {
                 }
                 if (stack.size() > MAX_DEPTH * 64) throw new WeightFormatException(file, "pickle stack too deep");
             }
-        } catch (java.nio.BufferUnderflowException | IndexOutOfBoundsException e) {
+        } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new WeightFormatException(file, "truncated or malformed pickle at byte " + in.position());
         }
     }

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -40,7 +41,7 @@ public final class WeightBinder {
 
     private final Progress progress;
     private final long totalBytes;
-    private final java.util.concurrent.atomic.AtomicLong boundBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong boundBytes = new AtomicLong();
 
     /** Hears how much of the checkpoint has been bound so far (called from the binding threads). */
     @FunctionalInterface

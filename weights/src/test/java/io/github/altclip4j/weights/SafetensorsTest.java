@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +90,7 @@ class SafetensorsTest {
             Path plain = Files.createFile(tmp.resolve("plain"));
             assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(plain));
         }
-        try (java.util.stream.Stream<Path> files = Files.list(tmp)) {
+        try (Stream<Path> files = Files.list(tmp)) {
             assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".partial"));
         }
     }

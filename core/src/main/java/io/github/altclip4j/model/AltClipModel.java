@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * AltCLIP ({@code AltCLIPModel}): the two towers, the projections into the shared space, and the learned
+ * AltCLIP ({@code AltCLIPModel} in transformers' {@code models/altclip/modeling_altclip.py}): the two towers, the projections into the shared space, and the learned
  * temperature. Immutable after loading, so one instance can serve many threads.
  */
 public final class AltClipModel {
@@ -77,12 +77,13 @@ public final class AltClipModel {
             WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"), progress);
             NotEnoughMemoryException.check(folder, format, w.estimatedBytes());
             Warmup.startOnce(w.typeOf("vision_model.encoder.layers.0.mlp.fc1.weight"));   // JIT on the other core while this one loads
-            VisionTransformer vision = VisionTransformer.load(w, config.vision());
-            TextTransformer text = TextTransformer.load(w, config.text());
+            Weights root = Weights.of(w);
+            VisionTransformer vision = VisionTransformer.load(root.at("vision_model"), config.vision());
+            TextTransformer text = TextTransformer.load(root.at("text_model"), config.text());
             int proj = config.projectionDim();
-            Linear visual = new Linear(w.linear("visual_projection.weight", proj, config.vision().hiddenSize()), null);
-            Linear textual = new Linear(w.linear("text_projection.weight", proj, config.text().projectDim()), null);
-            float logitScale = w.scalar("logit_scale");
+            Linear visual = root.linearWithoutBias("visual_projection", proj, config.vision().hiddenSize());
+            Linear textual = root.linearWithoutBias("text_projection", proj, config.text().projectDim());
+            float logitScale = root.scalar("logit_scale");
             List<String> unused = w.finish();
             if (!unused.isEmpty()) warn.accept("unused tensors in " + checkpoint.path() + ": " + unused);
             if (quantizable != null) quantizable.addAll(w.quantizable());
@@ -104,13 +105,13 @@ public final class AltClipModel {
     /** {@code get_text_features}: {@code text_projection(pooled)}, not normalised. */
     public TextFeatures textFeatures(ThreadPool pool, int[][] inputIds, int[][] attentionMask) {
         TextTransformer.Output out = text.forward(pool, inputIds, attentionMask);
-        return new TextFeatures(out, textProjection.apply(pool, out.pooled()));
+        return new TextFeatures(out, textProjection.forward(pool, out.pooled()));
     }
 
     /** {@code get_image_features}: {@code visual_projection(pooled)}, not normalised. */
     public ImageFeatures imageFeatures(ThreadPool pool, FloatTensor pixelValues) {
         VisionTransformer.Output out = vision.forward(pool, pixelValues);
-        return new ImageFeatures(out, visualProjection.apply(pool, out.pooled()));
+        return new ImageFeatures(out, visualProjection.forward(pool, out.pooled()));
     }
 
     /** Unit-length copies of feature rows: the embeddings in the shared space. */

@@ -8,8 +8,11 @@ import io.github.altclip4j.tensor.FloatTensor;
  * {@code h} itself is updated in place by the layers.
  */
 final class LayerBuffers {
-    /** {@code [tokens][hidden]}: the LayerNorm output (vision), the state after attention (text). */
-    final FloatTensor x;
+    /**
+     * {@code [tokens][hidden]}: a LayerNorm's output beside the residual stream: {@code layer_norm1/2(h)} in a vision
+     * layer, the attention block's {@code LayerNorm(h + dense(context))} in a text layer.
+     */
+    final FloatTensor normed;
     /** {@code [tokens][3*hidden]}: the stacked query, key and value projections. */
     final FloatTensor qkv;
     /** {@code [tokens][hidden]}: the attention output, heads concatenated, before the output projection. */
@@ -18,7 +21,7 @@ final class LayerBuffers {
     final FloatTensor mlp;
 
     LayerBuffers(int tokens, int hidden, int intermediate) {
-        x = FloatTensor.zeros(tokens, hidden);
+        normed = FloatTensor.zeros(tokens, hidden);
         qkv = FloatTensor.zeros(tokens, 3 * hidden);
         context = FloatTensor.zeros(tokens, hidden);
         mlp = FloatTensor.zeros(tokens, intermediate);

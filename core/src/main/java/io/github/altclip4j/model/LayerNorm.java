@@ -7,15 +7,15 @@ import io.github.altclip4j.tensor.ThreadPool;
 /** {@code torch.nn.LayerNorm} over the last dimension. */
 record LayerNorm(float[] weight, float[] bias, float eps) {
 
-    /** A new tensor holding LayerNorm(x). */
-    FloatTensor apply(ThreadPool pool, FloatTensor x) {
+    /** A new tensor holding {@code LayerNorm(x)}. */
+    FloatTensor forward(ThreadPool pool, FloatTensor x) {
         FloatTensor out = FloatTensor.zeros(x.shape());
-        apply(pool, x, out);
+        forward(pool, x, out);
         return out;
     }
 
     /** {@code out = LayerNorm(x)}; {@code out} may be {@code x} itself. */
-    void apply(ThreadPool pool, FloatTensor x, FloatTensor out) {
+    void forward(ThreadPool pool, FloatTensor x, FloatTensor out) {
         Ops.layerNorm(pool, x, weight, bias, eps, out);
     }
 }

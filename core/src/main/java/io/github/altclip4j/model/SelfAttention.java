@@ -4,6 +4,8 @@ import io.github.altclip4j.tensor.Activation;
 import io.github.altclip4j.tensor.Attention;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
+import java.io.IOException;
+import java.util.List;
 
 /**
  * Multi-head self-attention without its output projection: {@code softmax(Q K^T / sqrt(d) + mask) V} per head,
@@ -11,12 +13,16 @@ import io.github.altclip4j.tensor.ThreadPool;
  */
 final class SelfAttention {
     private final Linear qkv;
-    private final int heads, headDim;
+    private final int heads;
 
-    SelfAttention(Linear qkv, int heads, int headDim) {
+    private SelfAttention(Linear qkv, int heads) {
         this.qkv = qkv;
         this.heads = heads;
-        this.headDim = headDim;
+    }
+
+    /** Binds the three projections named {@code query}, {@code key} and {@code value} in {@code w}. */
+    static SelfAttention load(Weights w, String query, String key, String value, int hidden, int heads) throws IOException {
+        return new SelfAttention(w.stackedLinear(List.of(query, key, value), hidden, hidden), heads);
     }
 
     /**
@@ -25,12 +31,9 @@ final class SelfAttention {
      * @param buf      receives Q|K|V in {@code buf.qkv} and the result in {@code buf.context}
      * @return the context vectors {@code [batch*seq][hidden]} ({@code buf.context})
      */
-    FloatTensor apply(ThreadPool pool, FloatTensor x, int batch, int seq, float[] keyBias, LayerBuffers buf) {
-        int hidden = heads * headDim;
-        qkv.apply(pool, x, Activation.NONE, null, buf.qkv);        // [tokens][q | k | v]
-        float[] d = buf.qkv.data();
-        Attention.multiHead(pool, batch, seq, heads, headDim, (float) (1 / Math.sqrt(headDim)),
-                d, 0, d, hidden, d, 2 * hidden, 3 * hidden, keyBias, buf.context.data(), 0, hidden);
+    FloatTensor forward(ThreadPool pool, FloatTensor x, int batch, int seq, float[] keyBias, LayerBuffers buf) {
+        qkv.forward(pool, x, Activation.NONE, buf.qkv);                                     // [tokens][q | k | v]
+        Attention.selfAttention(pool, buf.qkv, batch, seq, heads, keyBias, buf.context);
         return buf.context;
     }
 }

@@ -4,12 +4,11 @@ import io.github.altclip4j.tensor.Activation;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig.TextConfig;
-import io.github.altclip4j.weights.WeightBinder;
 import java.io.IOException;
-import java.util.List;
 
 /**
- * One post-LN layer of XLM-RoBERTa ({@code RobertaLayer}):
+ * One post-LN layer of XLM-RoBERTa, {@code AltRobertaLayer} in transformers' {@code models/altclip/modeling_altclip.py}
+ * (a copy of {@code RobertaLayer}):
  * <pre>
  *   h = LayerNorm(h + dense(attention(h)))            attention.output
  *   h = LayerNorm(h + dense(gelu(dense(h))))          intermediate, output
@@ -35,22 +34,19 @@ final class TextEncoderLayer {
         this.outputNorm = outputNorm;
     }
 
-    /** Binds {@code text_model.roberta.encoder.layer.<i>.*}. */
-    static TextEncoderLayer load(WeightBinder w, int i, TextConfig c) throws IOException {
-        String p = "text_model.roberta.encoder.layer." + i + ".";
+    /** Binds one {@code text_model.roberta.encoder.layer.<i>}. */
+    static TextEncoderLayer load(Weights w, TextConfig c) throws IOException {
         int d = c.hiddenSize(), ff = c.intermediateSize();
         float eps = c.layerNormEps();
-        List<String> qkv = List.of(p + "attention.self.query", p + "attention.self.key", p + "attention.self.value");
+        Weights attn = w.at("attention");
         return new TextEncoderLayer(
-                new SelfAttention(new Linear(
-                        w.stackedLinear(qkv.stream().map(s -> s + ".weight").toList(), d, d),
-                        w.stackedVector(qkv.stream().map(s -> s + ".bias").toList(), d)), c.numAttentionHeads(), c.headDim()),
-                new Linear(w.linear(p + "attention.output.dense.weight", d, d), w.vector(p + "attention.output.dense.bias", d)),
-                new LayerNorm(w.vector(p + "attention.output.LayerNorm.weight", d), w.vector(p + "attention.output.LayerNorm.bias", d), eps),
-                new Linear(w.linear(p + "intermediate.dense.weight", ff, d), w.vector(p + "intermediate.dense.bias", ff)),
+                SelfAttention.load(attn.at("self"), "query", "key", "value", d, c.numAttentionHeads()),
+                attn.at("output").linear("dense", d, d),
+                attn.at("output").layerNorm("LayerNorm", d, eps),
+                w.at("intermediate").linear("dense", ff, d),
                 Activation.forHiddenAct(c.hiddenAct(), "text_config"),
-                new Linear(w.linear(p + "output.dense.weight", d, ff), w.vector(p + "output.dense.bias", d)),
-                new LayerNorm(w.vector(p + "output.LayerNorm.weight", d), w.vector(p + "output.LayerNorm.bias", d), eps));
+                w.at("output").linear("dense", d, ff),
+                w.at("output").layerNorm("LayerNorm", d, eps));
     }
 
     /**
@@ -58,12 +54,12 @@ final class TextEncoderLayer {
      * the intermediates.
      */
     void forward(ThreadPool pool, FloatTensor h, int batch, int seq, float[] keyBias, LayerBuffers buf) {
-        FloatTensor a = buf.x;
-        FloatTensor context = attention.apply(pool, h, batch, seq, keyBias, buf);
-        attentionOutput.apply(pool, context, Activation.NONE, h, a);          // a = dense(attention(h)) + h
-        attentionNorm.apply(pool, a, a);                                       // a = LayerNorm(a)
-        intermediate.apply(pool, a, act, null, buf.mlp);                       // m = gelu(dense(a))
-        output.apply(pool, buf.mlp, Activation.NONE, a, h);                   // h = dense(m) + a
-        outputNorm.apply(pool, h, h);                                          // h = LayerNorm(h)
+        FloatTensor a = buf.normed, mlp = buf.mlp;
+        FloatTensor context = attention.forward(pool, h, batch, seq, keyBias, buf);
+        attentionOutput.addTo(pool, context, h, a);                           // a = h + dense(attention(h))
+        attentionNorm.forward(pool, a, a);                                    // a = LayerNorm(a)
+        intermediate.forward(pool, a, act, mlp);                              // m = gelu(dense(a))
+        output.addTo(pool, mlp, a, h);                                        // h = a + dense(m)
+        outputNorm.forward(pool, h, h);                                       // h = LayerNorm(h)
     }
 }

@@ -6,14 +6,14 @@ import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig.TextConfig;
-import io.github.altclip4j.weights.WeightBinder;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * The text tower ({@code AltCLIPTextModel}): XLM-RoBERTa embeddings and post-LN encoder layers, then AltCLIP's
- * {@code pre_LN} and {@code transformation} (a Linear to {@code project_dim}) on every token. The pooled output is
- * the first token ({@code <s>}) of that.
+ * The text tower, {@code AltCLIPTextModel} in transformers' {@code models/altclip/modeling_altclip.py}: XLM-RoBERTa
+ * embeddings ({@code AltRobertaEmbeddings}) and post-LN encoder layers, then AltCLIP's {@code pre_LN} and
+ * {@code transformation} (a Linear to {@code project_dim}) on every token. The pooled output is the first token
+ * ({@code <s>}) of that.
  */
 public final class TextTransformer {
     private final TextConfig config;
@@ -22,7 +22,7 @@ public final class TextTransformer {
     private final FloatTensor tokenTypeEmbedding;   // row 0 of token_type_embeddings: every token is type 0
     private final LayerNorm embeddingNorm;
     private final List<TextEncoderLayer> layers;
-    private final LayerNorm preLN;
+    private final LayerNorm preLayerNorm;
     private final Linear transformation;
 
     /** Per-token states after {@code transformation} ({@code [batch][seq][project_dim]}) and the pooled first token. */
@@ -30,29 +30,30 @@ public final class TextTransformer {
 
     private TextTransformer(TextConfig config, EmbeddingTable wordEmbeddings, FloatTensor positionEmbeddings,
                             FloatTensor tokenTypeEmbedding, LayerNorm embeddingNorm, List<TextEncoderLayer> layers,
-                            LayerNorm preLN, Linear transformation) {
+                            LayerNorm preLayerNorm, Linear transformation) {
         this.config = config;
         this.wordEmbeddings = wordEmbeddings;
         this.positionEmbeddings = positionEmbeddings;
         this.tokenTypeEmbedding = tokenTypeEmbedding;
         this.embeddingNorm = embeddingNorm;
         this.layers = layers;
-        this.preLN = preLN;
+        this.preLayerNorm = preLayerNorm;
         this.transformation = transformation;
     }
 
-    static TextTransformer load(WeightBinder w, TextConfig c) throws IOException {
-        String e = "text_model.roberta.embeddings.";
+    /** Binds {@code text_model}. */
+    static TextTransformer load(Weights w, TextConfig c) throws IOException {
         int d = c.hiddenSize();
-        List<TextEncoderLayer> layers = w.layers(c.numHiddenLayers(), i -> TextEncoderLayer.load(w, i, c));
+        float eps = c.layerNormEps();
+        Weights roberta = w.at("roberta"), embeddings = roberta.at("embeddings");
         return new TextTransformer(c,
-                w.embedding(e + "word_embeddings.weight", c.vocabSize(), d),
-                w.floats(e + "position_embeddings.weight", c.maxPositionEmbeddings(), d),
-                w.floats(e + "token_type_embeddings.weight", c.typeVocabSize(), d).slice(0, 1),
-                new LayerNorm(w.vector(e + "LayerNorm.weight", d), w.vector(e + "LayerNorm.bias", d), c.layerNormEps()),
-                layers,
-                new LayerNorm(w.vector("text_model.pre_LN.weight", d), w.vector("text_model.pre_LN.bias", d), c.layerNormEps()),
-                new Linear(w.linear("text_model.transformation.weight", c.projectDim(), d), w.vector("text_model.transformation.bias", c.projectDim())));
+                embeddings.embedding("word_embeddings", c.vocabSize(), d),
+                embeddings.floats("position_embeddings.weight", c.maxPositionEmbeddings(), d),
+                embeddings.floats("token_type_embeddings.weight", c.typeVocabSize(), d).slice(0, 1),
+                embeddings.layerNorm("LayerNorm", d, eps),
+                roberta.at("encoder").layers("layer", c.numHiddenLayers(), layer -> TextEncoderLayer.load(layer, c)),
+                w.layerNorm("pre_LN", d, eps),
+                w.linear("transformation", c.projectDim(), d));
     }
 
     public TextConfig config() { return config; }
@@ -64,19 +65,24 @@ public final class TextTransformer {
     public Output forward(ThreadPool pool, int[][] inputIds, int[][] attentionMask) {
         int batch = inputIds.length, seq = batch == 0 ? 0 : inputIds[0].length;
         FloatTensor h = embeddings(pool, inputIds);
-        float[] keyBias = new float[batch * seq];
-        for (int b = 0; b < batch; b++) {
-            if (attentionMask[b].length != seq) throw new IllegalArgumentException("attention mask row " + b + " has length " + attentionMask[b].length);
-            for (int t = 0; t < seq; t++) keyBias[b * seq + t] = attentionMask[b][t] == 0 ? Attention.MASKED : 0f;
-        }
+        float[] keyBias = keyBias(attentionMask, batch, seq);
         LayerBuffers buf = new LayerBuffers(batch * seq, config.hiddenSize(), config.intermediateSize());
         for (TextEncoderLayer layer : layers) layer.forward(pool, h, batch, seq, keyBias, buf);
-        preLN.apply(pool, h, h);
-        FloatTensor projected = transformation.apply(pool, h);
-        int pd = config.projectDim();
-        FloatTensor pooled = FloatTensor.zeros(batch, pd);
-        for (int b = 0; b < batch; b++) System.arraycopy(projected.data(), b * seq * pd, pooled.data(), b * pd, pd);
-        return new Output(projected.reshape(batch, seq, pd), pooled);
+        preLayerNorm.forward(pool, h, h);
+        FloatTensor projected = transformation.forward(pool, h);
+        return new Output(projected.reshape(batch, seq, config.projectDim()), Ops.firstTokens(projected, batch, seq));
+    }
+
+    /** The additive attention mask: 0 for a real token, {@link Attention#MASKED} for padding. */
+    private static float[] keyBias(int[][] attentionMask, int batch, int seq) {
+        float[] keyBias = new float[batch * seq];
+        for (int b = 0; b < batch; b++) {
+            if (attentionMask[b].length != seq) {
+                throw new IllegalArgumentException("attention mask row " + b + " has length " + attentionMask[b].length);
+            }
+            for (int t = 0; t < seq; t++) keyBias[b * seq + t] = attentionMask[b][t] == 0 ? Attention.MASKED : 0f;
+        }
+        return keyBias;
     }
 
     /**
@@ -84,15 +90,19 @@ public final class TextTransformer {
      * position ids: real tokens count up from {@code pad + 1}, padding gets {@code pad}.
      */
     FloatTensor embeddings(ThreadPool pool, int[][] inputIds) {
-        int batch = inputIds.length, seq = batch == 0 ? 0 : inputIds[0].length, d = config.hiddenSize(), pad = config.padTokenId();
+        int batch = inputIds.length, seq = batch == 0 ? 0 : inputIds[0].length;
+        int d = config.hiddenSize(), pad = config.padTokenId();
         FloatTensor h = FloatTensor.zeros(batch * seq, d), positions = FloatTensor.zeros(batch * seq, d);
         for (int b = 0; b < batch; b++) {
-            if (inputIds[b].length != seq) throw new IllegalArgumentException("input ids row " + b + " has length " + inputIds[b].length + ", not " + seq);
+            if (inputIds[b].length != seq) {
+                throw new IllegalArgumentException("input ids row " + b + " has length " + inputIds[b].length + ", not " + seq);
+            }
             int count = 0;
             for (int t = 0; t < seq; t++) {
                 int id = inputIds[b][t], row = b * seq + t;
                 if (id < 0 || id >= config.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + id + " at [" + b + "][" + t + "] is outside the vocabulary of " + config.vocabSize());
+                    throw new IllegalArgumentException("token id " + id + " at [" + b + "][" + t
+                            + "] is outside the vocabulary of " + config.vocabSize());
                 }
                 int pos = id == pad ? pad : pad + ++count;
                 if (pos >= config.maxPositionEmbeddings()) {
@@ -104,7 +114,7 @@ public final class TextTransformer {
         }
         Ops.addRows(pool, h, tokenTypeEmbedding);
         Ops.add(pool, h, positions);
-        embeddingNorm.apply(pool, h, h);
+        embeddingNorm.forward(pool, h, h);
         return h;
     }
 }

@@ -4,12 +4,11 @@ import io.github.altclip4j.tensor.Activation;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig.VisionConfig;
-import io.github.altclip4j.weights.WeightBinder;
 import java.io.IOException;
-import java.util.List;
 
 /**
- * One pre-LN transformer layer of the CLIP ViT ({@code CLIPEncoderLayer}):
+ * One pre-LN transformer layer of the CLIP ViT, {@code CLIPEncoderLayer} in transformers'
+ * {@code models/clip/modeling_clip.py} (AltCLIP's vision tower is CLIP's, {@code AltCLIPEncoderLayer}):
  * <pre>
  *   h = h + out_proj(attention(layer_norm1(h)))
  *   h = h + fc2(act(fc1(layer_norm2(h))))
@@ -32,32 +31,29 @@ final class VisionEncoderLayer {
         this.fc2 = fc2;
     }
 
-    /** Binds {@code vision_model.encoder.layers.<i>.*}. */
-    static VisionEncoderLayer load(WeightBinder w, int i, VisionConfig c) throws IOException {
-        String p = "vision_model.encoder.layers." + i + ".";
+    /** Binds one {@code vision_model.encoder.layers.<i>}. */
+    static VisionEncoderLayer load(Weights w, VisionConfig c) throws IOException {
         int d = c.hiddenSize(), ff = c.intermediateSize();
         float eps = c.layerNormEps();
-        List<String> qkv = List.of(p + "self_attn.q_proj", p + "self_attn.k_proj", p + "self_attn.v_proj");
+        Weights attn = w.at("self_attn");
         return new VisionEncoderLayer(
-                new LayerNorm(w.vector(p + "layer_norm1.weight", d), w.vector(p + "layer_norm1.bias", d), eps),
-                new SelfAttention(new Linear(
-                        w.stackedLinear(qkv.stream().map(s -> s + ".weight").toList(), d, d),
-                        w.stackedVector(qkv.stream().map(s -> s + ".bias").toList(), d)), c.numAttentionHeads(), c.headDim()),
-                new Linear(w.linear(p + "self_attn.out_proj.weight", d, d), w.vector(p + "self_attn.out_proj.bias", d)),
-                new LayerNorm(w.vector(p + "layer_norm2.weight", d), w.vector(p + "layer_norm2.bias", d), eps),
-                new Linear(w.linear(p + "mlp.fc1.weight", ff, d), w.vector(p + "mlp.fc1.bias", ff)),
+                w.layerNorm("layer_norm1", d, eps),
+                SelfAttention.load(attn, "q_proj", "k_proj", "v_proj", d, c.numAttentionHeads()),
+                attn.linear("out_proj", d, d),
+                w.layerNorm("layer_norm2", d, eps),
+                w.at("mlp").linear("fc1", ff, d),
                 Activation.forHiddenAct(c.hiddenAct(), "vision_config"),
-                new Linear(w.linear(p + "mlp.fc2.weight", d, ff), w.vector(p + "mlp.fc2.bias", d)));
+                w.at("mlp").linear("fc2", d, ff));
     }
 
     /** Updates {@code h} ({@code [batch*seq][hidden]}) in place; {@code buf} holds the intermediates. */
     void forward(ThreadPool pool, FloatTensor h, int batch, int seq, LayerBuffers buf) {
-        FloatTensor x = buf.x;
-        layerNorm1.apply(pool, h, x);                                          // x = layer_norm1(h)
-        FloatTensor context = selfAttn.apply(pool, x, batch, seq, null, buf);
-        outProj.apply(pool, context, Activation.NONE, h, h);                  // h = h + out_proj(attention(x))
-        layerNorm2.apply(pool, h, x);                                          // x = layer_norm2(h)
-        fc1.apply(pool, x, act, null, buf.mlp);                                // m = act(fc1(x))
-        fc2.apply(pool, buf.mlp, Activation.NONE, h, h);                      // h = h + fc2(m)
+        FloatTensor x = buf.normed, mlp = buf.mlp;
+        layerNorm1.forward(pool, h, x);                                       // x = layer_norm1(h)
+        FloatTensor context = selfAttn.forward(pool, x, batch, seq, null, buf);
+        outProj.addTo(pool, context, h);                                      // h = h + out_proj(attention(x))
+        layerNorm2.forward(pool, h, x);                                       // x = layer_norm2(h)
+        fc1.forward(pool, x, act, mlp);                                       // m = act(fc1(x))
+        fc2.addTo(pool, mlp, h);                                              // h = h + fc2(m)
     }
 }

@@ -36,25 +36,16 @@ public final class Gemm {
     static final int K_BLOCK = 512;
 
     /**
-     * {@code C = A · W^T + bias}: the PyTorch {@code nn.Linear}. A holds m rows of {@code w.inFeatures()} values
-     * (row i at {@code aOff + i*lda}); C gets m rows of {@code w.outFeatures()} (row i at {@code cOff + i*ldc});
-     * {@code bias} (length n) may be null.
-     */
-    public static void linear(ThreadPool pool, float[] a, int aOff, int lda, int m,
-                              PackedMatrix w, float[] bias, float[] c, int cOff, int ldc) {
-        linear(pool, a, aOff, lda, m, w, bias, Activation.NONE, null, 0, 0, c, cOff, ldc);
-    }
-
-    /**
-     * {@code C = act(A · W^T + bias) + R}: {@link #linear(ThreadPool, float[], int, int, int, PackedMatrix, float[], float[], int, int)
-     * linear} with an epilogue. Each finished row piece gets the bias, then the activation, then the residual row
+     * {@code C = act(A · W^T + bias) + R}, the PyTorch {@code nn.Linear} with an epilogue, on raw arrays: A holds m rows
+     * of {@code w.inFeatures()} values (row i at {@code aOff + i*lda}); C gets m rows of {@code w.outFeatures()} (row i
+     * at {@code cOff + i*ldc}); {@code bias} (length n) may be null. Each finished row piece gets the bias, then the activation, then the residual row
      * of R (row i at {@code resOff + i*ldRes}; {@code res} may be null) before it is stored, so the output is written once
      * instead of being revisited by separate passes. The arithmetic per element is the same as those passes
      * ({@code (acc + bias)}, then {@code act}, then {@code + r}), so the bits are too. R may be C itself
      * ({@code h = h + fc2(x)}): each element of R is read by the task that writes it, just before.
      */
-    public static void linear(ThreadPool pool, float[] a, int aOff, int lda, int m, PackedMatrix w, float[] bias,
-                              Activation act, float[] res, int resOff, int ldRes, float[] c, int cOff, int ldc) {
+    static void linear(ThreadPool pool, float[] a, int aOff, int lda, int m, PackedMatrix w, float[] bias,
+                       Activation act, float[] res, int resOff, int ldRes, float[] c, int cOff, int ldc) {
         int n = w.outFeatures(), k = w.inFeatures(), pw = w.panelWidth();
         checkOperands(a, aOff, lda, m, k, c, cOff, ldc, n);
         if (bias != null && bias.length < n) throw new IllegalArgumentException("bias of " + bias.length + " for " + n + " outputs");

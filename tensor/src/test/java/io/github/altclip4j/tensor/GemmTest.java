@@ -168,7 +168,7 @@ class GemmTest {
         float[] w = Reference.randomFloats(2, n * k, 1f);
         float[] c = new float[5 + m * ldc];
         Arrays.fill(c, 42f);
-        Gemm.linear(POOLS[1], a, 3, lda, m, PackedMatrix.pack(FloatTensor.wrap(w, n, k)), null, c, 5, ldc);
+        Gemm.linear(POOLS[1], a, 3, lda, m, PackedMatrix.pack(FloatTensor.wrap(w, n, k)), null, Activation.NONE, null, 0, 0, c, 5, ldc);
         float[] dense = new float[m * k];
         for (int i = 0; i < m; i++) System.arraycopy(a, 3 + i * lda, dense, i * k, k);
         double[][] ref = Reference.linear(dense, w, null, m, n, k);
@@ -271,7 +271,7 @@ class GemmTest {
         PackedMatrix w = PackedMatrix.pack(FloatTensor.zeros(8, 16));
         assertThatThrownBy(() -> Gemm.linear(POOLS[0], FloatTensor.zeros(2, 15), w, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
-        assertThatThrownBy(() -> Gemm.linear(POOLS[0], new float[10], 0, 16, 2, w, null, new float[16], 0, 8))
+        assertThatThrownBy(() -> Gemm.linear(POOLS[0], new float[10], 0, 16, 2, w, null, Activation.NONE, null, 0, 0, new float[16], 0, 8))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A");
         assertThatThrownBy(() -> Gemm.linear(POOLS[0], FloatTensor.zeros(2, 16), w, null, Activation.NONE, FloatTensor.zeros(3, 8), FloatTensor.zeros(2, 8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("residual");

@@ -37,7 +37,7 @@ final class Elements {
         }
         short[] bits = new short[Math.toIntExact(e.elementCount())];
         b.duplicate().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(bits);
-        return new HalfTensor(bits, e.type() == StoredType.F16 ? DType.F16 : DType.BF16, e.intShape());
+        return new HalfTensor(bits, e.type().computeType(), e.intShape());
     }
 
     static long[] toLongs(Path file, TensorEntry e, ByteBuffer b) throws WeightFormatException {

@@ -214,7 +214,7 @@ public final class SafetensorsFile implements Checkpoint {
         if (e.type() != StoredType.F16 && e.type() != StoredType.BF16) return Elements.toHalf(path, e, bytes(e));
         short[] out = new short[Math.toIntExact(e.elementCount())];
         readChunks(e, 2, (chunk, at) -> chunk.asShortBuffer().get(out, (int) (at / 2), chunk.remaining() / 2));
-        return new HalfTensor(out, e.type() == StoredType.F16 ? DType.F16 : DType.BF16,
+        return new HalfTensor(out, e.type().computeType(),
                 e.intShape());
     }
 

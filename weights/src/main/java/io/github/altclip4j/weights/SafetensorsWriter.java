@@ -47,7 +47,7 @@ public final class SafetensorsWriter {
     public SafetensorsWriter add(String name, HalfTensor t) {
         ByteBuffer b = ByteBuffer.allocate(2 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
         b.asShortBuffer().put(t.bits());
-        return add(name, t.dtype() == DType.F16 ? StoredType.F16 : StoredType.BF16,
+        return add(name, StoredType.of(t.dtype()),
                 toLongs(t.shape()), b);
     }
 

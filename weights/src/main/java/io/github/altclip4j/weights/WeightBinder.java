@@ -140,12 +140,7 @@ public final class WeightBinder {
     }
 
     private static DType storedAs(TensorEntry e) {
-        switch (e.type()) {
-            case F16: return DType.F16;
-            case BF16: return DType.BF16;
-            case I8: return DType.I8;   // lookup() only lets an int8 weight with its scales through
-            default: return DType.F32;
-        }
+        return e.type().computeType();   // for I8: lookup() only lets an int8 weight with its scales through
     }
 
     /** A 1-D parameter (bias, norm weight) as a plain array. */

@@ -55,10 +55,18 @@ public final class AltClip implements AutoCloseable {
      * Load options: threads (0 = one per processor, shared pool), how the weights are held (as stored, or converted
      * to F32, BF16, F16 or int8), the image pixel cap, where warnings go, who hears of the load's progress.
      */
-    public record Options(int threads, WeightFormat weights, long maxImagePixels, Consumer<String> warnings,
-                          WeightBinder.Progress progress) {
+    public record Options(
+            int threads,
+            WeightFormat weights,
+            long maxImagePixels,
+            Consumer<String> warnings,
+            WeightBinder.Progress progress) {
         public static Options defaults() {
-            return new Options(0, WeightFormat.AS_STORED, ImageDecoder.DEFAULT_MAX_PIXELS, w -> System.err.println("altclip4j: " + w),
+            return new Options(
+                    0,
+                    WeightFormat.AS_STORED,
+                    ImageDecoder.DEFAULT_MAX_PIXELS,
+                    w -> System.err.println("altclip4j: " + w),
                     WeightBinder.Progress.NONE);
         }
 
@@ -87,12 +95,27 @@ public final class AltClip implements AutoCloseable {
     public record Label(String text, float probability) {}
 
     /** Everything one {@link #run} computes, in the layout of transformers' {@code AltCLIPModel} outputs. */
-    public record Outputs(int[][] inputIds, int[][] attentionMask, FloatTensor pixelValues,
-                          FloatTensor textFeatures, FloatTensor imageFeatures, FloatTensor textEmbeds, FloatTensor imageEmbeds,
-                          FloatTensor logitsPerText, FloatTensor logitsPerImage) {}
+    public record Outputs(
+            int[][] inputIds,
+            int[][] attentionMask,
+            FloatTensor pixelValues,
+            FloatTensor textFeatures,
+            FloatTensor imageFeatures,
+            FloatTensor textEmbeds,
+            FloatTensor imageEmbeds,
+            FloatTensor logitsPerText,
+            FloatTensor logitsPerImage) {}
 
-    private AltClip(Path folder, WeightFormat weights, int maxTextTokens, AltClipModel model, XlmRobertaTokenizer tokenizer,
-                    ClipImageProcessor processor, ImageDecoder decoder, ThreadPool pool, boolean ownsPool) {
+    private AltClip(
+            Path folder,
+            WeightFormat weights,
+            int maxTextTokens,
+            AltClipModel model,
+            XlmRobertaTokenizer tokenizer,
+            ClipImageProcessor processor,
+            ImageDecoder decoder,
+            ThreadPool pool,
+            boolean ownsPool) {
         this.folder = folder;
         this.weights = weights;
         this.maxTextTokens = maxTextTokens;
@@ -112,11 +135,20 @@ public final class AltClip implements AutoCloseable {
         AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings(), options.progress());
         int maxTokens = maxTextTokens(folder);
         XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxTokens);
-        ClipImageProcessor processor = new ClipImageProcessor(PreprocessorConfig.read(folder.resolve("preprocessor_config.json")),
-                options.maxImagePixels());
+        ClipImageProcessor processor = new ClipImageProcessor(
+                PreprocessorConfig.read(folder.resolve("preprocessor_config.json")), options.maxImagePixels());
         boolean own = options.threads() > 0;
         ThreadPool pool = own ? new ThreadPool(options.threads()) : ThreadPool.shared();
-        return new AltClip(folder, options.weights(), maxTokens, model, tokenizer, processor, new ImageDecoder(options.maxImagePixels()), pool, own);
+        return new AltClip(
+                folder,
+                options.weights(),
+                maxTokens,
+                model,
+                tokenizer,
+                processor,
+                new ImageDecoder(options.maxImagePixels()),
+                pool,
+                own);
     }
 
     /**
@@ -132,22 +164,36 @@ public final class AltClip implements AutoCloseable {
     }
 
     /** The model folder this was loaded from. */
-    public Path folder() { return folder; }
+    public Path folder() {
+        return folder;
+    }
 
     /** How the weights are held. */
-    public WeightFormat weights() { return weights; }
+    public WeightFormat weights() {
+        return weights;
+    }
 
     /** Where texts are truncated, {@code <s>} and {@code </s>} included (-1: not at all). */
-    public int maxTextTokens() { return maxTextTokens; }
+    public int maxTextTokens() {
+        return maxTextTokens;
+    }
 
-    public AltClipModel model() { return model; }
+    public AltClipModel model() {
+        return model;
+    }
 
     /** The thread pool the towers run on. */
-    public ThreadPool pool() { return pool; }
+    public ThreadPool pool() {
+        return pool;
+    }
 
-    public XlmRobertaTokenizer tokenizer() { return tokenizer; }
+    public XlmRobertaTokenizer tokenizer() {
+        return tokenizer;
+    }
 
-    public ClipImageProcessor imageProcessor() { return processor; }
+    public ClipImageProcessor imageProcessor() {
+        return processor;
+    }
 
     /** An image decoded and preprocessed for the image tower, with its decoded size. */
     public record PreparedImage(FloatTensor pixels, int width, int height) {}
@@ -195,12 +241,14 @@ public final class AltClip implements AutoCloseable {
 
     /** Unit-length embedding of an image read from a stream ({@code name} appears in errors). */
     public float[] embedImage(InputStream in, String name) throws IOException {
-        return rows(imageEmbeds(processor.preprocess(List.of(decoder.decode(in, name))))).get(0);
+        return rows(imageEmbeds(processor.preprocess(List.of(decoder.decode(in, name)))))
+                .get(0);
     }
 
     /** Unit-length embedding of an in-memory image (converted with the same rules as files). */
     public float[] embedImage(BufferedImage image) throws IOException {
-        return rows(imageEmbeds(processor.preprocess(List.of(ImageDecoder.toRgb(image, "image"))))).get(0);
+        return rows(imageEmbeds(processor.preprocess(List.of(ImageDecoder.toRgb(image, "image")))))
+                .get(0);
     }
 
     /** Zero-shot classification: softmax over {@code exp(logit_scale) * cos(image, label)}, best first. */
@@ -229,7 +277,8 @@ public final class AltClip implements AutoCloseable {
         int d = imageEmbedding.length;
         FloatTensor text = FloatTensor.zeros(labels.size(), d);
         for (int i = 0; i < labels.size(); i++) System.arraycopy(labelEmbeddings.get(i), 0, text.data(), i * d, d);
-        FloatTensor logits = model.logitsPerText(pool, FloatTensor.wrap(imageEmbedding.clone(), 1, d), text); // [1][labels]
+        FloatTensor logits =
+                model.logitsPerText(pool, FloatTensor.wrap(imageEmbedding.clone(), 1, d), text); // [1][labels]
         Ops.softmax(pool, logits);
         List<Label> ranked = new ArrayList<>();
         for (int i = 0; i < labels.size(); i++) ranked.add(new Label(labels.get(i), logits.get(0, i)));
@@ -243,14 +292,27 @@ public final class AltClip implements AutoCloseable {
         List<RgbImage> decoded = new ArrayList<>();
         for (Path f : images) decoded.add(decoder.decode(f));
         FloatTensor pixels = processor.preprocess(decoded);
-        FloatTensor textFeatures = texts.isEmpty() ? FloatTensor.zeros(0, model.config().projectionDim())
-                : model.textFeatures(pool, batch.inputIds(), batch.attentionMask()).features();
-        FloatTensor imageFeatures = images.isEmpty() ? FloatTensor.zeros(0, model.config().projectionDim())
+        FloatTensor textFeatures = texts.isEmpty()
+                ? FloatTensor.zeros(0, model.config().projectionDim())
+                : model.textFeatures(pool, batch.inputIds(), batch.attentionMask())
+                        .features();
+        FloatTensor imageFeatures = images.isEmpty()
+                ? FloatTensor.zeros(0, model.config().projectionDim())
                 : model.imageFeatures(pool, pixels).features();
-        FloatTensor textEmbeds = AltClipModel.normalize(pool, textFeatures), imageEmbeds = AltClipModel.normalize(pool, imageFeatures);
+        FloatTensor textEmbeds = AltClipModel.normalize(pool, textFeatures),
+                imageEmbeds = AltClipModel.normalize(pool, imageFeatures);
         FloatTensor perText = model.logitsPerText(pool, textEmbeds, imageEmbeds);
         FloatTensor perImage = model.logitsPerText(pool, imageEmbeds, textEmbeds);
-        return new Outputs(batch.inputIds(), batch.attentionMask(), pixels, textFeatures, imageFeatures, textEmbeds, imageEmbeds, perText, perImage);
+        return new Outputs(
+                batch.inputIds(),
+                batch.attentionMask(),
+                pixels,
+                textFeatures,
+                imageFeatures,
+                textEmbeds,
+                imageEmbeds,
+                perText,
+                perImage);
     }
 
     private FloatTensor textEmbeds(List<String> texts) {
@@ -265,7 +327,8 @@ public final class AltClip implements AutoCloseable {
         for (int from = 0; from < texts.size(); from += TEXT_BATCH) {
             List<String> part = texts.subList(from, Math.min(texts.size(), from + TEXT_BATCH));
             XlmRobertaTokenizer.Batch b = tokenizer.batch(part);
-            FloatTensor f = model.textFeatures(pool, b.inputIds(), b.attentionMask()).features();
+            FloatTensor f =
+                    model.textFeatures(pool, b.inputIds(), b.attentionMask()).features();
             System.arraycopy(f.data(), 0, out.data(), from * out.cols(), f.size());
         }
         return out;
@@ -316,7 +379,9 @@ public final class AltClip implements AutoCloseable {
     private FloatTensor stack(List<PreparedImage> images) {
         int size = model.config().vision().imageSize(), per = 3 * size * size;
         FloatTensor pixels = FloatTensor.zeros(images.size(), 3, size, size);
-        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i).pixels().data(), images.get(i).pixels().offset(), pixels.data(), i * per, per);
+        for (int i = 0; i < images.size(); i++)
+            System.arraycopy(
+                    images.get(i).pixels().data(), images.get(i).pixels().offset(), pixels.data(), i * per, per);
         return pixels;
     }
 

@@ -27,8 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {LauncherFlags.ADD_MODULES, LauncherFlags.VECTOR_API, LauncherFlags.GC,
-        LauncherFlags.YOUNG_GEN, "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            LauncherFlags.ADD_MODULES,
+            LauncherFlags.VECTOR_API,
+            LauncherFlags.GC,
+            LauncherFlags.YOUNG_GEN,
+            "-Xmx2g"
+        })
 public class AttentionBench {
 
     @Param({"257", "77"})
@@ -62,8 +69,24 @@ public class AttentionBench {
     @Benchmark
     public float[] attention() {
         int width = heads * headDim;
-        Attention.multiHead(pool, 1, seq, heads, headDim, (float) (1 / Math.sqrt(headDim)),
-                qkv, 0, qkv, width, qkv, 2 * width, 3 * width, null, out, 0, width);
+        Attention.multiHead(
+                pool,
+                1,
+                seq,
+                heads,
+                headDim,
+                (float) (1 / Math.sqrt(headDim)),
+                qkv,
+                0,
+                qkv,
+                width,
+                qkv,
+                2 * width,
+                3 * width,
+                null,
+                out,
+                0,
+                width);
         return out;
     }
 }

@@ -33,12 +33,21 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {LauncherFlags.ADD_MODULES, LauncherFlags.VECTOR_API, LauncherFlags.GC,
-        LauncherFlags.YOUNG_GEN, "-Xmx6g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            LauncherFlags.ADD_MODULES,
+            LauncherFlags.VECTOR_API,
+            LauncherFlags.GC,
+            LauncherFlags.YOUNG_GEN,
+            "-Xmx6g"
+        })
 public class GemmBench {
 
-    @Param({"257x1024x1024", "257x1024x4096", "257x4096x1024", "2056x1024x4096",
-            "16x1024x4096", "16x4096x1024", "1x1024x4096", "77x1024x4096"})
+    @Param({
+        "257x1024x1024", "257x1024x4096", "257x4096x1024", "2056x1024x4096",
+        "16x1024x4096", "16x4096x1024", "1x1024x4096", "77x1024x4096"
+    })
     public String shape;
 
     @Param({"F32", "BF16"})

@@ -17,12 +17,23 @@ public final class GflopsReport {
     public static void main(String[] args) throws Exception {
         Collection<RunResult> results = new Runner(new CommandLineOptions(args)).run();
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-16s %-16s %-5s %-5s %-4s %12s %9s %10s%n",
-                "benchmark", "shape", "dtype", "wts", "thr", "us/op", "GFLOPS", "GB/s(W)");
+        System.out.printf(
+                Locale.ROOT,
+                "%-16s %-16s %-5s %-5s %-4s %12s %9s %10s%n",
+                "benchmark",
+                "shape",
+                "dtype",
+                "wts",
+                "thr",
+                "us/op",
+                "GFLOPS",
+                "GB/s(W)");
         for (RunResult r : results) {
             BenchmarkParams p = r.getParams();
             double us = r.getPrimaryResult().getScore();
-            String name = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.', p.getBenchmark().lastIndexOf('.') - 1) + 1);
+            String name = p.getBenchmark()
+                    .substring(
+                            p.getBenchmark().lastIndexOf('.', p.getBenchmark().lastIndexOf('.') - 1) + 1);
             double flops;
             double weightBytes = 0;
             String shape, dtype = "F32", weights = "";
@@ -39,8 +50,17 @@ public final class GflopsReport {
                 flops = 4.0 * seq * seq * headDim * heads;
                 shape = seq + "x" + heads + "x" + headDim;
             }
-            System.out.printf(Locale.ROOT, "%-16s %-16s %-5s %-5s %-4s %12.1f %9.1f %10.1f%n", name, shape, dtype, weights,
-                    p.getParam("threads"), us, flops / us / 1e3, weightBytes / us / 1e3);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-16s %-16s %-5s %-5s %-4s %12.1f %9.1f %10.1f%n",
+                    name,
+                    shape,
+                    dtype,
+                    weights,
+                    p.getParam("threads"),
+                    us,
+                    flops / us / 1e3,
+                    weightBytes / us / 1e3);
         }
     }
 }

@@ -35,8 +35,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {LauncherFlags.ADD_MODULES, LauncherFlags.VECTOR_API, LauncherFlags.GC,
-        LauncherFlags.YOUNG_GEN, "-Xmx8g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            LauncherFlags.ADD_MODULES,
+            LauncherFlags.VECTOR_API,
+            LauncherFlags.GC,
+            LauncherFlags.YOUNG_GEN,
+            "-Xmx8g"
+        })
 public class ModelBench {
 
     @Param({"/tmp/altclip-random"})
@@ -59,7 +66,7 @@ public class ModelBench {
             throw new IllegalStateException(dir + " not found: make it with bin/altclip random-model --like altclip "
                     + "--tokenizer-from fixtures/tiny-altclip --out " + dir);
         }
-        clip = AltClipModel.load(dir, WeightFormat.parse(weights), w -> { });
+        clip = AltClipModel.load(dir, WeightFormat.parse(weights), w -> {});
         pool = new ThreadPool(threads);
     }
 

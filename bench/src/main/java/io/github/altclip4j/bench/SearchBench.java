@@ -30,8 +30,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {LauncherFlags.ADD_MODULES, LauncherFlags.VECTOR_API, LauncherFlags.GC,
-        LauncherFlags.YOUNG_GEN, "-Xmx6g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            LauncherFlags.ADD_MODULES,
+            LauncherFlags.VECTOR_API,
+            LauncherFlags.GC,
+            LauncherFlags.YOUNG_GEN,
+            "-Xmx6g"
+        })
 public class SearchBench {
     @Param({"10000", "100000", "1000000"})
     public int rows;

@@ -35,8 +35,10 @@ public final class ServerLoad {
         String url = args[0], kind = args[1];
         int clients = Integer.parseInt(args[2]), requests = Integer.parseInt(args[3]);
         long seconds = Long.parseLong(args[4]);
-        String image = kind.equals("image") ? Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(args[5]))) : null;
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String image =
+                kind.equals("image") ? Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(args[5]))) : null;
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         AtomicInteger next = new AtomicInteger(), errors = new AtomicInteger();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds), t0 = System.nanoTime();
@@ -46,13 +48,17 @@ public final class ServerLoad {
             running.add(pool.submit(() -> {
                 int i;
                 while ((i = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
-                    String body = image == null ? "{\"inputs\": \"photo number " + i + " of a cat sleeping on a red sofa\"}"
+                    String body = image == null
+                            ? "{\"inputs\": \"photo number " + i + " of a cat sleeping on a red sofa\"}"
                             : "{\"images\": [\"" + image + "\"]}";
                     HttpRequest r = HttpRequest.newBuilder(URI.create(url + (image == null ? "/embed" : "/vectorize")))
-                            .timeout(Duration.ofSeconds(120)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                            .timeout(Duration.ofSeconds(120))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build();
                     long s = System.nanoTime();
                     try {
-                        if (http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) errors.incrementAndGet();
+                        if (http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() != 200)
+                            errors.incrementAndGet();
                     } catch (Exception e) {
                         errors.incrementAndGet();
                     }
@@ -66,9 +72,19 @@ public final class ServerLoad {
         double elapsed = (System.nanoTime() - t0) / 1e9;
         List<Double> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf(Locale.ROOT, "{\"kind\": \"%s\", \"clients\": %d, \"requests\": %d, \"errors\": %d, \"seconds\": %.2f, \"rps\": %.1f, "
-                        + "\"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f}%n", kind, clients, sorted.size(), errors.get(), elapsed,
-                sorted.size() / elapsed, pct(sorted, 0.50), pct(sorted, 0.95), pct(sorted, 0.99));
+        System.out.printf(
+                Locale.ROOT,
+                "{\"kind\": \"%s\", \"clients\": %d, \"requests\": %d, \"errors\": %d, \"seconds\": %.2f, \"rps\": %.1f, "
+                        + "\"p50_ms\": %.1f, \"p95_ms\": %.1f, \"p99_ms\": %.1f}%n",
+                kind,
+                clients,
+                sorted.size(),
+                errors.get(),
+                elapsed,
+                sorted.size() / elapsed,
+                pct(sorted, 0.50),
+                pct(sorted, 0.95),
+                pct(sorted, 0.99));
     }
 
     private static double pct(List<Double> sorted, double p) {

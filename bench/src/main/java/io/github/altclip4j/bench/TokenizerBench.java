@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {LauncherFlags.GC, LauncherFlags.YOUNG_GEN})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {LauncherFlags.GC, LauncherFlags.YOUNG_GEN})
 public class TokenizerBench {
 
     @Param({"unigram_nmt_nfkc"})
@@ -54,9 +56,13 @@ public class TokenizerBench {
         Path root = Paths.get(System.getProperty("altclip4j.fixtures", "fixtures"), "tokenizer");
         sp = SentencePiece.load(root.resolve("models/" + model + ".model"));
         corpus = corpus(root);
-        corpusBytes = corpus.stream().mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length).sum();
+        corpusBytes = corpus.stream()
+                .mapToLong(t -> t.getBytes(StandardCharsets.UTF_8).length)
+                .sum();
         xlmrSizedModel = padModel(Files.readAllBytes(root.resolve("models/unigram_nmt_nfkc.model")), 250_002);
-        System.out.printf("%n# corpus: %d texts, %d bytes; XLM-R-sized model: %d bytes%n", corpus.size(), corpusBytes, xlmrSizedModel.length);
+        System.out.printf(
+                "%n# corpus: %d texts, %d bytes; XLM-R-sized model: %d bytes%n",
+                corpus.size(), corpusBytes, xlmrSizedModel.length);
     }
 
     /** Every fixture text (the same for all models), repeated to about 2 MB; written for spm_ref.py too. */
@@ -83,16 +89,17 @@ public class TokenizerBench {
         out.write(model);
         SplittableRandom r = new SplittableRandom(5);
         for (int i = have; i < pieces; i++) {
-            byte[] text = ("\u2581syn" + Integer.toString(i, 36) + (char) ('a' + r.nextInt(26))).getBytes(StandardCharsets.UTF_8);
+            byte[] text = ("\u2581syn" + Integer.toString(i, 36) + (char) ('a' + r.nextInt(26)))
+                    .getBytes(StandardCharsets.UTF_8);
             ByteArrayOutputStream piece = new ByteArrayOutputStream();
-            piece.write(0x0A);                       // field 1 (piece), length-delimited
+            piece.write(0x0A); // field 1 (piece), length-delimited
             piece.write(text.length);
             piece.write(text);
-            piece.write(0x15);                       // field 2 (score), fixed32
+            piece.write(0x15); // field 2 (score), fixed32
             int bits = Float.floatToIntBits(-10f - r.nextFloat() * 5);
             for (int k = 0; k < 4; k++) piece.write(bits >>> (8 * k));
             byte[] p = piece.toByteArray();
-            out.write(0x0A);                         // ModelProto field 1: repeated SentencePiece
+            out.write(0x0A); // ModelProto field 1: repeated SentencePiece
             out.write(p.length);
             out.write(p);
         }

@@ -31,7 +31,10 @@ import java.util.SplittableRandom;
  */
 final class BenchCommand implements Command {
 
-    @Override public String summary() { return "time the image and text towers on synthetic inputs (JSON)"; }
+    @Override
+    public String summary() {
+        return "time the image and text towers on synthetic inputs (JSON)";
+    }
 
     @Override
     public String description() {
@@ -56,18 +59,26 @@ final class BenchCommand implements Command {
     public int run(ParsedArgs a, Console console) throws IOException {
         int batch = a.integer("--batch", 1, 1);
         int images = a.integer("--images", batch, 0), texts = a.integer("--texts", batch, 0);
-        int tokens = a.integer("--tokens", 16, 2), warmup = a.integer("--warmup", 2, 0), iterations = a.integer("--iterations", 5, 1);
+        int tokens = a.integer("--tokens", 16, 2),
+                warmup = a.integer("--warmup", 2, 0),
+                iterations = a.integer("--iterations", 5, 1);
         Path folder = ModelOptions.model(a);
         WeightFormat weights = ModelOptions.weights(a);
         AltClipConfig c = AltClipConfig.read(folder.resolve("config.json"));
         if (tokens > c.text().maxTokens()) {
-            throw new UsageException("--tokens " + tokens + " is longer than the model's " + c.text().maxTokens() + " positions");
+            throw new UsageException("--tokens " + tokens + " is longer than the model's "
+                    + c.text().maxTokens() + " positions");
         }
         long t0 = System.nanoTime();
-        AltClipModel model = AltClipModel.load(folder, weights, w -> console.err().println("altclip: warning: " + w),
+        AltClipModel model = AltClipModel.load(
+                folder,
+                weights,
+                w -> console.err().println("altclip: warning: " + w),
                 new LoadProgress(folder, console));
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
-        int threads = ModelOptions.threads(a) > 0 ? ModelOptions.threads(a) : Runtime.getRuntime().availableProcessors();
+        int threads = ModelOptions.threads(a) > 0
+                ? ModelOptions.threads(a)
+                : Runtime.getRuntime().availableProcessors();
         SplittableRandom r = new SplittableRandom(1);
         int size = c.vision().imageSize();
         FloatTensor pixels = FloatTensor.zeros(images, 3, size, size);
@@ -75,7 +86,9 @@ final class BenchCommand implements Command {
         int[][] ids = new int[texts][tokens], mask = new int[texts][tokens];
         for (int b = 0; b < texts; b++) {
             for (int t = 0; t < tokens; t++) {
-                ids[b][t] = t == 0 ? 0 : t == tokens - 1 ? 2 : 4 + r.nextInt(Math.min(c.text().vocabSize(), 8000) - 4);
+                ids[b][t] = t == 0
+                        ? 0
+                        : t == tokens - 1 ? 2 : 4 + r.nextInt(Math.min(c.text().vocabSize(), 8000) - 4);
                 mask[b][t] = 1;
             }
         }
@@ -84,13 +97,34 @@ final class BenchCommand implements Command {
             if (images > 0) image = time(warmup, iterations, () -> model.imageFeatures(pool, pixels));
             if (texts > 0) text = time(warmup, iterations, () -> model.textFeatures(pool, ids, mask));
         }
-        JsonWriter j = new JsonWriter().beginObject().name("model").value(folder.toString())
-                .name("java").value(System.getProperty("java.version")).name("kernels").value(Backend.name())
-                .name("threads").value(threads).name("weights").value(weights.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                .name("load_s").value(round(loadSeconds, 3));
-        if (image != null) timing(j.name("image").beginObject().name("batch").value(images), image, images * imageFlops(c)).endObject();
+        JsonWriter j = new JsonWriter()
+                .beginObject()
+                .name("model")
+                .value(folder.toString())
+                .name("java")
+                .value(System.getProperty("java.version"))
+                .name("kernels")
+                .value(Backend.name())
+                .name("threads")
+                .value(threads)
+                .name("weights")
+                .value(weights.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .name("load_s")
+                .value(round(loadSeconds, 3));
+        if (image != null)
+            timing(j.name("image").beginObject().name("batch").value(images), image, images * imageFlops(c))
+                    .endObject();
         if (text != null) {
-            timing(j.name("text").beginObject().name("batch").value(texts).name("tokens").value(tokens), text, texts * textFlops(c, tokens)).endObject();
+            timing(
+                            j.name("text")
+                                    .beginObject()
+                                    .name("batch")
+                                    .value(texts)
+                                    .name("tokens")
+                                    .value(tokens),
+                            text,
+                            texts * textFlops(c, tokens))
+                    .endObject();
         }
         j.name("heap_peak_mb").value(heapPeakBytes() >> 20);
         long rss = peakRssKiB();
@@ -100,9 +134,16 @@ final class BenchCommand implements Command {
     }
 
     private static JsonWriter timing(JsonWriter j, double[] seconds, double flops) {
-        return j.name("median_s").value(significant(seconds[0])).name("min_s").value(significant(seconds[1]))
-                .name("gflop").value(flops / 1e9).name("gflops_at_median").value(round(flops / seconds[0] / 1e9, 1))
-                .name("gflops_at_min").value(round(flops / seconds[1] / 1e9, 1));
+        return j.name("median_s")
+                .value(significant(seconds[0]))
+                .name("min_s")
+                .value(significant(seconds[1]))
+                .name("gflop")
+                .value(flops / 1e9)
+                .name("gflops_at_median")
+                .value(round(flops / seconds[0] / 1e9, 1))
+                .name("gflops_at_min")
+                .value(round(flops / seconds[1] / 1e9, 1));
     }
 
     /** Four significant digits: a tiny model's batch takes microseconds, which fixed decimals would print as 0. */
@@ -119,7 +160,8 @@ final class BenchCommand implements Command {
     private static long heapPeakBytes() {
         long sum = 0;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) sum += p.getPeakUsage().getUsed();
+            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null)
+                sum += p.getPeakUsage().getUsed();
         }
         return sum;
     }
@@ -157,13 +199,15 @@ final class BenchCommand implements Command {
         AltClipConfig.VisionConfig v = c.vision();
         double patches = v.numPositions() - 1, d = v.hiddenSize();
         return 2 * patches * v.numChannels() * v.patchSize() * v.patchSize() * d
-                + v.numHiddenLayers() * layerFlops(patches + 1, d, v.intermediateSize()) + 2 * d * c.projectionDim();
+                + v.numHiddenLayers() * layerFlops(patches + 1, d, v.intermediateSize())
+                + 2 * d * c.projectionDim();
     }
 
     static double textFlops(AltClipConfig c, int tokens) {
         AltClipConfig.TextConfig t = c.text();
         double d = t.hiddenSize();
         return t.numHiddenLayers() * layerFlops(tokens, d, t.intermediateSize())
-                + 2.0 * tokens * d * t.projectDim() + 2.0 * t.projectDim() * c.projectionDim();
+                + 2.0 * tokens * d * t.projectDim()
+                + 2.0 * t.projectDim() * c.projectionDim();
     }
 }

@@ -11,7 +11,10 @@ import java.util.Locale;
 /** {@code altclip classify --model DIR (IMAGE LABEL... | --image FILE|DIR... LABEL...)}. */
 final class ClassifyCommand implements Command {
 
-    @Override public String summary() { return "zero-shot classify images against labels (any language)"; }
+    @Override
+    public String summary() {
+        return "zero-shot classify images against labels (any language)";
+    }
 
     @Override
     public String description() {
@@ -27,7 +30,11 @@ final class ClassifyCommand implements Command {
                 .value("--labels-file", "FILE", "labels, one per line (- reads stdin)", null)
                 .value("--top", "K", "print only the K most probable labels", "all")
                 .flag("--json", "print JSON: [{\"image\", \"labels\": [{\"label\", \"probability\"}]}]")
-                .positionals("IMAGE LABEL", "without --image: the image, then the labels; with it: the labels", 0, Integer.MAX_VALUE);
+                .positionals(
+                        "IMAGE LABEL",
+                        "without --image: the image, then the labels; with it: the labels",
+                        0,
+                        Integer.MAX_VALUE);
     }
 
     @Override
@@ -39,10 +46,12 @@ final class ClassifyCommand implements Command {
             if (words.isEmpty()) throw new UsageException("expected an image and labels");
             given.add(ParsedArgs.toPath("image", words.remove(0)));
         }
-        if (a.has("--labels-file")) words.addAll(InputFiles.lines(a.string("--labels-file", null), c.in(), "labels file"));
+        if (a.has("--labels-file"))
+            words.addAll(InputFiles.lines(a.string("--labels-file", null), c.in(), "labels file"));
         if (words.isEmpty()) throw new UsageException("expected at least one label");
         for (String w : words) {
-            if (InputFiles.isImageFile(w)) throw new UsageException("label '" + w + "' is an image file; give several images with --image");
+            if (InputFiles.isImageFile(w))
+                throw new UsageException("label '" + w + "' is an image file; give several images with --image");
         }
         int top = a.has("--top") ? a.integer("--top", 0, 1) : words.size();
         List<Path> images = InputFiles.images(given);
@@ -54,9 +63,18 @@ final class ClassifyCommand implements Command {
         if (a.has("--json")) {
             JsonWriter j = new JsonWriter().beginArray();
             for (int i = 0; i < images.size(); i++) {
-                j.beginObject().name("image").value(images.get(i).toString()).name("labels").beginArray();
+                j.beginObject()
+                        .name("image")
+                        .value(images.get(i).toString())
+                        .name("labels")
+                        .beginArray();
                 for (AltClip.Label l : results.get(i).subList(0, Math.min(top, words.size()))) {
-                    j.beginObject().name("label").value(l.text()).name("probability").value(l.probability()).endObject();
+                    j.beginObject()
+                            .name("label")
+                            .value(l.text())
+                            .name("probability")
+                            .value(l.probability())
+                            .endObject();
                 }
                 j.endArray().endObject();
             }

@@ -14,7 +14,10 @@ import java.util.Set;
 /** {@code altclip convert IN OUT.safetensors [--dtype f32|f16|bf16|int8]}. */
 final class ConvertCommand implements Command {
 
-    @Override public String summary() { return "convert a checkpoint to safetensors (F32, F16, BF16 or int8)"; }
+    @Override
+    public String summary() {
+        return "convert a checkpoint to safetensors (F32, F16, BF16 or int8)";
+    }
 
     @Override
     public String description() {
@@ -35,20 +38,36 @@ final class ConvertCommand implements Command {
     @Override
     public int run(ParsedArgs a, Console c) throws IOException {
         String in = a.positionals().get(0), to = a.positionals().get(1), dtype = a.string("--dtype", "f32");
-        if (!to.toLowerCase(Locale.ROOT).endsWith(".safetensors")) throw new UsageException("OUT must be a .safetensors file, got '" + to + "'");
+        if (!to.toLowerCase(Locale.ROOT).endsWith(".safetensors"))
+            throw new UsageException("OUT must be a .safetensors file, got '" + to + "'");
         StoredType type;
         boolean int8 = false;
         switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "f32": type = StoredType.F32; break;
-            case "f16": type = StoredType.F16; break;
-            case "bf16": type = StoredType.BF16; break;
-            case "int8": type = StoredType.F32; int8 = true; break;
-            default: throw new UsageException("--dtype must be f32, f16, bf16 or int8, got '" + dtype + "'");
+            case "f32":
+                type = StoredType.F32;
+                break;
+            case "f16":
+                type = StoredType.F16;
+                break;
+            case "bf16":
+                type = StoredType.BF16;
+                break;
+            case "int8":
+                type = StoredType.F32;
+                int8 = true;
+                break;
+            default:
+                throw new UsageException("--dtype must be f32, f16, bf16 or int8, got '" + dtype + "'");
         }
         Path source = ParsedArgs.toPath("IN", in), target = InputFiles.requireWritable(ParsedArgs.toPath("OUT", to));
-        Path file = Files.isDirectory(source) ? Checkpoint.findIn(source) : InputFiles.requireFile(source, "checkpoint file");
-        if (file.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) throw new UsageException("OUT is the file being read");
-        Set<String> quantized = int8 ? new HashSet<>(AltClipModel.int8Tensors(file.toAbsolutePath().getParent())) : Set.of();
+        Path file = Files.isDirectory(source)
+                ? Checkpoint.findIn(source)
+                : InputFiles.requireFile(source, "checkpoint file");
+        if (file.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize()))
+            throw new UsageException("OUT is the file being read");
+        Set<String> quantized = int8
+                ? new HashSet<>(AltClipModel.int8Tensors(file.toAbsolutePath().getParent()))
+                : Set.of();
         try (Checkpoint ck = Checkpoint.open(file)) {
             Conversion.toSafetensors(ck, target, type, quantized);
             c.err().println("altclip: wrote " + target + (int8 ? " (" + quantized.size() + " tensors as int8)" : ""));

@@ -10,7 +10,10 @@ import java.util.List;
 /** {@code altclip dedup --index INDEX [--threshold 0.95]}: groups of near-duplicate images, as JSON. */
 final class DedupCommand implements Command {
 
-    @Override public String summary() { return "find groups of near-duplicate images in an index (JSON)"; }
+    @Override
+    public String summary() {
+        return "find groups of near-duplicate images in an index (JSON)";
+    }
 
     @Override
     public String description() {
@@ -32,17 +35,26 @@ final class DedupCommand implements Command {
         Path dir = a.path("--index");
         if (dir == null) throw new UsageException("--index INDEX is required");
         double threshold = a.number("--threshold", 0.95);
-        if (threshold < -1 || threshold > 1) throw new UsageException("--threshold must be a cosine, from -1 to 1; got " + threshold);
+        if (threshold < -1 || threshold > 1)
+            throw new UsageException("--threshold must be a cosine, from -1 to 1; got " + threshold);
         ImageIndex index = ImageIndex.open(dir);
         List<ImageIndex.DuplicateGroup> groups;
-        try (ThreadPool pool = new ThreadPool(a.integer("--threads", Runtime.getRuntime().availableProcessors(), 1))) {
+        try (ThreadPool pool =
+                new ThreadPool(a.integer("--threads", Runtime.getRuntime().availableProcessors(), 1))) {
             groups = index.duplicates(pool, (float) threshold);
         }
         JsonWriter j = new JsonWriter().beginArray();
         for (ImageIndex.DuplicateGroup g : groups) {
             j.beginObject().name("images").beginArray();
             for (ImageIndex.Result r : g.images()) {
-                j.beginObject().name("path").value(r.path().toString()).name("row").value(r.row()).name("best_score").value(r.score()).endObject();
+                j.beginObject()
+                        .name("path")
+                        .value(r.path().toString())
+                        .name("row")
+                        .value(r.row())
+                        .name("best_score")
+                        .value(r.score())
+                        .endObject();
             }
             j.endArray().endObject();
         }

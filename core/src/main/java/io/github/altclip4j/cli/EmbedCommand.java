@@ -1,7 +1,7 @@
 package io.github.altclip4j.cli;
 
-import io.github.altclip4j.Version;
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.Version;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.weights.AtomicFile;
 import io.github.altclip4j.weights.JsonWriter;
@@ -16,7 +16,10 @@ import java.util.Locale;
 /** {@code altclip embed --model DIR [--text T]... [--image FILE|DIR]... [--output OUT]}. */
 final class EmbedCommand implements Command {
 
-    @Override public String summary() { return "embed texts and images: safetensors, .npy or JSON, each row named by its input"; }
+    @Override
+    public String summary() {
+        return "embed texts and images: safetensors, .npy or JSON, each row named by its input";
+    }
 
     @Override
     public String description() {
@@ -47,13 +50,16 @@ final class EmbedCommand implements Command {
         List<Path> given = new ArrayList<>();
         for (String i : a.all("--image")) given.add(ParsedArgs.toPath("--image", i));
         if (a.has("--images-file")) {
-            if (a.string("--texts-file", "").equals("-") && a.string("--images-file", null).equals("-")) {
+            if (a.string("--texts-file", "").equals("-")
+                    && a.string("--images-file", null).equals("-")) {
                 throw new UsageException("only one of --texts-file and --images-file can read stdin");
             }
-            for (String line : InputFiles.lines(a.string("--images-file", null), c.in(), "images file")) given.add(ParsedArgs.toPath("image", line));
+            for (String line : InputFiles.lines(a.string("--images-file", null), c.in(), "images file"))
+                given.add(ParsedArgs.toPath("image", line));
         }
         List<Path> images = InputFiles.images(given);
-        if (texts.isEmpty() && images.isEmpty()) throw new UsageException("give at least one text or image (--text, --image, --texts-file, --images-file)");
+        if (texts.isEmpty() && images.isEmpty())
+            throw new UsageException("give at least one text or image (--text, --image, --texts-file, --images-file)");
         Path output = a.path("--output");
         String kind = output == null ? "json" : extension(output);
         if (output != null) {
@@ -61,7 +67,8 @@ final class EmbedCommand implements Command {
                 throw new UsageException("--output must end in .safetensors, .npy or .json, got '" + output + "'");
             }
             if (kind.equals("npy") && !texts.isEmpty() && !images.isEmpty()) {
-                throw new UsageException("a .npy file holds one matrix: embed texts and images into separate files, or use .safetensors");
+                throw new UsageException(
+                        "a .npy file holds one matrix: embed texts and images into separate files, or use .safetensors");
             }
             InputFiles.requireWritable(output);
         }
@@ -73,22 +80,37 @@ final class EmbedCommand implements Command {
         List<String> paths = images.stream().map(Path::toString).toList();
         switch (kind) {
             case "safetensors":
-                new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j " + Version.get())
-                        .metadata("texts", new JsonWriter().any(texts).toString()).metadata("images", new JsonWriter().any(paths).toString())
+                new SafetensorsWriter()
+                        .metadata("format", "pt")
+                        .metadata("producer", "altclip4j " + Version.get())
+                        .metadata("texts", new JsonWriter().any(texts).toString())
+                        .metadata("images", new JsonWriter().any(paths).toString())
                         .addLongs("input_ids", flatten(o.inputIds()), o.inputIds().length, width(o.inputIds()))
-                        .addLongs("attention_mask", flatten(o.attentionMask()), o.attentionMask().length, width(o.attentionMask()))
+                        .addLongs(
+                                "attention_mask",
+                                flatten(o.attentionMask()),
+                                o.attentionMask().length,
+                                width(o.attentionMask()))
                         .add("pixel_values", o.pixelValues())
-                        .add("text_features", o.textFeatures()).add("image_features", o.imageFeatures())
-                        .add("text_embeds", o.textEmbeds()).add("image_embeds", o.imageEmbeds())
-                        .add("logits_per_text", o.logitsPerText()).add("logits_per_image", o.logitsPerImage())
+                        .add("text_features", o.textFeatures())
+                        .add("image_features", o.imageFeatures())
+                        .add("text_embeds", o.textEmbeds())
+                        .add("image_embeds", o.imageEmbeds())
+                        .add("logits_per_text", o.logitsPerText())
+                        .add("logits_per_image", o.logitsPerImage())
                         .write(output);
                 break;
             case "npy": {
                 FloatTensor e = texts.isEmpty() ? o.imageEmbeds() : o.textEmbeds();
                 Npy.write(output, e.toArray(), e.rows(), e.cols());
-                Path names = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.npy$", "") + ".names.json");
-                String json = new JsonWriter().beginObject().name(texts.isEmpty() ? "images" : "texts").any(texts.isEmpty() ? paths : texts)
-                        .endObject().toString();
+                Path names = output.resolveSibling(
+                        output.getFileName().toString().replaceFirst("\\.npy$", "") + ".names.json");
+                String json = new JsonWriter()
+                        .beginObject()
+                        .name(texts.isEmpty() ? "images" : "texts")
+                        .any(texts.isEmpty() ? paths : texts)
+                        .endObject()
+                        .toString();
                 AtomicFile.writeString(names, json + "\n");
                 c.err().println("altclip: wrote " + names);
                 break;
@@ -109,14 +131,25 @@ final class EmbedCommand implements Command {
     private static String json(List<String> texts, List<String> paths, AltClip.Outputs o) {
         JsonWriter j = new JsonWriter().beginObject().name("texts").beginArray();
         for (int i = 0; i < texts.size(); i++) {
-            j.beginObject().name("text").value(texts.get(i)).name("embedding").value(o.textEmbeds().slice(i, i + 1).toArray()).endObject();
+            j.beginObject()
+                    .name("text")
+                    .value(texts.get(i))
+                    .name("embedding")
+                    .value(o.textEmbeds().slice(i, i + 1).toArray())
+                    .endObject();
         }
         j.endArray().name("images").beginArray();
         for (int i = 0; i < paths.size(); i++) {
-            j.beginObject().name("path").value(paths.get(i)).name("embedding").value(o.imageEmbeds().slice(i, i + 1).toArray()).endObject();
+            j.beginObject()
+                    .name("path")
+                    .value(paths.get(i))
+                    .name("embedding")
+                    .value(o.imageEmbeds().slice(i, i + 1).toArray())
+                    .endObject();
         }
         j.endArray().name("logits_per_text").beginArray();
-        for (int r = 0; r < o.logitsPerText().rows(); r++) j.value(o.logitsPerText().slice(r, r + 1).toArray());
+        for (int r = 0; r < o.logitsPerText().rows(); r++)
+            j.value(o.logitsPerText().slice(r, r + 1).toArray());
         return j.endArray().endObject().toString();
     }
 

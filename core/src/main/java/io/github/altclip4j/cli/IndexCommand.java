@@ -15,7 +15,10 @@ import java.util.Locale;
 /** {@code altclip index --model DIR PHOTOS --index INDEX}, and {@code altclip index --errors INDEX}. */
 final class IndexCommand implements Command {
 
-    @Override public String summary() { return "index a folder of photos for search (incremental, resumable)"; }
+    @Override
+    public String summary() {
+        return "index a folder of photos for search (incremental, resumable)";
+    }
 
     @Override
     public String description() {
@@ -33,7 +36,11 @@ final class IndexCommand implements Command {
                 .repeated("--include", "GLOB", "index only paths (relative to PHOTOS) matching GLOB, e.g. '**.jpg'")
                 .repeated("--exclude", "GLOB", "skip paths matching GLOB, e.g. 'tmp/**'")
                 .flag("--follow-links", "follow symbolic links to files and folders")
-                .value("--store", "TYPE", "how embeddings are stored when the index is created: f32, bf16 or int8", "f32")
+                .value(
+                        "--store",
+                        "TYPE",
+                        "how embeddings are stored when the index is created: f32, bf16 or int8",
+                        "f32")
                 .value("--decode-threads", "N", "threads decoding images while the towers run", "1")
                 .value("--errors", "INDEX", "list the files INDEX could not embed, and exit", null)
                 .flag("--json", "print the summary (or the errors) as JSON")
@@ -46,7 +53,13 @@ final class IndexCommand implements Command {
             ImageIndex index = ImageIndex.open(a.path("--errors"));
             JsonWriter j = new JsonWriter().beginArray();
             for (ImageIndex.Failure f : index.failures()) {
-                if (a.has("--json")) j.beginObject().name("path").value(index.root().resolve(f.path()).toString()).name("error").value(f.error()).endObject();
+                if (a.has("--json"))
+                    j.beginObject()
+                            .name("path")
+                            .value(index.root().resolve(f.path()).toString())
+                            .name("error")
+                            .value(f.error())
+                            .endObject();
                 else c.out().println(index.root().resolve(f.path()) + "\t" + f.error());
             }
             if (a.has("--json")) c.out().println(j.endArray());
@@ -63,10 +76,16 @@ final class IndexCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--store: " + e.getMessage());
         }
-        UpdateOptions options = new UpdateOptions(a.integer("--batch", 8, 1), a.all("--include"), a.all("--exclude"),
-                a.has("--follow-links"), a.integer("--decode-threads", 1, 1));
-        if (ImageIndex.exists(dir) && !ImageIndex.open(dir).root().equals(photos.toAbsolutePath().normalize())) {
-            throw new UsageException(dir + " indexes " + ImageIndex.open(dir).root() + ", not " + photos + " (use another --index)");
+        UpdateOptions options = new UpdateOptions(
+                a.integer("--batch", 8, 1),
+                a.all("--include"),
+                a.all("--exclude"),
+                a.has("--follow-links"),
+                a.integer("--decode-threads", 1, 1));
+        if (ImageIndex.exists(dir)
+                && !ImageIndex.open(dir).root().equals(photos.toAbsolutePath().normalize())) {
+            throw new UsageException(
+                    dir + " indexes " + ImageIndex.open(dir).root() + ", not " + photos + " (use another --index)");
         }
         IndexUpdate.Summary s;
         try (AltClip clip = ModelOptions.load(a, c)) {
@@ -76,13 +95,41 @@ final class IndexCommand implements Command {
             line.done();
         }
         if (a.has("--json")) {
-            c.out().println(new JsonWriter().beginObject().name("index").value(dir.toString()).name("found").value(s.found())
-                    .name("unchanged").value(s.unchanged()).name("embedded").value(s.embedded()).name("failed").value(s.failed())
-                    .name("removed").value(s.removed()).name("seconds").value(s.seconds()).name("decode_wait_seconds").value(s.decodeWaitSeconds())
-                    .name("embed_seconds").value(s.embedSeconds()).endObject());
+            c.out()
+                    .println(new JsonWriter()
+                            .beginObject()
+                            .name("index")
+                            .value(dir.toString())
+                            .name("found")
+                            .value(s.found())
+                            .name("unchanged")
+                            .value(s.unchanged())
+                            .name("embedded")
+                            .value(s.embedded())
+                            .name("failed")
+                            .value(s.failed())
+                            .name("removed")
+                            .value(s.removed())
+                            .name("seconds")
+                            .value(s.seconds())
+                            .name("decode_wait_seconds")
+                            .value(s.decodeWaitSeconds())
+                            .name("embed_seconds")
+                            .value(s.embedSeconds())
+                            .endObject());
         } else {
-            c.out().printf(Locale.ROOT, "%s: %d images found, %d unchanged, %d embedded, %d failed (altclip index --errors %s), %d removed, in %.1f s%n",
-                    dir, s.found(), s.unchanged(), s.embedded(), s.failed(), dir, s.removed(), s.seconds());
+            c.out()
+                    .printf(
+                            Locale.ROOT,
+                            "%s: %d images found, %d unchanged, %d embedded, %d failed (altclip index --errors %s), %d removed, in %.1f s%n",
+                            dir,
+                            s.found(),
+                            s.unchanged(),
+                            s.embedded(),
+                            s.failed(),
+                            dir,
+                            s.removed(),
+                            s.seconds());
         }
         return 0;
     }
@@ -104,8 +151,15 @@ final class IndexCommand implements Command {
             if (!last && now - lastPrinted < (c.errIsTerminal() ? 200_000_000L : 10_000_000_000L)) return;
             lastPrinted = now;
             long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-            String s = String.format(Locale.ROOT, "altclip: indexed %d/%d, %.1f images/s, ETA %d:%02d, %d error(s)",
-                    done, total, rate, eta / 60, eta % 60, failures);
+            String s = String.format(
+                    Locale.ROOT,
+                    "altclip: indexed %d/%d, %.1f images/s, ETA %d:%02d, %d error(s)",
+                    done,
+                    total,
+                    rate,
+                    eta / 60,
+                    eta % 60,
+                    failures);
             if (c.errIsTerminal()) c.err().print("\r" + s + "   ");
             else c.err().println(s);
             printed = true;

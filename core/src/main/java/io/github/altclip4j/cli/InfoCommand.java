@@ -13,7 +13,10 @@ import java.util.SplittableRandom;
 /** {@code altclip info}: the JVM, the kernels in use, and a short GEMM throughput check at a ViT-L/14 shape. */
 final class InfoCommand implements Command {
 
-    @Override public String summary() { return "show the JVM, SIMD kernels and thread count, and measure GEMM speed"; }
+    @Override
+    public String summary() {
+        return "show the JVM, SIMD kernels and thread count, and measure GEMM speed";
+    }
 
     @Override
     public String description() {
@@ -46,15 +49,38 @@ final class InfoCommand implements Command {
         }
         long heap = Runtime.getRuntime().maxMemory();
         if (args.has("--json")) {
-            console.out().println(new JsonWriter().beginObject().name("version").value(Version.get())
-                    .name("java").value(System.getProperty("java.version")).name("vm").value(System.getProperty("java.vm.name"))
-                    .name("kernels").value(Backend.name()).name("threads").value(threads).name("max_heap_mb").value(heap >> 20)
-                    .name("gemm_257x1024x4096_gflops").value(Math.round(best * 10) / 10.0).endObject());
+            console.out()
+                    .println(new JsonWriter()
+                            .beginObject()
+                            .name("version")
+                            .value(Version.get())
+                            .name("java")
+                            .value(System.getProperty("java.version"))
+                            .name("vm")
+                            .value(System.getProperty("java.vm.name"))
+                            .name("kernels")
+                            .value(Backend.name())
+                            .name("threads")
+                            .value(threads)
+                            .name("max_heap_mb")
+                            .value(heap >> 20)
+                            .name("gemm_257x1024x4096_gflops")
+                            .value(Math.round(best * 10) / 10.0)
+                            .endObject());
             return 0;
         }
-        console.out().printf(Locale.ROOT, "altclip4j %s on Java %s (%s)%nkernels:  %s%nthreads:  %d%nmax heap: %.1f GB%n"
-                        + "GEMM 257x1024x4096: %.1f GFLOPS%n", Version.get(), System.getProperty("java.version"),
-                System.getProperty("java.vm.name"), Backend.name(), threads, heap / (double) (1L << 30), best);
+        console.out()
+                .printf(
+                        Locale.ROOT,
+                        "altclip4j %s on Java %s (%s)%nkernels:  %s%nthreads:  %d%nmax heap: %.1f GB%n"
+                                + "GEMM 257x1024x4096: %.1f GFLOPS%n",
+                        Version.get(),
+                        System.getProperty("java.version"),
+                        System.getProperty("java.vm.name"),
+                        Backend.name(),
+                        threads,
+                        heap / (double) (1L << 30),
+                        best);
         return 0;
     }
 

@@ -26,14 +26,20 @@ final class InputFiles {
     /** {@code p} must be a readable regular file; {@code what} names it in the error ("image", "texts file"). */
     static Path requireFile(Path p, String what) throws IOException {
         if (!Files.exists(p)) throw new NoSuchFileException(p.toString(), null, "no such " + what);
-        if (Files.isDirectory(p)) throw new FileSystemException(p.toString(), null, "is a directory, not a" + (what.matches("^[aeiou].*") ? "n " : " ") + what);
+        if (Files.isDirectory(p))
+            throw new FileSystemException(
+                    p.toString(), null, "is a directory, not a" + (what.matches("^[aeiou].*") ? "n " : " ") + what);
         if (!Files.isReadable(p)) throw new AccessDeniedException(p.toString(), null, "permission denied");
         return p;
     }
 
     /** A model folder: a directory with a config.json. */
     static Path requireModelFolder(Path p) throws IOException {
-        if (!Files.isDirectory(p)) throw new NoSuchFileException(p.toString(), null, Files.exists(p) ? "is not a folder (--model takes a model folder)" : "no such model folder");
+        if (!Files.isDirectory(p))
+            throw new NoSuchFileException(
+                    p.toString(),
+                    null,
+                    Files.exists(p) ? "is not a folder (--model takes a model folder)" : "no such model folder");
         requireFile(p.resolve("config.json"), "config.json (not a model folder?)");
         return p;
     }
@@ -47,7 +53,9 @@ final class InputFiles {
                 continue;
             }
             try (Stream<Path> s = Files.list(p)) {
-                s.filter(f -> Files.isRegularFile(f) && ImageDecoder.hasImageExtension(f)).sorted().forEach(out::add);
+                s.filter(f -> Files.isRegularFile(f) && ImageDecoder.hasImageExtension(f))
+                        .sorted()
+                        .forEach(out::add);
             }
         }
         return out;
@@ -66,8 +74,10 @@ final class InputFiles {
     /** The non-empty lines of a file, or of {@code in} for {@code -}. */
     static List<String> lines(String fileOrDash, InputStream in, String what) throws IOException {
         List<String> out = new ArrayList<>();
-        try (BufferedReader r = fileOrDash.equals("-") ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(requireFile(ParsedArgs.toPath(what, fileOrDash), what), StandardCharsets.UTF_8)) {
+        try (BufferedReader r = fileOrDash.equals("-")
+                ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(
+                        requireFile(ParsedArgs.toPath(what, fileOrDash), what), StandardCharsets.UTF_8)) {
             String line;
             while ((line = r.readLine()) != null) if (!line.isBlank()) out.add(line);
         }
@@ -76,11 +86,14 @@ final class InputFiles {
 
     /** {@code out} can be written: not a directory, and its folder exists and is writable. */
     static Path requireWritable(Path out) throws IOException {
-        if (Files.isDirectory(out)) throw new FileSystemException(out.toString(), null, "is a directory, not an output file");
+        if (Files.isDirectory(out))
+            throw new FileSystemException(out.toString(), null, "is a directory, not an output file");
         Path dir = out.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) throw new NoSuchFileException(out.toString(), null, "its folder does not exist");
+        if (dir == null || !Files.isDirectory(dir))
+            throw new NoSuchFileException(out.toString(), null, "its folder does not exist");
         if (!Files.isWritable(dir)) throw new AccessDeniedException(out.toString(), null, "cannot write in its folder");
-        if (Files.exists(out) && !Files.isWritable(out)) throw new AccessDeniedException(out.toString(), null, "not writable");
+        if (Files.exists(out) && !Files.isWritable(out))
+            throw new AccessDeniedException(out.toString(), null, "not writable");
         return out;
     }
 
@@ -90,7 +103,9 @@ final class InputFiles {
             FileSystemException f = (FileSystemException) e;
             String reason = f.getReason();
             if (reason == null) {
-                reason = e instanceof NoSuchFileException ? "no such file" : e instanceof AccessDeniedException ? "permission denied" : "cannot be used";
+                reason = e instanceof NoSuchFileException
+                        ? "no such file"
+                        : e instanceof AccessDeniedException ? "permission denied" : "cannot be used";
             }
             return (f.getFile() == null ? "" : f.getFile() + ": ") + reason;
         }

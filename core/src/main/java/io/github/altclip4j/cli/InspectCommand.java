@@ -12,7 +12,10 @@ import java.util.Locale;
 /** {@code altclip inspect FILE|DIR}: every tensor's name, type, shape and size, and the totals. */
 final class InspectCommand implements Command {
 
-    @Override public String summary() { return "list the tensors of a checkpoint (safetensors or pytorch_model.bin)"; }
+    @Override
+    public String summary() {
+        return "list the tensors of a checkpoint (safetensors or pytorch_model.bin)";
+    }
 
     @Override
     public String description() {
@@ -23,7 +26,9 @@ final class InspectCommand implements Command {
     @Override
     public OptionSpec options() {
         return new OptionSpec()
-                .flag("--json", "print JSON: {\"file\", \"tensors\": [{\"name\", \"dtype\", \"shape\", \"bytes\"}], \"parameters\", \"bytes\"}")
+                .flag(
+                        "--json",
+                        "print JSON: {\"file\", \"tensors\": [{\"name\", \"dtype\", \"shape\", \"bytes\"}], \"parameters\", \"bytes\"}")
                 .positionals("FILE|MODEL_DIR", "the checkpoint, or a model folder", 1, 1);
     }
 
@@ -33,22 +38,53 @@ final class InspectCommand implements Command {
         Path file = Files.isDirectory(p) ? Checkpoint.findIn(p) : InputFiles.requireFile(p, "checkpoint file");
         try (Checkpoint ck = Checkpoint.open(file)) {
             long params = 0, bytes = 0;
-            JsonWriter j = new JsonWriter().beginObject().name("file").value(file.toString()).name("tensors").beginArray();
+            JsonWriter j = new JsonWriter()
+                    .beginObject()
+                    .name("file")
+                    .value(file.toString())
+                    .name("tensors")
+                    .beginArray();
             for (TensorEntry e : ck.tensors().values()) {
                 if (a.has("--json")) {
-                    j.beginObject().name("name").value(e.name()).name("dtype").value(e.type().name()).name("shape").beginArray();
+                    j.beginObject()
+                            .name("name")
+                            .value(e.name())
+                            .name("dtype")
+                            .value(e.type().name())
+                            .name("shape")
+                            .beginArray();
                     for (long d : e.shape()) j.value(d);
                     j.endArray().name("bytes").value(e.byteLength()).endObject();
                 } else {
-                    c.out().printf(Locale.ROOT, "%-72s %-5s %-20s %,d%n", e.name(), e.type(), Arrays.toString(e.shape()), e.byteLength());
+                    c.out()
+                            .printf(
+                                    Locale.ROOT,
+                                    "%-72s %-5s %-20s %,d%n",
+                                    e.name(),
+                                    e.type(),
+                                    Arrays.toString(e.shape()),
+                                    e.byteLength());
                 }
                 params += e.elementCount();
                 bytes += e.byteLength();
             }
             if (a.has("--json")) {
-                c.out().println(j.endArray().name("parameters").value(params).name("bytes").value(bytes).endObject());
+                c.out()
+                        .println(j.endArray()
+                                .name("parameters")
+                                .value(params)
+                                .name("bytes")
+                                .value(bytes)
+                                .endObject());
             } else {
-                c.out().printf(Locale.ROOT, "%d tensors, %,d parameters, %,d bytes (%s)%n", ck.tensors().size(), params, bytes, file);
+                c.out()
+                        .printf(
+                                Locale.ROOT,
+                                "%d tensors, %,d parameters, %,d bytes (%s)%n",
+                                ck.tensors().size(),
+                                params,
+                                bytes,
+                                file);
             }
         }
         return 0;

@@ -28,7 +28,8 @@ final class LoadProgress implements WeightBinder.Progress {
         long now = System.nanoTime();
         if (now - start < QUIET_NANOS || totalBytes <= 0) return;
         int percent = (int) (100 * bytes / totalBytes);
-        String line = String.format(Locale.ROOT, "altclip: loading %s: %d%% of %.1f GB", model, percent, totalBytes / 1e9);
+        String line =
+                String.format(Locale.ROOT, "altclip: loading %s: %d%% of %.1f GB", model, percent, totalBytes / 1e9);
         if (console.errIsTerminal()) {
             if (now - lastPrinted < TERMINAL_EVERY_NANOS) return;
             console.err().print("\r" + line);

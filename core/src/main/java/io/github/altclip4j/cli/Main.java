@@ -90,7 +90,11 @@ public final class Main {
             return 1;
         } catch (RuntimeException e) {
             String m = e.getMessage();
-            c.err().println("altclip " + name + ": " + (m == null || m.isBlank() ? "internal error (" + e.getClass().getSimpleName() + ")" : m));
+            c.err()
+                    .println("altclip " + name + ": "
+                            + (m == null || m.isBlank()
+                                    ? "internal error (" + e.getClass().getSimpleName() + ")"
+                                    : m));
             return 1;
         }
     }
@@ -99,8 +103,13 @@ public final class Main {
     static String heapAdvice() {
         long max = Runtime.getRuntime().maxMemory();
         long suggest = Math.max(4, 2 * ((max + (1L << 30) - 1) >> 30));
-        return String.format(Locale.ROOT, "the Java heap is limited to %.1f GB; give the JVM more, e.g. ALTCLIP4J_JAVA_OPTS=-Xmx%dg "
-                + "(or java -Xmx%dg -jar ...), or hold the weights in fewer bytes with --weights int8", max / (double) (1L << 30), suggest, suggest);
+        return String.format(
+                Locale.ROOT,
+                "the Java heap is limited to %.1f GB; give the JVM more, e.g. ALTCLIP4J_JAVA_OPTS=-Xmx%dg "
+                        + "(or java -Xmx%dg -jar ...), or hold the weights in fewer bytes with --weights int8",
+                max / (double) (1L << 30),
+                suggest,
+                suggest);
     }
 
     private static void usage(Map<String, Command> commands, PrintStream s) {

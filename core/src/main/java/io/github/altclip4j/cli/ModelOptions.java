@@ -12,10 +12,17 @@ final class ModelOptions {
     private ModelOptions() {}
 
     static OptionSpec addTo(OptionSpec spec) {
-        return spec.value("--model", "DIR", "the model folder (config.json, weights, tokenizer, preprocessor config); required", null)
+        return spec.value(
+                        "--model",
+                        "DIR",
+                        "the model folder (config.json, weights, tokenizer, preprocessor config); required",
+                        null)
                 .value("--threads", "N", "compute threads", "one per processor")
                 .value("--weights", "FORMAT", "hold the weights as-stored, f32, bf16, f16 or int8", "as-stored")
-                .value("--max-image-pixels", "N", "refuse images with more pixels, as decoded or as resized (decompression bombs)",
+                .value(
+                        "--max-image-pixels",
+                        "N",
+                        "refuse images with more pixels, as decoded or as resized (decompression bombs)",
                         Long.toString(ImageDecoder.DEFAULT_MAX_PIXELS));
     }
 
@@ -49,9 +56,13 @@ final class ModelOptions {
             } catch (NumberFormatException e) {
                 maxPixels = 0;
             }
-            if (maxPixels < 1) throw new UsageException("--max-image-pixels needs a positive whole number, got '" + pixels + "'");
+            if (maxPixels < 1)
+                throw new UsageException("--max-image-pixels needs a positive whole number, got '" + pixels + "'");
         }
-        AltClip.Options o = AltClip.Options.defaults().withThreads(threads(a)).withWeights(weights(a)).withMaxImagePixels(maxPixels)
+        AltClip.Options o = AltClip.Options.defaults()
+                .withThreads(threads(a))
+                .withWeights(weights(a))
+                .withMaxImagePixels(maxPixels)
                 .withWarnings(w -> c.err().println("altclip: warning: " + w));
         long t0 = System.nanoTime();
         LoadProgress progress = new LoadProgress(model, c);

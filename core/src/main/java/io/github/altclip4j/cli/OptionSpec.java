@@ -45,8 +45,11 @@ final class OptionSpec {
     }
 
     private OptionSpec add(Option o) {
-        boolean shortName = o.name().length() == 2 && o.name().charAt(0) == '-' && Character.isLetter(o.name().charAt(1));
-        if (!(o.name().startsWith("--") || shortName) || options.put(o.name(), o) != null) throw new IllegalArgumentException("option " + o.name());
+        boolean shortName = o.name().length() == 2
+                && o.name().charAt(0) == '-'
+                && Character.isLetter(o.name().charAt(1));
+        if (!(o.name().startsWith("--") || shortName) || options.put(o.name(), o) != null)
+            throw new IllegalArgumentException("option " + o.name());
         return this;
     }
 
@@ -69,7 +72,8 @@ final class OptionSpec {
             String name = eq > 0 ? a.substring(0, eq) : a;
             Option o = options.get(name);
             if (o == null) {
-                throw new UsageException("unknown option '" + name + "'" + (name.startsWith("--") ? "" : " (options start with --)"));
+                throw new UsageException(
+                        "unknown option '" + name + "'" + (name.startsWith("--") ? "" : " (options start with --)"));
             }
             String value;
             if (o.valueName() == null) {
@@ -86,9 +90,14 @@ final class OptionSpec {
             list.add(value);
         }
         if (rest.size() < positionals.min() || rest.size() > positionals.max()) {
-            throw new UsageException(positionals.max() == 0 ? "unexpected argument '" + rest.get(0) + "'"
-                    : rest.size() < positionals.min() ? "expected " + (positionals.min() == 1 ? "" : "at least " + positionals.min() + " ")
-                            + positionals.name() : "too many arguments: " + rest.subList(positionals.max(), rest.size()));
+            throw new UsageException(
+                    positionals.max() == 0
+                            ? "unexpected argument '" + rest.get(0) + "'"
+                            : rest.size() < positionals.min()
+                                    ? "expected "
+                                            + (positionals.min() == 1 ? "" : "at least " + positionals.min() + " ")
+                                            + positionals.name()
+                                    : "too many arguments: " + rest.subList(positionals.max(), rest.size()));
         }
         return new ParsedArgs(values, rest);
     }
@@ -111,7 +120,8 @@ final class OptionSpec {
         }
         for (Option o : options.values()) {
             String left = o.name() + (o.valueName() == null ? "" : " " + o.valueName());
-            String right = o.help() + (o.repeatable() ? " (may be repeated)" : "")
+            String right = o.help()
+                    + (o.repeatable() ? " (may be repeated)" : "")
                     + (o.defaultValue() == null ? "" : " (default: " + o.defaultValue() + ")");
             b.append(String.format(Locale.ROOT, "  %-28s %s%n", left, right));
         }

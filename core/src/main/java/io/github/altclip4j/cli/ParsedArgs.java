@@ -45,7 +45,8 @@ final class ParsedArgs {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new UsageException(option + " needs " + (min == 1 ? "a positive whole number" : "a whole number >= " + min) + ", got '" + v + "'");
+        throw new UsageException(option + " needs "
+                + (min == 1 ? "a positive whole number" : "a whole number >= " + min) + ", got '" + v + "'");
     }
 
     /** The option's value as a number, or {@code otherwise} when not given. */

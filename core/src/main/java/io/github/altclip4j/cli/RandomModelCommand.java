@@ -8,7 +8,10 @@ import java.nio.file.Path;
 /** {@code altclip random-model --like altclip --tokenizer-from DIR --out DIR [--dtype f32|bf16] [--seed N]}. */
 final class RandomModelCommand implements Command {
 
-    @Override public String summary() { return "write a full-size AltCLIP folder with seeded random weights (for benchmarks)"; }
+    @Override
+    public String summary() {
+        return "write a full-size AltCLIP folder with seeded random weights (for benchmarks)";
+    }
 
     @Override
     public String description() {
@@ -21,7 +24,11 @@ final class RandomModelCommand implements Command {
     @Override
     public OptionSpec options() {
         return new OptionSpec()
-                .value("--like", "MODEL", "whose shapes: altclip (BAAI/AltCLIP, ViT-L/14) or m18 (BAAI/AltCLIP-m18, ViT-H/14)", "altclip")
+                .value(
+                        "--like",
+                        "MODEL",
+                        "whose shapes: altclip (BAAI/AltCLIP, ViT-L/14) or m18 (BAAI/AltCLIP-m18, ViT-H/14)",
+                        "altclip")
                 .value("--tokenizer-from", "DIR", "a folder with sentencepiece.bpe.model to copy; required", null)
                 .value("--out", "DIR", "the folder to write; required", null)
                 .value("--dtype", "TYPE", "f32 or bf16", "f32")
@@ -38,8 +45,10 @@ final class RandomModelCommand implements Command {
         } catch (NumberFormatException e) {
             throw new UsageException("--seed needs a whole number, got '" + a.string("--seed", "") + "'");
         }
-        RandomModel.Shapes shapes = like.equals("altclip") ? RandomModel.ALTCLIP : like.equals("m18") ? RandomModel.M18 : null;
-        if (shapes == null) throw new UsageException("--like must be altclip (BAAI/AltCLIP's shapes) or m18 (BAAI/AltCLIP-m18's)");
+        RandomModel.Shapes shapes =
+                like.equals("altclip") ? RandomModel.ALTCLIP : like.equals("m18") ? RandomModel.M18 : null;
+        if (shapes == null)
+            throw new UsageException("--like must be altclip (BAAI/AltCLIP's shapes) or m18 (BAAI/AltCLIP-m18's)");
         if (tokenizer == null || target == null) throw new UsageException("--tokenizer-from and --out are required");
         StoredType type = dtype.equals("bf16") ? StoredType.BF16 : StoredType.F32;
         long t0 = System.nanoTime();

@@ -12,7 +12,10 @@ import java.util.Locale;
 /** {@code altclip search --model DIR --index INDEX "query"... [--image FILE]...}. */
 final class SearchCommand implements Command {
 
-    @Override public String summary() { return "search an index by text (any language) or by image"; }
+    @Override
+    public String summary() {
+        return "search an index by text (any language) or by image";
+    }
 
     @Override
     public String description() {
@@ -38,7 +41,8 @@ final class SearchCommand implements Command {
         if (dir == null) throw new UsageException("--index INDEX is required");
         List<String> texts = a.positionals();
         List<Path> images = new ArrayList<>();
-        for (String i : a.all("--image")) images.add(InputFiles.requireFile(ParsedArgs.toPath("--image", i), "image file"));
+        for (String i : a.all("--image"))
+            images.add(InputFiles.requireFile(ParsedArgs.toPath("--image", i), "image file"));
         if (texts.isEmpty() && images.isEmpty()) throw new UsageException("give a text to search for, or --image FILE");
         int k = a.integer("-k", 10, 1);
         float minScore = a.has("--min-score") ? (float) a.number("--min-score", -1) : Float.NEGATIVE_INFINITY;
@@ -59,9 +63,20 @@ final class SearchCommand implements Command {
         if (a.has("--json")) {
             JsonWriter j = new JsonWriter().beginArray();
             for (int q = 0; q < queries.length; q++) {
-                j.beginObject().name("query").value(labels.get(q)).name("results").beginArray();
+                j.beginObject()
+                        .name("query")
+                        .value(labels.get(q))
+                        .name("results")
+                        .beginArray();
                 for (ImageIndex.Result r : results.get(q)) {
-                    j.beginObject().name("path").value(r.path().toString()).name("score").value(r.score()).name("row").value(r.row()).endObject();
+                    j.beginObject()
+                            .name("path")
+                            .value(r.path().toString())
+                            .name("score")
+                            .value(r.score())
+                            .name("row")
+                            .value(r.row())
+                            .endObject();
                 }
                 j.endArray().endObject();
             }
@@ -70,7 +85,8 @@ final class SearchCommand implements Command {
         }
         for (int q = 0; q < queries.length; q++) {
             if (queries.length > 1) c.out().println((q > 0 ? "\n" : "") + "== " + labels.get(q));
-            for (ImageIndex.Result r : results.get(q)) c.out().printf(Locale.ROOT, "%.4f  %6d  %s%n", r.score(), r.row(), r.path());
+            for (ImageIndex.Result r : results.get(q))
+                c.out().printf(Locale.ROOT, "%.4f  %6d  %s%n", r.score(), r.row(), r.path());
         }
         return 0;
     }

@@ -13,7 +13,10 @@ import java.util.concurrent.CountDownLatch;
 /** {@code altclip serve --model DIR [--index INDEX] [--port 8080] [--host 127.0.0.1] [--api-key-file F]}. */
 final class ServeCommand implements Command {
 
-    @Override public String summary() { return "serve embeddings, classification and search over HTTP (OpenAI, TEI, Weaviate)"; }
+    @Override
+    public String summary() {
+        return "serve embeddings, classification and search over HTTP (OpenAI, TEI, Weaviate)";
+    }
 
     @Override
     public String description() {
@@ -43,23 +46,35 @@ final class ServeCommand implements Command {
         String key = null;
         if (a.has("--api-key-file")) {
             Path f = InputFiles.requireFile(a.path("--api-key-file"), "API key file");
-            key = Files.readAllLines(f, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+            key = Files.readAllLines(f, StandardCharsets.UTF_8).stream()
+                    .findFirst()
+                    .orElse("")
+                    .strip();
             if (key.isEmpty()) throw new UsageException("the API key file " + f + " is empty");
         }
         Path indexDir = a.path("--index");
-        if (indexDir != null && !ImageIndex.exists(indexDir)) throw new NoSuchFileException(indexDir.toString(), null, "not an index (no index.json)");
-        AltClipServer.Config config = AltClipServer.Config.defaults().withHost(a.string("--host", "127.0.0.1"))
-                .withPort(a.integer("--port", 8080, 0)).withApiKey(key)
-                .withBatching(a.integer("--max-batch", 8, 1), a.integer("--batch-wait-ms", 5, 0), a.integer("--queue", 256, 1))
+        if (indexDir != null && !ImageIndex.exists(indexDir))
+            throw new NoSuchFileException(indexDir.toString(), null, "not an index (no index.json)");
+        AltClipServer.Config config = AltClipServer.Config.defaults()
+                .withHost(a.string("--host", "127.0.0.1"))
+                .withPort(a.integer("--port", 8080, 0))
+                .withApiKey(key)
+                .withBatching(
+                        a.integer("--max-batch", 8, 1),
+                        a.integer("--batch-wait-ms", 5, 0),
+                        a.integer("--queue", 256, 1))
                 .withLimits((long) a.integer("--max-request-mb", 32, 1) << 20, a.integer("--max-items", 64, 1));
         AltClipServer server = AltClipServer.start(config);
         c.err().println("altclip: listening on http://" + config.host() + ":" + server.port() + " (loading the model)");
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            c.err().println("altclip: stopping: finishing the requests in flight");
-            server.close();
-            stopped.countDown();
-        }, "altclip4j-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            c.err().println("altclip: stopping: finishing the requests in flight");
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "altclip4j-shutdown"));
         AltClip clip;
         try {
             clip = ModelOptions.load(a, c);
@@ -68,7 +83,9 @@ final class ServeCommand implements Command {
             server.failed(e.getMessage());
             throw e;
         }
-        c.err().println("altclip: ready on http://" + config.host() + ":" + server.port() + (indexDir == null ? "" : " (search page at /)"));
+        c.err()
+                .println("altclip: ready on http://" + config.host() + ":" + server.port()
+                        + (indexDir == null ? "" : " (search page at /)"));
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -7,7 +7,6 @@ import io.github.altclip4j.weights.JsonWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,7 +19,10 @@ import java.util.Map;
 /** {@code altclip tokenize --model DIR [--max-length N] [--jsonl FILE | TEXT...]}. */
 final class TokenizeCommand implements Command {
 
-    @Override public String summary() { return "tokenize texts as AltCLIP's XLM-R tokenizer does (JSON lines)"; }
+    @Override
+    public String summary() {
+        return "tokenize texts as AltCLIP's XLM-R tokenizer does (JSON lines)";
+    }
 
     @Override
     public String description() {
@@ -34,7 +36,11 @@ final class TokenizeCommand implements Command {
         return new OptionSpec()
                 .value("--model", "DIR", "the model (or tokenizer) folder; required", null)
                 .value("--max-length", "N", "truncate to N tokens, <s> and </s> included", "the model's text positions")
-                .value("--jsonl", "FILE", "read the texts from FILE, one {\"text\": ...} per line (- reads stdin)", null)
+                .value(
+                        "--jsonl",
+                        "FILE",
+                        "read the texts from FILE, one {\"text\": ...} per line (- reads stdin)",
+                        null)
                 .positionals("TEXT", "texts to tokenize", 0, Integer.MAX_VALUE);
     }
 
@@ -52,8 +58,18 @@ final class TokenizeCommand implements Command {
             XlmRobertaTokenizer.Tokens t = tokenizer.tokenize(text);
             int[] mask = new int[t.ids().length];
             Arrays.fill(mask, 1);
-            c.out().println(new JsonWriter().beginObject().name("text").value(text).name("pieces").any(t.pieces())
-                    .name("input_ids").value(t.ids()).name("attention_mask").value(mask).endObject());
+            c.out()
+                    .println(new JsonWriter()
+                            .beginObject()
+                            .name("text")
+                            .value(text)
+                            .name("pieces")
+                            .any(t.pieces())
+                            .name("input_ids")
+                            .value(t.ids())
+                            .name("attention_mask")
+                            .value(mask)
+                            .endObject());
         }
         return 0;
     }
@@ -61,12 +77,16 @@ final class TokenizeCommand implements Command {
     private static List<String> readJsonl(String fileOrDash, Console c) throws IOException {
         List<String> texts = new ArrayList<>();
         String file = fileOrDash.equals("-") ? "stdin" : fileOrDash;
-        try (BufferedReader r = fileOrDash.equals("-") ? new BufferedReader(new InputStreamReader(c.in(), StandardCharsets.UTF_8))
-                : Files.newBufferedReader(InputFiles.requireFile(ParsedArgs.toPath("--jsonl", fileOrDash), "texts file"), StandardCharsets.UTF_8)) {
+        try (BufferedReader r = fileOrDash.equals("-")
+                ? new BufferedReader(new InputStreamReader(c.in(), StandardCharsets.UTF_8))
+                : Files.newBufferedReader(
+                        InputFiles.requireFile(ParsedArgs.toPath("--jsonl", fileOrDash), "texts file"),
+                        StandardCharsets.UTF_8)) {
             int n = 0;
             for (Map<?, ?> o : JsonLines.read(r, file)) {
                 n++;
-                if (!(o.get("text") instanceof String)) throw new IOException(file + ": object " + n + ": expected a string \"text\" field");
+                if (!(o.get("text") instanceof String))
+                    throw new IOException(file + ": object " + n + ": expected a string \"text\" field");
                 texts.add((String) o.get("text"));
             }
         }

@@ -23,13 +23,16 @@ public final class ClipImageProcessor {
     public ClipImageProcessor(PreprocessorConfig config, long maxPixels) {
         if (maxPixels <= 0) throw new IllegalArgumentException("pixel cap must be positive");
         if (config.doResize() && config.resample() != 3) {
-            throw new IllegalArgumentException("preprocessor resample " + config.resample() + " is not supported (3 = bicubic is)");
+            throw new IllegalArgumentException(
+                    "preprocessor resample " + config.resample() + " is not supported (3 = bicubic is)");
         }
         this.config = config;
         this.maxPixels = maxPixels;
     }
 
-    public PreprocessorConfig config() { return config; }
+    public PreprocessorConfig config() {
+        return config;
+    }
 
     /**
      * {@code pixel_values} {@code [images][3][cropHeight][cropWidth]}. An image whose resize would be larger than the
@@ -44,7 +47,8 @@ public final class ClipImageProcessor {
             if (config.doResize()) img = resizeShortestEdge(img, config.shortestEdge());
             if (config.doCenterCrop()) img = centerCrop(img, ch, cw);
             if (img.width() != cw || img.height() != ch) {
-                throw new IllegalArgumentException("image of " + img.width() + "x" + img.height() + " after preprocessing, expected " + cw + "x" + ch);
+                throw new IllegalArgumentException("image of " + img.width() + "x" + img.height()
+                        + " after preprocessing, expected " + cw + "x" + ch);
             }
             normalizeInto(img, out.data(), i * 3 * ch * cw);
         }
@@ -57,9 +61,10 @@ public final class ClipImageProcessor {
         int shortSide = Math.min(w, h), longSide = Math.max(w, h);
         long newLong = (long) ((double) ((long) size * longSide) / shortSide);
         if (newLong * size > maxPixels) {
-            throw new ImageException("an image of " + w + "x" + h + " resized to a shortest edge of " + size + " would be "
-                    + (w <= h ? size + "x" + newLong : newLong + "x" + size) + " pixels, more than " + maxPixels
-                    + " (its sides are too unequal, or raise the pixel limit)");
+            throw new ImageException(
+                    "an image of " + w + "x" + h + " resized to a shortest edge of " + size + " would be "
+                            + (w <= h ? size + "x" + newLong : newLong + "x" + size) + " pixels, more than " + maxPixels
+                            + " (its sides are too unequal, or raise the pixel limit)");
         }
         int newW = w <= h ? size : (int) newLong, newH = w <= h ? (int) newLong : size;
         return PilBicubic.resize(img, newW, newH);

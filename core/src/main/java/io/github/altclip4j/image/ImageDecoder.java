@@ -63,7 +63,8 @@ public final class ImageDecoder {
         try (ImageInputStream in = ImageIO.createImageInputStream(stream)) {
             if (in == null) throw new ImageException(name + ": cannot open the image stream");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) throw new ImageException(name + ": not an image in a supported format (JPEG, PNG, GIF, BMP)");
+            if (!readers.hasNext())
+                throw new ImageException(name + ": not an image in a supported format (JPEG, PNG, GIF, BMP)");
             ImageReader reader = readers.next();
             try {
                 boolean jpeg = reader.getFormatName().equalsIgnoreCase("jpeg");
@@ -72,30 +73,38 @@ public final class ImageDecoder {
                 int w = reader.getWidth(0), h = reader.getHeight(0);
                 if (w <= 0 || h <= 0) throw new ImageException(name + ": image header gives a size of " + w + "x" + h);
                 if ((long) w * h > maxPixels) {
-                    throw new ImageException(name + ": " + w + "x" + h + " = " + (long) w * h + " pixels exceeds the limit of "
-                            + maxPixels + " (a decompression bomb, or raise the limit)");
+                    throw new ImageException(
+                            name + ": " + w + "x" + h + " = " + (long) w * h + " pixels exceeds the limit of "
+                                    + maxPixels + " (a decompression bomb, or raise the limit)");
                 }
                 boolean[] truncated = {false};
                 reader.addIIOReadWarningListener((source, warning) -> {
-                    // the JDK's JPEG reader says "Corrupt JPEG data: premature end of data segment" when scan data is missing
+                    // the JDK's JPEG reader says "Corrupt JPEG data: premature end of data segment" when scan data is
+                    // missing
                     // (a missing EOI marker alone is only "Missing EOI marker", which PIL accepts too)
                     if (warning != null && warning.toLowerCase(Locale.ROOT).contains("premature end")) {
                         truncated[0] = true;
-                        source.abort();   // no need to decode the rest: the work stays proportional to the data there is
+                        source.abort(); // no need to decode the rest: the work stays proportional to the data there is
                     }
                 });
                 // JPEG: the raw samples, converted as PIL does (JpegColour); the rest as decoded
                 Raster raw = jpeg ? reader.readRaster(0, null) : null;
                 BufferedImage img = jpeg ? null : reader.read(0);
-                // PIL (LOAD_TRUNCATED_IMAGES off, as transformers leaves it) raises "image file is truncated"; so do we.
-                if (truncated[0]) throw new ImageException(name + ": the image file is truncated (its data ends before the image does)");
+                // PIL (LOAD_TRUNCATED_IMAGES off, as transformers leaves it) raises "image file is truncated"; so do
+                // we.
+                if (truncated[0])
+                    throw new ImageException(
+                            name + ": the image file is truncated (its data ends before the image does)");
                 return jpeg ? colour.toRgb(raw, name) : toRgb(img, name);
             } catch (ImageException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
                 String m = e.getMessage();
-                throw new ImageException(name + ": cannot decode the image: " + (e instanceof IOException && m != null ? m
-                        : "the file is damaged or not what its header says (" + e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + ")"));
+                throw new ImageException(name + ": cannot decode the image: "
+                        + (e instanceof IOException && m != null
+                                ? m
+                                : "the file is damaged or not what its header says ("
+                                        + e.getClass().getSimpleName() + (m == null ? "" : ": " + m) + ")"));
             } finally {
                 reader.dispose();
             }
@@ -122,7 +131,9 @@ public final class ImageDecoder {
             return new RgbImage(w, h, out);
         }
         int colors = cm.getNumColorComponents();
-        if (colors != 1 && colors != 3) throw new ImageException(name + ": images with " + colors + " colour channels are not supported (only JPEGs may be CMYK)");
+        if (colors != 1 && colors != 3)
+            throw new ImageException(
+                    name + ": images with " + colors + " colour channels are not supported (only JPEGs may be CMYK)");
         boolean sixteenBit = cm.getComponentSize(0) > 8;
         // 16-bit grey alone is PIL's mode "I", clipped to 255 by convert("RGB"); with alpha PIL opens it as RGBA
         // through rawmode "LA;16B", which keeps the high byte, as for colour

@@ -23,8 +23,11 @@ import javax.imageio.stream.ImageInputStream;
  * </ol>
  */
 enum JpegColour {
-    GREY, YCBCR, RGB, CMYK, YCCK;
-
+    GREY,
+    YCBCR,
+    RGB,
+    CMYK,
+    YCCK;
     private static final int SCALEBITS = 16, ONE_HALF = 1 << (SCALEBITS - 1);
     private static final int[] CR_R = new int[256], CB_B = new int[256], CR_G = new int[256], CB_G = new int[256];
 
@@ -63,11 +66,11 @@ enum JpegColour {
         int adobeTransform = -1;
         while (true) {
             int b = in.readUnsignedByte();
-            if (b != 0xFF) continue;                              // not at a marker: skip (libjpeg warns and resyncs)
+            if (b != 0xFF) continue; // not at a marker: skip (libjpeg warns and resyncs)
             int marker = in.readUnsignedByte();
             while (marker == 0xFF) marker = in.readUnsignedByte(); // fill bytes
-            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;   // no length
-            if (marker == 0xD9 || marker == 0xDA) return YCBCR;    // EOI or a scan before any frame header
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue; // no length
+            if (marker == 0xD9 || marker == 0xDA) return YCBCR; // EOI or a scan before any frame header
             int length = in.readUnsignedShort() - 2;
             if (length < 0) return YCBCR;
             long next = in.getStreamPosition() + length;
@@ -78,14 +81,15 @@ enum JpegColour {
             } else if (marker == 0xEE && length >= 12) {
                 byte[] app14 = new byte[12];
                 in.readFully(app14);
-                if (app14[0] == 'A' && app14[1] == 'd' && app14[2] == 'o' && app14[3] == 'b' && app14[4] == 'e') adobeTransform = app14[11] & 0xFF;
+                if (app14[0] == 'A' && app14[1] == 'd' && app14[2] == 'o' && app14[3] == 'b' && app14[4] == 'e')
+                    adobeTransform = app14[11] & 0xFF;
             } else if (isFrameHeader(marker) && length >= 6) {
-                in.skipBytes(5);                                   // precision, height, width
+                in.skipBytes(5); // precision, height, width
                 int components = in.readUnsignedByte();
                 int[] ids = new int[components];
                 for (int c = 0; c < components && c < 3; c++) {
                     ids[c] = in.readUnsignedByte();
-                    in.skipBytes(2);                               // sampling factors, quantisation table
+                    in.skipBytes(2); // sampling factors, quantisation table
                 }
                 return guess(components, jfif, adobeTransform, ids);
             }
@@ -100,13 +104,16 @@ enum JpegColour {
 
     private static JpegColour guess(int components, boolean jfif, int adobeTransform, int[] ids) {
         switch (components) {
-            case 1: return GREY;
+            case 1:
+                return GREY;
             case 3:
                 if (jfif) return YCBCR;
                 if (adobeTransform >= 0) return adobeTransform == 0 ? RGB : YCBCR;
                 return ids[0] == 'R' && ids[1] == 'G' && ids[2] == 'B' ? RGB : YCBCR;
-            case 4: return adobeTransform > 0 ? YCCK : CMYK;
-            default: return YCBCR;   // the decoder refuses other channel counts
+            case 4:
+                return adobeTransform > 0 ? YCCK : CMYK;
+            default:
+                return YCBCR; // the decoder refuses other channel counts
         }
     }
 

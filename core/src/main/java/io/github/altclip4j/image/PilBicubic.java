@@ -30,7 +30,7 @@ public final class PilBicubic {
     private record Coefficients(int ksize, int[] first, int[] count, int[] weights) {}
 
     private static Coefficients coefficients(int inSize, int outSize) {
-        double scale = (double) inSize / outSize;                   // box = (0, inSize)
+        double scale = (double) inSize / outSize; // box = (0, inSize)
         double filterScale = Math.max(scale, 1.0);
         double support = SUPPORT * filterScale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
@@ -48,7 +48,8 @@ public final class PilBicubic {
             }
             for (int x = 0; x < xmax; x++) {
                 double w = ww != 0.0 ? k[x] / ww : k[x];
-                weights[xx * ksize + x] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
+                weights[xx * ksize + x] =
+                        (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
             }
             first[xx] = xmin;
             count[xx] = xmax;
@@ -62,7 +63,8 @@ public final class PilBicubic {
     }
 
     public static RgbImage resize(RgbImage in, int outWidth, int outHeight) {
-        if (outWidth <= 0 || outHeight <= 0) throw new IllegalArgumentException("resize to " + outWidth + "x" + outHeight);
+        if (outWidth <= 0 || outHeight <= 0)
+            throw new IllegalArgumentException("resize to " + outWidth + "x" + outHeight);
         if (outWidth == in.width() && outHeight == in.height()) return in;
         Coefficients horizontal = coefficients(in.width(), outWidth);
         Coefficients vertical = coefficients(in.height(), outHeight);

@@ -37,7 +37,7 @@ final class Duplicates {
         for (int from = 0; from < n; from += BLOCK_ROWS) {
             int rows = Math.min(BLOCK_ROWS, n - from);
             FloatTensor block = FloatTensor.view(all, from * dim, rows, dim);
-            FloatTensor scores = Gemm.linear(pool, block, packed, null);   // [rows][n]
+            FloatTensor scores = Gemm.linear(pool, block, packed, null); // [rows][n]
             for (int i = 0; i < rows; i++) {
                 int a = from + i;
                 for (int b = a + 1; b < n; b++) {
@@ -50,7 +50,8 @@ final class Duplicates {
             }
         }
         Map<Integer, List<Integer>> byRoot = new TreeMap<>();
-        for (int i = 0; i < n; i++) byRoot.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(i);
+        for (int i = 0; i < n; i++)
+            byRoot.computeIfAbsent(find(parent, i), k -> new ArrayList<>()).add(i);
         List<List<Integer>> groups = new ArrayList<>();
         for (List<Integer> g : byRoot.values()) if (g.size() > 1) groups.add(List.copyOf(g));
         groups.sort((x, y) -> Integer.compare(x.get(0), y.get(0)));

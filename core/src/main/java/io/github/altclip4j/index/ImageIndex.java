@@ -33,7 +33,9 @@ import java.util.Locale;
 public final class ImageIndex {
     /** How the embeddings are stored: float32, bfloat16 (half the bytes), or int8 with a scale per vector (a quarter). */
     public enum Store {
-        F32(DType.F32, Npy.Type.F32), BF16(DType.BF16, Npy.Type.U16), INT8(DType.I8, Npy.Type.I8);
+        F32(DType.F32, Npy.Type.F32),
+        BF16(DType.BF16, Npy.Type.U16),
+        INT8(DType.I8, Npy.Type.I8);
 
         private final DType dtype;
         private final Npy.Type npy;
@@ -43,18 +45,28 @@ public final class ImageIndex {
             this.npy = npy;
         }
 
-        DType dtype() { return dtype; }
+        DType dtype() {
+            return dtype;
+        }
 
-        Npy.Type npyType() { return npy; }
+        Npy.Type npyType() {
+            return npy;
+        }
 
-        int bytes() { return npy.bytes(); }
+        int bytes() {
+            return npy.bytes();
+        }
 
         public static Store parse(String s) {
             switch (s.toLowerCase(Locale.ROOT)) {
-                case "f32": return F32;
-                case "bf16": return BF16;
-                case "int8": return INT8;
-                default: throw new IllegalArgumentException("store must be f32, bf16 or int8, got '" + s + "'");
+                case "f32":
+                    return F32;
+                case "bf16":
+                    return BF16;
+                case "int8":
+                    return INT8;
+                default:
+                    throw new IllegalArgumentException("store must be f32, bf16 or int8, got '" + s + "'");
             }
         }
     }
@@ -72,6 +84,7 @@ public final class ImageIndex {
     private IndexHeader header;
     /** The live rows, loaded on first search: vectors and where each came from. */
     private EmbeddingTable vectors;
+
     private List<Entry> entries;
 
     private ImageIndex(Path dir, IndexHeader header) {
@@ -96,24 +109,40 @@ public final class ImageIndex {
     public static ImageIndex create(Path dir, Path root, AltClip clip, Store store) throws IOException {
         if (exists(dir)) return open(dir);
         Files.createDirectories(dir);
-        IndexHeader h = new IndexHeader(root.toAbsolutePath().normalize().toString(), clip.folder().getFileName().toString(),
-                ModelFingerprint.of(clip.folder()), clip.model().config().projectionDim(), store, 1, List.of());
+        IndexHeader h = new IndexHeader(
+                root.toAbsolutePath().normalize().toString(),
+                clip.folder().getFileName().toString(),
+                ModelFingerprint.of(clip.folder()),
+                clip.model().config().projectionDim(),
+                store,
+                1,
+                List.of());
         h.write(dir);
         return new ImageIndex(dir, h);
     }
 
-    public Path dir() { return dir; }
+    public Path dir() {
+        return dir;
+    }
 
     /** The folder whose images are indexed. */
-    public Path root() { return Path.of(header.root()); }
+    public Path root() {
+        return Path.of(header.root());
+    }
 
-    public Store store() { return header.store(); }
+    public Store store() {
+        return header.store();
+    }
 
     /** The embedding width. */
-    public int dim() { return header.dim(); }
+    public int dim() {
+        return header.dim();
+    }
 
     /** Images in the index (failures not counted). */
-    public long size() { return header.liveRows(); }
+    public long size() {
+        return header.liveRows();
+    }
 
     /**
      * Refuses {@code clip} if its model is not the one that made the index (embeddings of another model live in
@@ -121,8 +150,10 @@ public final class ImageIndex {
      */
     public void requireModel(AltClip clip) throws IOException {
         if (!ModelFingerprint.of(clip.folder()).equals(header.fingerprint())) {
-            throw new IndexException(dir, "was made with the model \"" + header.model() + "\", not with " + clip.folder()
-                    + " (its embeddings are not comparable); index again with this model into another folder");
+            throw new IndexException(
+                    dir,
+                    "was made with the model \"" + header.model() + "\", not with " + clip.folder()
+                            + " (its embeddings are not comparable); index again with this model into another folder");
         }
     }
 
@@ -158,7 +189,8 @@ public final class ImageIndex {
     /** The stored vector of a row (widened to float32; unit length up to the store's rounding). */
     public float[] vector(int row) throws IOException {
         EmbeddingTable t = vectors();
-        if (row < 0 || row >= t.rows()) throw new IndexException(dir, "no row " + row + " (the index has " + t.rows() + ")");
+        if (row < 0 || row >= t.rows())
+            throw new IndexException(dir, "no row " + row + " (the index has " + t.rows() + ")");
         float[] v = new float[t.cols()];
         t.row(row, v, 0);
         return v;
@@ -225,7 +257,11 @@ public final class ImageIndex {
     private void load() throws IOException {
         if (vectors != null) return;
         long live = header.liveRows();
-        EmbeddingTable table = EmbeddingTable.allocate(ThreadPool.shared(), Math.toIntExact(live), header.dim(), header.store().dtype());
+        EmbeddingTable table = EmbeddingTable.allocate(
+                ThreadPool.shared(),
+                Math.toIntExact(live),
+                header.dim(),
+                header.store().dtype());
         List<Entry> all = new ArrayList<>();
         int[] next = {0};
         int dim = header.dim();
@@ -253,7 +289,8 @@ public final class ImageIndex {
                 }
             });
         }
-        if (next[0] != live) throw new IndexException(dir, "the segments hold " + next[0] + " live rows, the header says " + live);
+        if (next[0] != live)
+            throw new IndexException(dir, "the segments hold " + next[0] + " live rows, the header says " + live);
         vectors = table;
         entries = List.copyOf(all);
     }

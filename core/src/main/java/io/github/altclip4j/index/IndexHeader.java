@@ -16,8 +16,14 @@ import java.util.Map;
  * {@code index.json}: the committed state of an index (docs/index-format.md). Everything else in the folder is data
  * that this file points to; writing it (atomically) is what makes a change visible.
  */
-record IndexHeader(String root, String model, String fingerprint, int dim, ImageIndex.Store store, int nextSegment,
-                   List<SegmentInfo> segments) {
+record IndexHeader(
+        String root,
+        String model,
+        String fingerprint,
+        int dim,
+        ImageIndex.Store store,
+        int nextSegment,
+        List<SegmentInfo> segments) {
     static final String FILE = "index.json", FORMAT = "altclip4j-image-index";
     static final int VERSION = 1;
     /** Sanity bounds for hostile headers: segment ids, row counts and the embedding width. */
@@ -25,24 +31,31 @@ record IndexHeader(String root, String model, String fingerprint, int dim, Image
 
     /** One segment: its id (file names), row and failure counts, and the rows and failures since dropped. */
     record SegmentInfo(int id, int rows, int failures, int[] deleted, int[] deletedFailures) {
-        int live() { return rows - deleted.length; }
+        int live() {
+            return rows - deleted.length;
+        }
 
-        int liveFailures() { return failures - deletedFailures.length; }
+        int liveFailures() {
+            return failures - deletedFailures.length;
+        }
     }
 
     static IndexHeader read(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) throw new NoSuchFileException(dir.toString(), null, "not an index (no " + FILE + ")");
+        if (!Files.isRegularFile(file))
+            throw new NoSuchFileException(dir.toString(), null, "not an index (no " + FILE + ")");
         Object o;
         try {
             o = Json.parse(Files.readAllBytes(file));
         } catch (Json.JsonException e) {
             throw new IndexException(file, "not valid JSON: " + e.getMessage());
         }
-        if (!(o instanceof Map) || !FORMAT.equals(((Map<?, ?>) o).get("format"))) throw new IndexException(file, "not an altclip4j image index header");
+        if (!(o instanceof Map) || !FORMAT.equals(((Map<?, ?>) o).get("format")))
+            throw new IndexException(file, "not an altclip4j image index header");
         Map<?, ?> m = (Map<?, ?>) o;
         long version = number(file, m, "version", 1, 1000);
-        if (version != VERSION) throw new IndexException(file, "index format version " + version + " (this build reads " + VERSION + ")");
+        if (version != VERSION)
+            throw new IndexException(file, "index format version " + version + " (this build reads " + VERSION + ")");
         ImageIndex.Store store = ImageIndex.Store.parse(string(file, m, "store"));
         List<SegmentInfo> segments = new ArrayList<>();
         if (!(m.get("segments") instanceof List)) throw new IndexException(file, "\"segments\" is not a list");
@@ -53,22 +66,59 @@ record IndexHeader(String root, String model, String fingerprint, int dim, Image
             int rows = (int) number(file, sm, "rows", 0, MAX_ROWS - 1);
             total += rows;
             int failures = (int) number(file, sm, "failures", 0, Integer.MAX_VALUE);
-            segments.add(new SegmentInfo((int) number(file, sm, "id", 0, Integer.MAX_VALUE), rows, failures,
-                    increasing(file, sm, "deleted", rows), increasing(file, sm, "deleted_failures", failures)));
+            segments.add(new SegmentInfo(
+                    (int) number(file, sm, "id", 0, Integer.MAX_VALUE),
+                    rows,
+                    failures,
+                    increasing(file, sm, "deleted", rows),
+                    increasing(file, sm, "deleted_failures", failures)));
         }
-        if (total >= MAX_ROWS) throw new IndexException(file, total + " rows exceed this build's limit of " + (MAX_ROWS - 1));
-        return new IndexHeader(string(file, m, "root"), string(file, m, "model"), string(file, m, "model_fingerprint"),
-                (int) number(file, m, "dim", 1, MAX_DIM), store, (int) number(file, m, "next_segment", 0, Integer.MAX_VALUE), segments);
+        if (total >= MAX_ROWS)
+            throw new IndexException(file, total + " rows exceed this build's limit of " + (MAX_ROWS - 1));
+        return new IndexHeader(
+                string(file, m, "root"),
+                string(file, m, "model"),
+                string(file, m, "model_fingerprint"),
+                (int) number(file, m, "dim", 1, MAX_DIM),
+                store,
+                (int) number(file, m, "next_segment", 0, Integer.MAX_VALUE),
+                segments);
     }
 
     void write(Path dir) throws IOException {
-        JsonWriter j = new JsonWriter().beginObject().name("format").value(FORMAT).name("version").value(VERSION)
-                .name("root").value(root).name("model").value(model).name("model_fingerprint").value(fingerprint)
-                .name("dim").value(dim).name("store").value(store.name().toLowerCase(Locale.ROOT))
-                .name("next_segment").value(nextSegment).name("segments").beginArray();
+        JsonWriter j = new JsonWriter()
+                .beginObject()
+                .name("format")
+                .value(FORMAT)
+                .name("version")
+                .value(VERSION)
+                .name("root")
+                .value(root)
+                .name("model")
+                .value(model)
+                .name("model_fingerprint")
+                .value(fingerprint)
+                .name("dim")
+                .value(dim)
+                .name("store")
+                .value(store.name().toLowerCase(Locale.ROOT))
+                .name("next_segment")
+                .value(nextSegment)
+                .name("segments")
+                .beginArray();
         for (SegmentInfo s : segments) {
-            j.beginObject().name("id").value(s.id()).name("rows").value(s.rows()).name("failures").value(s.failures())
-                    .name("deleted").value(s.deleted()).name("deleted_failures").value(s.deletedFailures()).endObject();
+            j.beginObject()
+                    .name("id")
+                    .value(s.id())
+                    .name("rows")
+                    .value(s.rows())
+                    .name("failures")
+                    .value(s.failures())
+                    .name("deleted")
+                    .value(s.deleted())
+                    .name("deleted_failures")
+                    .value(s.deletedFailures())
+                    .endObject();
         }
         AtomicFile.writeString(dir.resolve(FILE), j.endArray().endObject() + "\n");
     }
@@ -97,16 +147,17 @@ record IndexHeader(String root, String model, String fingerprint, int dim, Image
     }
 
     private static String string(Path file, Map<?, ?> m, String key) throws IndexException {
-        if (!(m.get(key) instanceof String)) throw new IndexException(file, "\"" + key + "\" is missing or not a string");
+        if (!(m.get(key) instanceof String))
+            throw new IndexException(file, "\"" + key + "\" is missing or not a string");
         return (String) m.get(key);
     }
 
     private static long number(Path file, Map<?, ?> m, String key, long min, long max) throws IndexException {
         Object v = m.get(key);
         if (!(v instanceof Long) || (Long) v < min || (Long) v > max) {
-            throw new IndexException(file, "\"" + key + "\" must be a whole number from " + min + " to " + max + ", got " + v);
+            throw new IndexException(
+                    file, "\"" + key + "\" must be a whole number from " + min + " to " + max + ", got " + v);
         }
         return (Long) v;
     }
-
 }

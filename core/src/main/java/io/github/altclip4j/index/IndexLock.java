@@ -27,11 +27,12 @@ final class IndexLock implements AutoCloseable {
         try {
             l = ch.tryLock();
         } catch (OverlappingFileLockException e) {
-            l = null;   // this JVM already updates the index
+            l = null; // this JVM already updates the index
         }
         if (l == null) {
             ch.close();
-            throw new IndexException(dir, "another process is updating this index (it holds " + file + "); wait for it to finish");
+            throw new IndexException(
+                    dir, "another process is updating this index (it holds " + file + "); wait for it to finish");
         }
         return new IndexLock(ch, l);
     }

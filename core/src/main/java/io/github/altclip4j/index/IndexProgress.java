@@ -5,5 +5,5 @@ package io.github.altclip4j.index;
 public interface IndexProgress {
     void progress(int done, int total, int failures, double imagesPerSecond);
 
-    IndexProgress NONE = (done, total, failures, rate) -> { };
+    IndexProgress NONE = (done, total, failures, rate) -> {};
 }

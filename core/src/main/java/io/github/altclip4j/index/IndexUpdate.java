@@ -36,8 +36,15 @@ import java.util.concurrent.Future;
  */
 public final class IndexUpdate {
     /** What an update did, and where its time went. */
-    public record Summary(int found, int unchanged, int embedded, int failed, int removed, double seconds,
-                          double decodeWaitSeconds, double embedSeconds) {}
+    public record Summary(
+            int found,
+            int unchanged,
+            int embedded,
+            int failed,
+            int removed,
+            double seconds,
+            double decodeWaitSeconds,
+            double embedSeconds) {}
 
     private static final int MERGE_FAN_IN = 16;
 
@@ -63,7 +70,8 @@ public final class IndexUpdate {
         long t0 = System.nanoTime();
         removeUncommittedFiles();
         Path root = Path.of(header.root());
-        if (!Files.isDirectory(root)) throw new IndexException(root, "the indexed folder does not exist (or is not a folder)");
+        if (!Files.isDirectory(root))
+            throw new IndexException(root, "the indexed folder does not exist (or is not a folder)");
         List<PhotoWalk.Found> found = PhotoWalk.walk(root, options.include(), options.exclude(), options.followLinks());
         Map<String, PhotoWalk.Found> byPath = new HashMap<>();
         for (PhotoWalk.Found f : found) byPath.put(f.path(), f);
@@ -75,8 +83,24 @@ public final class IndexUpdate {
         for (IndexHeader.SegmentInfo s : header.segments()) {
             List<ImageIndex.Entry> entries = Segments.entries(dir, s);
             List<ImageIndex.Failure> failures = Segments.failures(dir, s);
-            int[] deleted = drop(s.deleted(), entries.size(), i -> stillSame(byPath.get(entries.get(i).path()), entries.get(i).size(), entries.get(i).mtime(), current, entries.get(i).path()));
-            int[] deletedFailures = drop(s.deletedFailures(), failures.size(), i -> stillSame(byPath.get(failures.get(i).path()), failures.get(i).size(), failures.get(i).mtime(), current, failures.get(i).path()));
+            int[] deleted = drop(
+                    s.deleted(),
+                    entries.size(),
+                    i -> stillSame(
+                            byPath.get(entries.get(i).path()),
+                            entries.get(i).size(),
+                            entries.get(i).mtime(),
+                            current,
+                            entries.get(i).path()));
+            int[] deletedFailures = drop(
+                    s.deletedFailures(),
+                    failures.size(),
+                    i -> stillSame(
+                            byPath.get(failures.get(i).path()),
+                            failures.get(i).size(),
+                            failures.get(i).mtime(),
+                            current,
+                            failures.get(i).path()));
             removed += deleted.length - s.deleted().length;
             kept.add(new IndexHeader.SegmentInfo(s.id(), s.rows(), s.failures(), deleted, deletedFailures));
         }
@@ -88,8 +112,15 @@ public final class IndexUpdate {
         mergeSegments();
         removeUncommittedFiles();
         int failed = (int) times[2];
-        return new Summary(found.size(), found.size() - todo.size(), todo.size() - failed, failed, removed,
-                (System.nanoTime() - t0) / 1e9, times[0], times[1]);
+        return new Summary(
+                found.size(),
+                found.size() - todo.size(),
+                todo.size() - failed,
+                failed,
+                removed,
+                (System.nanoTime() - t0) / 1e9,
+                times[0],
+                times[1]);
     }
 
     @FunctionalInterface
@@ -114,7 +145,8 @@ public final class IndexUpdate {
 
     private static boolean sameDeletions(List<IndexHeader.SegmentInfo> a, List<IndexHeader.SegmentInfo> b) {
         for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i).deleted(), b.get(i).deleted()) || !Arrays.equals(a.get(i).deletedFailures(), b.get(i).deletedFailures())) {
+            if (!Arrays.equals(a.get(i).deleted(), b.get(i).deleted())
+                    || !Arrays.equals(a.get(i).deletedFailures(), b.get(i).deletedFailures())) {
                 return false;
             }
         }
@@ -205,12 +237,18 @@ public final class IndexUpdate {
     private void mergeSegments() throws IOException {
         while (true) {
             List<IndexHeader.SegmentInfo> segments = header.segments();
-            List<IndexHeader.SegmentInfo> empty = segments.stream().filter(s -> s.live() == 0 && s.liveFailures() == 0).toList();
+            List<IndexHeader.SegmentInfo> empty = segments.stream()
+                    .filter(s -> s.live() == 0 && s.liveFailures() == 0)
+                    .toList();
             Map<Integer, List<IndexHeader.SegmentInfo>> tiers = new HashMap<>();
             for (IndexHeader.SegmentInfo s : segments) {
-                if (s.live() + s.liveFailures() > 0) tiers.computeIfAbsent(tier(s), k -> new ArrayList<>()).add(s);
+                if (s.live() + s.liveFailures() > 0)
+                    tiers.computeIfAbsent(tier(s), k -> new ArrayList<>()).add(s);
             }
-            List<IndexHeader.SegmentInfo> group = tiers.values().stream().filter(g -> g.size() >= MERGE_FAN_IN).findFirst().orElse(null);
+            List<IndexHeader.SegmentInfo> group = tiers.values().stream()
+                    .filter(g -> g.size() >= MERGE_FAN_IN)
+                    .findFirst()
+                    .orElse(null);
             if (group == null && empty.isEmpty()) return;
             List<IndexHeader.SegmentInfo> next = new ArrayList<>(segments);
             next.removeAll(empty);
@@ -220,7 +258,7 @@ public final class IndexUpdate {
                 IndexHeader.SegmentInfo merged = merge(group, id);
                 int at = next.indexOf(group.get(0));
                 next.removeAll(group);
-                next.add(at, merged);   // rows keep their order
+                next.add(at, merged); // rows keep their order
             }
             commit(next, nextId);
         }
@@ -248,7 +286,8 @@ public final class IndexUpdate {
                 data.put(bytes);
             });
             List<ImageIndex.Failure> f = Segments.failures(dir, s);
-            for (int i = 0; i < f.size(); i++) if (Arrays.binarySearch(s.deletedFailures(), i) < 0) failures.add(f.get(i));
+            for (int i = 0; i < f.size(); i++)
+                if (Arrays.binarySearch(s.deletedFailures(), i) < 0) failures.add(f.get(i));
         }
         Segments.writeStored(dir, id, header.store(), dim, data.flip(), scales, entries, failures);
         return new IndexHeader.SegmentInfo(id, entries.size(), failures.size(), new int[0], new int[0]);

@@ -28,7 +28,7 @@ final class ModelFingerprint {
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);   // every JDK has SHA-256
+            throw new IllegalStateException(e); // every JDK has SHA-256
         }
         sha.update(Files.readAllBytes(modelFolder.resolve("config.json")));
         Path weights = Checkpoint.findIn(modelFolder);
@@ -37,7 +37,9 @@ final class ModelFingerprint {
             sha.update(Long.toString(size).getBytes(StandardCharsets.US_ASCII));
             for (long at : new long[] {0, Math.max(0, size - SAMPLE)}) {
                 ByteBuffer b = ByteBuffer.allocate((int) Math.min(SAMPLE, size));
-                while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) { /* read the sample */ }
+                while (b.hasRemaining() && ch.read(b, at + b.position()) >= 0) {
+                    /* read the sample */
+                }
                 sha.update(b.flip());
             }
         }

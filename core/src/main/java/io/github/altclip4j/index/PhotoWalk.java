@@ -27,25 +27,31 @@ final class PhotoWalk {
     /** A file found: its path relative to the root, with '/' separators. */
     record Found(String path, long size, long mtime) {}
 
-    static List<Found> walk(Path root, List<String> include, List<String> exclude, boolean followLinks) throws IOException {
+    static List<Found> walk(Path root, List<String> include, List<String> exclude, boolean followLinks)
+            throws IOException {
         List<PathMatcher> in = matchers(include), out = matchers(exclude);
         List<Found> found = new ArrayList<>();
-        Set<FileVisitOption> options = followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
+        Set<FileVisitOption> options =
+                followLinks ? EnumSet.of(FileVisitOption.FOLLOW_LINKS) : EnumSet.noneOf(FileVisitOption.class);
         Files.walkFileTree(root, options, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (!attrs.isRegularFile() || !ImageDecoder.hasImageExtension(file)) return FileVisitResult.CONTINUE;
                 Path rel = root.relativize(file);
-                if ((!in.isEmpty() && in.stream().noneMatch(m -> m.matches(rel))) || out.stream().anyMatch(m -> m.matches(rel))) {
+                if ((!in.isEmpty() && in.stream().noneMatch(m -> m.matches(rel)))
+                        || out.stream().anyMatch(m -> m.matches(rel))) {
                     return FileVisitResult.CONTINUE;
                 }
-                found.add(new Found(rel.toString().replace(file.getFileSystem().getSeparator(), "/"), attrs.size(), attrs.lastModifiedTime().toMillis()));
+                found.add(new Found(
+                        rel.toString().replace(file.getFileSystem().getSeparator(), "/"),
+                        attrs.size(),
+                        attrs.lastModifiedTime().toMillis()));
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE;   // an unreadable folder or a link cycle: skip it
+                return FileVisitResult.CONTINUE; // an unreadable folder or a link cycle: skip it
             }
         });
         found.sort((a, b) -> a.path().compareTo(b.path()));

@@ -39,8 +39,15 @@ final class Segments {
     }
 
     /** A segment from float32 embeddings, encoded in the index's store type. */
-    static void write(Path dir, int id, ImageIndex.Store store, int dim, List<float[]> vectors, List<ImageIndex.Entry> entries,
-                      List<ImageIndex.Failure> failures) throws IOException {
+    static void write(
+            Path dir,
+            int id,
+            ImageIndex.Store store,
+            int dim,
+            List<float[]> vectors,
+            List<ImageIndex.Entry> entries,
+            List<ImageIndex.Failure> failures)
+            throws IOException {
         int n = vectors.size();
         ByteBuffer data = ByteBuffer.allocate(n * dim * store.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         float[] scales = new float[n];
@@ -48,8 +55,12 @@ final class Segments {
         for (int r = 0; r < n; r++) {
             float[] v = vectors.get(r);
             switch (store) {
-                case F32: for (float x : v) data.putFloat(x); break;
-                case BF16: for (float x : v) data.putShort(Half.floatToBf16(x)); break;
+                case F32:
+                    for (float x : v) data.putFloat(x);
+                    break;
+                case BF16:
+                    for (float x : v) data.putShort(Half.floatToBf16(x));
+                    break;
                 default:
                     scales[r] = Int8.quantizeRow(v, 0, dim, q, 0);
                     data.put(q);
@@ -59,8 +70,16 @@ final class Segments {
     }
 
     /** A segment from vectors already in the store's encoding ({@code scales}: int8 only), e.g. rows of merged segments. */
-    static void writeStored(Path dir, int id, ImageIndex.Store store, int dim, ByteBuffer data, float[] scales,
-                            List<ImageIndex.Entry> entries, List<ImageIndex.Failure> failures) throws IOException {
+    static void writeStored(
+            Path dir,
+            int id,
+            ImageIndex.Store store,
+            int dim,
+            ByteBuffer data,
+            float[] scales,
+            List<ImageIndex.Entry> entries,
+            List<ImageIndex.Failure> failures)
+            throws IOException {
         String b = base(id);
         int n = entries.size();
         Npy.write(dir.resolve(b + ".npy"), store.npyType(), n, dim, data);
@@ -71,15 +90,37 @@ final class Segments {
         }
         StringBuilder lines = new StringBuilder();
         for (ImageIndex.Entry e : entries) {
-            lines.append(new JsonWriter().beginObject().name("path").value(e.path()).name("size").value(e.size()).name("mtime").value(e.mtime())
-                    .name("width").value(e.width()).name("height").value(e.height()).endObject()).append('\n');
+            lines.append(new JsonWriter()
+                            .beginObject()
+                            .name("path")
+                            .value(e.path())
+                            .name("size")
+                            .value(e.size())
+                            .name("mtime")
+                            .value(e.mtime())
+                            .name("width")
+                            .value(e.width())
+                            .name("height")
+                            .value(e.height())
+                            .endObject())
+                    .append('\n');
         }
         AtomicFile.writeString(dir.resolve(b + ".jsonl"), lines.toString());
         if (!failures.isEmpty()) {
             StringBuilder f = new StringBuilder();
             for (ImageIndex.Failure e : failures) {
-                f.append(new JsonWriter().beginObject().name("path").value(e.path()).name("size").value(e.size()).name("mtime").value(e.mtime())
-                        .name("error").value(e.error()).endObject()).append('\n');
+                f.append(new JsonWriter()
+                                .beginObject()
+                                .name("path")
+                                .value(e.path())
+                                .name("size")
+                                .value(e.size())
+                                .name("mtime")
+                                .value(e.mtime())
+                                .name("error")
+                                .value(e.error())
+                                .endObject())
+                        .append('\n');
             }
             AtomicFile.writeString(dir.resolve(b + ".errors.jsonl"), f.toString());
         }
@@ -91,10 +132,15 @@ final class Segments {
         int line = 0;
         for (Map<?, ?> m : jsonLines(file)) {
             line++;
-            out.add(new ImageIndex.Entry(text(file, line, m, "path"), whole(file, line, m, "size"), whole(file, line, m, "mtime"),
-                    (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "width")), (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "height"))));
+            out.add(new ImageIndex.Entry(
+                    text(file, line, m, "path"),
+                    whole(file, line, m, "size"),
+                    whole(file, line, m, "mtime"),
+                    (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "width")),
+                    (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "height"))));
         }
-        if (out.size() != s.rows()) throw new IndexException(file, out.size() + " lines for a segment of " + s.rows() + " rows");
+        if (out.size() != s.rows())
+            throw new IndexException(file, out.size() + " lines for a segment of " + s.rows() + " rows");
         return out;
     }
 
@@ -105,10 +151,14 @@ final class Segments {
         int line = 0;
         for (Map<?, ?> m : jsonLines(file)) {
             line++;
-            out.add(new ImageIndex.Failure(text(file, line, m, "path"), whole(file, line, m, "size"), whole(file, line, m, "mtime"),
+            out.add(new ImageIndex.Failure(
+                    text(file, line, m, "path"),
+                    whole(file, line, m, "size"),
+                    whole(file, line, m, "mtime"),
                     text(file, line, m, "error")));
         }
-        if (out.size() != s.failures()) throw new IndexException(file, out.size() + " lines for " + s.failures() + " failures");
+        if (out.size() != s.failures())
+            throw new IndexException(file, out.size() + " lines for " + s.failures() + " failures");
         return out;
     }
 
@@ -119,18 +169,22 @@ final class Segments {
     }
 
     /** Streams the segment's vectors, checked against the header's shape and type. */
-    static void vectors(Path dir, IndexHeader.SegmentInfo s, ImageIndex.Store store, int dim, VectorSink sink) throws IOException {
+    static void vectors(Path dir, IndexHeader.SegmentInfo s, ImageIndex.Store store, int dim, VectorSink sink)
+            throws IOException {
         Path file = dir.resolve(base(s.id()) + ".npy");
         Npy npy = Npy.open(file);
         if (npy.type() != store.npyType() || npy.rows() != s.rows() || npy.cols() != dim) {
-            throw new IndexException(file, "holds " + npy.rows() + " x " + npy.cols() + " " + npy.type() + ", the header says "
-                    + s.rows() + " x " + dim + " " + store.npyType());
+            throw new IndexException(
+                    file,
+                    "holds " + npy.rows() + " x " + npy.cols() + " " + npy.type() + ", the header says " + s.rows()
+                            + " x " + dim + " " + store.npyType());
         }
         float[] scales = new float[s.rows()];
         if (store == ImageIndex.Store.INT8) {
             Path sf = dir.resolve(base(s.id()) + ".scales.npy");
             Npy sn = Npy.open(sf);
-            if (sn.type() != Npy.Type.F32 || sn.rows() != s.rows() || sn.cols() != 1) throw new IndexException(sf, "is not " + s.rows() + " float32 scales");
+            if (sn.type() != Npy.Type.F32 || sn.rows() != s.rows() || sn.cols() != 1)
+                throw new IndexException(sf, "is not " + s.rows() + " float32 scales");
             sn.readRows((b, first, n) -> b.asFloatBuffer().get(scales, (int) first, n));
         }
         int rowBytes = dim * store.bytes();
@@ -153,12 +207,14 @@ final class Segments {
     }
 
     private static String text(Path file, int line, Map<?, ?> m, String key) throws IndexException {
-        if (!(m.get(key) instanceof String)) throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a string");
+        if (!(m.get(key) instanceof String))
+            throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a string");
         return (String) m.get(key);
     }
 
     private static long whole(Path file, int line, Map<?, ?> m, String key) throws IndexException {
-        if (!(m.get(key) instanceof Long)) throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a whole number");
+        if (!(m.get(key) instanceof Long))
+            throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a whole number");
         return (Long) m.get(key);
     }
 }

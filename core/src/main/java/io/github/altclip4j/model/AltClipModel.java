@@ -23,7 +23,7 @@ public final class AltClipModel {
     private final AltClipConfig config;
     private final VisionTransformer vision;
     private final TextTransformer text;
-    private final Linear visualProjection, textProjection;   // no bias
+    private final Linear visualProjection, textProjection; // no bias
     private final float logitScale;
 
     /** Features before normalisation (as {@code get_*_features}), the tower outputs they came from. */
@@ -31,8 +31,13 @@ public final class AltClipModel {
 
     public record ImageFeatures(VisionTransformer.Output tower, FloatTensor features) {}
 
-    private AltClipModel(AltClipConfig config, VisionTransformer vision, TextTransformer text,
-                         Linear visualProjection, Linear textProjection, float logitScale) {
+    private AltClipModel(
+            AltClipConfig config,
+            VisionTransformer vision,
+            TextTransformer text,
+            Linear visualProjection,
+            Linear textProjection,
+            float logitScale) {
         this.config = config;
         this.vision = vision;
         this.text = text;
@@ -55,7 +60,8 @@ public final class AltClipModel {
      * {@code format} is checked against the heap the JVM may still grow to: too little gives a
      * {@link NotEnoughMemoryException} that says how much is needed, not an {@link OutOfMemoryError} half-way.
      */
-    public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress)
+    public static AltClipModel load(
+            Path folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress)
             throws IOException {
         return load(folder, format, warn, progress, null);
     }
@@ -66,23 +72,31 @@ public final class AltClipModel {
      */
     public static List<String> int8Tensors(Path folder) throws IOException {
         List<String> names = new ArrayList<>();
-        load(folder, WeightFormat.INT8, w -> { }, WeightBinder.Progress.NONE, names);
+        load(folder, WeightFormat.INT8, w -> {}, WeightBinder.Progress.NONE, names);
         return names;
     }
 
-    private static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress,
-                                     List<String> quantizable) throws IOException {
+    private static AltClipModel load(
+            Path folder,
+            WeightFormat format,
+            Consumer<String> warn,
+            WeightBinder.Progress progress,
+            List<String> quantizable)
+            throws IOException {
         AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
         try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
             WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"), progress);
             NotEnoughMemoryException.check(folder, format, w.estimatedBytes());
-            Warmup.startOnce(w.typeOf("vision_model.encoder.layers.0.mlp.fc1.weight"));   // JIT on the other core while this one loads
+            Warmup.startOnce(w.typeOf(
+                    "vision_model.encoder.layers.0.mlp.fc1.weight")); // JIT on the other core while this one loads
             Weights root = Weights.of(w);
             VisionTransformer vision = VisionTransformer.load(root.at("vision_model"), config.vision());
             TextTransformer text = TextTransformer.load(root.at("text_model"), config.text());
             int proj = config.projectionDim();
-            Linear visual = root.linearWithoutBias("visual_projection", proj, config.vision().hiddenSize());
-            Linear textual = root.linearWithoutBias("text_projection", proj, config.text().projectDim());
+            Linear visual = root.linearWithoutBias(
+                    "visual_projection", proj, config.vision().hiddenSize());
+            Linear textual = root.linearWithoutBias(
+                    "text_projection", proj, config.text().projectDim());
             float logitScale = root.scalar("logit_scale");
             List<String> unused = w.finish();
             if (!unused.isEmpty()) warn.accept("unused tensors in " + checkpoint.path() + ": " + unused);
@@ -91,11 +105,17 @@ public final class AltClipModel {
         }
     }
 
-    public AltClipConfig config() { return config; }
+    public AltClipConfig config() {
+        return config;
+    }
 
-    public VisionTransformer vision() { return vision; }
+    public VisionTransformer vision() {
+        return vision;
+    }
 
-    public TextTransformer text() { return text; }
+    public TextTransformer text() {
+        return text;
+    }
 
     /** {@code exp(logit_scale)}: the temperature applied to cosine similarities. */
     public float logitScaleExp() {

@@ -21,11 +21,20 @@ public final class NotEnoughMemoryException extends IOException {
         long needed = weightBytes + HEADROOM;
         if (max == Long.MAX_VALUE || needed <= max - used) return;
         long suggestGb = (used + needed + (1L << 30) - 1) >> 30;
-        throw new NotEnoughMemoryException(String.format(Locale.ROOT,
+        throw new NotEnoughMemoryException(String.format(
+                Locale.ROOT,
                 "%s needs about %s of Java heap with %s weights, but this JVM may use at most %s (%s in use): "
                         + "give it more with -Xmx%dg (for bin/altclip: ALTCLIP4J_JAVA_OPTS=-Xmx%dg)%s",
-                folder, gb(needed), format.name().toLowerCase(Locale.ROOT).replace('_', '-'), gb(max), gb(used), suggestGb, suggestGb,
-                format == WeightFormat.INT8 ? "" : ", or load it with --weights int8 (about a quarter of the float32 size)"));
+                folder,
+                gb(needed),
+                format.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                gb(max),
+                gb(used),
+                suggestGb,
+                suggestGb,
+                format == WeightFormat.INT8
+                        ? ""
+                        : ", or load it with --weights int8 (about a quarter of the float32 size)"));
     }
 
     private static String gb(long bytes) {

@@ -25,12 +25,26 @@ public final class RandomModel {
     private RandomModel() {}
 
     /** A model's sizes and its vision tower's activation. */
-    public record Shapes(int vocab, int textHidden, int textLayers, int textHeads, int textIntermediate, int maxPositions,
-                         int projectDim, int visionHidden, int visionLayers, int visionHeads, int visionIntermediate,
-                         int imageSize, int patchSize, int projectionDim, String visionAct) {}
+    public record Shapes(
+            int vocab,
+            int textHidden,
+            int textLayers,
+            int textHeads,
+            int textIntermediate,
+            int maxPositions,
+            int projectDim,
+            int visionHidden,
+            int visionLayers,
+            int visionHeads,
+            int visionIntermediate,
+            int imageSize,
+            int patchSize,
+            int projectionDim,
+            String visionAct) {}
 
     /** BAAI/AltCLIP: XLM-R large and a CLIP ViT-L/14 (quick_gelu), projected to 768. */
-    public static final Shapes ALTCLIP = new Shapes(250002, 1024, 24, 16, 4096, 514, 768, 1024, 24, 16, 4096, 224, 14, 768, "quick_gelu");
+    public static final Shapes ALTCLIP =
+            new Shapes(250002, 1024, 24, 16, 4096, 514, 768, 1024, 24, 16, 4096, 224, 14, 768, "quick_gelu");
 
     /**
      * BAAI/AltCLIP-m18: the same XLM-R large text tower, an OpenCLIP ViT-H/14 image tower (hidden 1280, 32 layers, 16
@@ -39,22 +53,29 @@ public final class RandomModel {
      * ViT-H/14 as transformers configures it ({@code clip_vision_config_h.json}: 1280 / 32 / 16 / 5120 / gelu / patch 14
      * / 224 px). The text tower's {@code project_dim} is taken as 1024 too.
      */
-    public static final Shapes M18 = new Shapes(250002, 1024, 24, 16, 4096, 514, 1024, 1280, 32, 16, 5120, 224, 14, 1024, "gelu");
+    public static final Shapes M18 =
+            new Shapes(250002, 1024, 24, 16, 4096, 514, 1024, 1280, 32, 16, 5120, 224, 14, 1024, "gelu");
 
-    public static void write(Shapes s, Path tokenizerFrom, Path out, StoredType dtype, long seed, PrintStream progress) throws IOException {
+    public static void write(Shapes s, Path tokenizerFrom, Path out, StoredType dtype, long seed, PrintStream progress)
+            throws IOException {
         Files.createDirectories(out);
         for (String f : new String[] {"sentencepiece.bpe.model", "tokenizer_config.json", "special_tokens_map.json"}) {
             Path src = tokenizerFrom.resolve(f);
             if (Files.exists(src)) Files.copy(src, out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-            else if (f.equals("sentencepiece.bpe.model")) throw new IOException(tokenizerFrom + ": no sentencepiece.bpe.model to copy");
+            else if (f.equals("sentencepiece.bpe.model"))
+                throw new IOException(tokenizerFrom + ": no sentencepiece.bpe.model to copy");
         }
         Files.writeString(out.resolve("config.json"), config(s), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("preprocessor_config.json"), "{\n  \"crop_size\": " + s.imageSize() + ",\n  \"do_center_crop\": true,\n"
-                + "  \"do_convert_rgb\": true,\n  \"do_normalize\": true,\n  \"do_resize\": true,\n"
-                + "  \"feature_extractor_type\": \"CLIPFeatureExtractor\",\n"
-                + "  \"image_mean\": [0.48145466, 0.4578275, 0.40821073],\n  \"image_std\": [0.26862954, 0.26130258, 0.27577711],\n"
-                + "  \"resample\": 3,\n  \"size\": " + s.imageSize() + "\n}\n", StandardCharsets.UTF_8);
-        SafetensorsWriter w = new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j random-model");
+        Files.writeString(
+                out.resolve("preprocessor_config.json"),
+                "{\n  \"crop_size\": " + s.imageSize() + ",\n  \"do_center_crop\": true,\n"
+                        + "  \"do_convert_rgb\": true,\n  \"do_normalize\": true,\n  \"do_resize\": true,\n"
+                        + "  \"feature_extractor_type\": \"CLIPFeatureExtractor\",\n"
+                        + "  \"image_mean\": [0.48145466, 0.4578275, 0.40821073],\n  \"image_std\": [0.26862954, 0.26130258, 0.27577711],\n"
+                        + "  \"resample\": 3,\n  \"size\": " + s.imageSize() + "\n}\n",
+                StandardCharsets.UTF_8);
+        SafetensorsWriter w =
+                new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j random-model");
         Map<String, int[]> tensors = tensors(s);
         int[] done = {0};
         for (Map.Entry<String, int[]> e : tensors.entrySet()) {
@@ -69,7 +90,8 @@ public final class RandomModel {
             long n = count;
             StoredType type = name.equals("logit_scale") ? StoredType.F32 : dtype;
             w.add(name, type, lshape, n * type.bytes(), () -> {
-                if (++done[0] % 50 == 0) progress.printf("altclip: random-model: %d of %d tensors%n", done[0], tensors.size());
+                if (++done[0] % 50 == 0)
+                    progress.printf("altclip: random-model: %d of %d tensors%n", done[0], tensors.size());
                 return values(name, (int) n, type, seed);
             });
         }
@@ -78,12 +100,18 @@ public final class RandomModel {
 
     private static ByteBuffer values(String name, int n, StoredType type, long seed) {
         SplittableRandom r = new SplittableRandom(seed * 31 + name.hashCode());
-        boolean norm = name.endsWith(".weight") && (name.contains("LayerNorm") || name.contains("layer_norm")
-                || name.contains("pre_LN") || name.contains("layrnorm") || name.contains("post_layernorm"));
-        double halfWidth = 0.02 * Math.sqrt(3);  // uniform with standard deviation 0.02
+        boolean norm = name.endsWith(".weight")
+                && (name.contains("LayerNorm")
+                        || name.contains("layer_norm")
+                        || name.contains("pre_LN")
+                        || name.contains("layrnorm")
+                        || name.contains("post_layernorm"));
+        double halfWidth = 0.02 * Math.sqrt(3); // uniform with standard deviation 0.02
         ByteBuffer b = ByteBuffer.allocate(n * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
-            float v = name.equals("logit_scale") ? 2.6592f : (float) ((norm ? 1 : 0) + (r.nextDouble() * 2 - 1) * halfWidth);
+            float v = name.equals("logit_scale")
+                    ? 2.6592f
+                    : (float) ((norm ? 1 : 0) + (r.nextDouble() * 2 - 1) * halfWidth);
             if (type == StoredType.F32) b.putFloat(v);
             else b.putShort(type == StoredType.BF16 ? Half.floatToBf16(v) : Half.floatToF16(v));
         }
@@ -102,7 +130,9 @@ public final class RandomModel {
         norm(t, e + "LayerNorm", d);
         for (int i = 0; i < s.textLayers(); i++) {
             String p = "text_model.roberta.encoder.layer." + i + ".";
-            for (String q : new String[] {"attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"}) {
+            for (String q : new String[] {
+                "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense"
+            }) {
                 linear(t, p + q, d, d);
             }
             norm(t, p + "attention.output.LayerNorm", d);
@@ -120,7 +150,8 @@ public final class RandomModel {
         norm(t, "vision_model.pre_layrnorm", v);
         for (int i = 0; i < s.visionLayers(); i++) {
             String p = "vision_model.encoder.layers." + i + ".";
-            for (String q : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) linear(t, p + "self_attn." + q, v, v);
+            for (String q : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"})
+                linear(t, p + "self_attn." + q, v, v);
             norm(t, p + "layer_norm1", v);
             linear(t, p + "mlp.fc1", vff, v);
             linear(t, p + "mlp.fc2", v, vff);
@@ -144,16 +175,22 @@ public final class RandomModel {
     static String config(Shapes s) {
         return "{\n  \"architectures\": [\"AltCLIPModel\"],\n  \"model_type\": \"altclip\",\n"
                 + "  \"projection_dim\": " + s.projectionDim() + ",\n  \"logit_scale_init_value\": 2.6592,\n"
-                + "  \"text_config\": {\n    \"model_type\": \"altclip_text_model\",\n    \"vocab_size\": " + s.vocab() + ",\n"
+                + "  \"text_config\": {\n    \"model_type\": \"altclip_text_model\",\n    \"vocab_size\": " + s.vocab()
+                + ",\n"
                 + "    \"hidden_size\": " + s.textHidden() + ",\n    \"num_hidden_layers\": " + s.textLayers() + ",\n"
-                + "    \"num_attention_heads\": " + s.textHeads() + ",\n    \"intermediate_size\": " + s.textIntermediate() + ",\n"
+                + "    \"num_attention_heads\": " + s.textHeads() + ",\n    \"intermediate_size\": "
+                + s.textIntermediate() + ",\n"
                 + "    \"hidden_act\": \"gelu\",\n    \"max_position_embeddings\": " + s.maxPositions() + ",\n"
                 + "    \"type_vocab_size\": 1,\n    \"layer_norm_eps\": 1e-05,\n    \"pad_token_id\": 1,\n    \"bos_token_id\": 0,\n"
                 + "    \"eos_token_id\": 2,\n    \"project_dim\": " + s.projectDim() + "\n  },\n"
-                + "  \"vision_config\": {\n    \"model_type\": \"altclip_vision_model\",\n    \"hidden_size\": " + s.visionHidden() + ",\n"
-                + "    \"intermediate_size\": " + s.visionIntermediate() + ",\n    \"num_hidden_layers\": " + s.visionLayers() + ",\n"
-                + "    \"num_attention_heads\": " + s.visionHeads() + ",\n    \"num_channels\": 3,\n    \"image_size\": " + s.imageSize() + ",\n"
-                + "    \"patch_size\": " + s.patchSize() + ",\n    \"hidden_act\": \"" + s.visionAct() + "\",\n    \"layer_norm_eps\": 1e-05,\n"
+                + "  \"vision_config\": {\n    \"model_type\": \"altclip_vision_model\",\n    \"hidden_size\": "
+                + s.visionHidden() + ",\n"
+                + "    \"intermediate_size\": " + s.visionIntermediate() + ",\n    \"num_hidden_layers\": "
+                + s.visionLayers() + ",\n"
+                + "    \"num_attention_heads\": " + s.visionHeads()
+                + ",\n    \"num_channels\": 3,\n    \"image_size\": " + s.imageSize() + ",\n"
+                + "    \"patch_size\": " + s.patchSize() + ",\n    \"hidden_act\": \"" + s.visionAct()
+                + "\",\n    \"layer_norm_eps\": 1e-05,\n"
                 + "    \"projection_dim\": " + s.projectionDim() + "\n  }\n}\n";
     }
 }

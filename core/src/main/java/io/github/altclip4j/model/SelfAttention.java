@@ -21,7 +21,8 @@ final class SelfAttention {
     }
 
     /** Binds the three projections named {@code query}, {@code key} and {@code value} in {@code w}. */
-    static SelfAttention load(Weights w, String query, String key, String value, int hidden, int heads) throws IOException {
+    static SelfAttention load(Weights w, String query, String key, String value, int hidden, int heads)
+            throws IOException {
         return new SelfAttention(w.stackedLinear(List.of(query, key, value), hidden, hidden), heads);
     }
 
@@ -32,7 +33,7 @@ final class SelfAttention {
      * @return the context vectors {@code [batch*seq][hidden]} ({@code buf.context})
      */
     FloatTensor forward(ThreadPool pool, FloatTensor x, int batch, int seq, float[] keyBias, LayerBuffers buf) {
-        qkv.forward(pool, x, Activation.NONE, buf.qkv);                                     // [tokens][q | k | v]
+        qkv.forward(pool, x, Activation.NONE, buf.qkv); // [tokens][q | k | v]
         Attention.selfAttention(pool, buf.qkv, batch, seq, heads, keyBias, buf.context);
         return buf.context;
     }

@@ -23,8 +23,14 @@ final class TextEncoderLayer {
     private final Linear output;
     private final LayerNorm outputNorm;
 
-    private TextEncoderLayer(SelfAttention attention, Linear attentionOutput, LayerNorm attentionNorm,
-                             Linear intermediate, Activation act, Linear output, LayerNorm outputNorm) {
+    private TextEncoderLayer(
+            SelfAttention attention,
+            Linear attentionOutput,
+            LayerNorm attentionNorm,
+            Linear intermediate,
+            Activation act,
+            Linear output,
+            LayerNorm outputNorm) {
         this.attention = attention;
         this.attentionOutput = attentionOutput;
         this.attentionNorm = attentionNorm;
@@ -49,6 +55,7 @@ final class TextEncoderLayer {
                 w.at("output").layerNorm("LayerNorm", d, eps));
     }
 
+    // spotless:off: the maths in the aligned comments
     /**
      * Updates {@code h} ({@code [batch*seq][hidden]}) in place; {@code keyBias} masks padding, {@code buf} holds
      * the intermediates.
@@ -62,4 +69,5 @@ final class TextEncoderLayer {
         output.addTo(pool, mlp, a, h);                                        // h = a + dense(m)
         outputNorm.forward(pool, h, h);                                       // h = LayerNorm(h)
     }
+    // spotless:on
 }

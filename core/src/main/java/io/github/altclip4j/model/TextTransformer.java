@@ -17,9 +17,9 @@ import java.util.List;
  */
 public final class TextTransformer {
     private final TextConfig config;
-    private final EmbeddingTable wordEmbeddings;    // [vocab][hidden]
-    private final FloatTensor positionEmbeddings;   // [max_position_embeddings][hidden]
-    private final FloatTensor tokenTypeEmbedding;   // row 0 of token_type_embeddings: every token is type 0
+    private final EmbeddingTable wordEmbeddings; // [vocab][hidden]
+    private final FloatTensor positionEmbeddings; // [max_position_embeddings][hidden]
+    private final FloatTensor tokenTypeEmbedding; // row 0 of token_type_embeddings: every token is type 0
     private final LayerNorm embeddingNorm;
     private final List<TextEncoderLayer> layers;
     private final LayerNorm preLayerNorm;
@@ -28,9 +28,15 @@ public final class TextTransformer {
     /** Per-token states after {@code transformation} ({@code [batch][seq][project_dim]}) and the pooled first token. */
     public record Output(FloatTensor lastHiddenState, FloatTensor pooled) {}
 
-    private TextTransformer(TextConfig config, EmbeddingTable wordEmbeddings, FloatTensor positionEmbeddings,
-                            FloatTensor tokenTypeEmbedding, LayerNorm embeddingNorm, List<TextEncoderLayer> layers,
-                            LayerNorm preLayerNorm, Linear transformation) {
+    private TextTransformer(
+            TextConfig config,
+            EmbeddingTable wordEmbeddings,
+            FloatTensor positionEmbeddings,
+            FloatTensor tokenTypeEmbedding,
+            LayerNorm embeddingNorm,
+            List<TextEncoderLayer> layers,
+            LayerNorm preLayerNorm,
+            Linear transformation) {
         this.config = config;
         this.wordEmbeddings = wordEmbeddings;
         this.positionEmbeddings = positionEmbeddings;
@@ -46,17 +52,22 @@ public final class TextTransformer {
         int d = c.hiddenSize();
         float eps = c.layerNormEps();
         Weights roberta = w.at("roberta"), embeddings = roberta.at("embeddings");
-        return new TextTransformer(c,
+        return new TextTransformer(
+                c,
                 embeddings.embedding("word_embeddings", c.vocabSize(), d),
                 embeddings.floats("position_embeddings.weight", c.maxPositionEmbeddings(), d),
-                embeddings.floats("token_type_embeddings.weight", c.typeVocabSize(), d).slice(0, 1),
+                embeddings
+                        .floats("token_type_embeddings.weight", c.typeVocabSize(), d)
+                        .slice(0, 1),
                 embeddings.layerNorm("LayerNorm", d, eps),
                 roberta.at("encoder").layers("layer", c.numHiddenLayers(), layer -> TextEncoderLayer.load(layer, c)),
                 w.layerNorm("pre_LN", d, eps),
                 w.linear("transformation", c.projectDim(), d));
     }
 
-    public TextConfig config() { return config; }
+    public TextConfig config() {
+        return config;
+    }
 
     /**
      * @param inputIds      {@code [batch][seq]} XLM-R ids, padded with {@code pad_token_id}
@@ -78,7 +89,8 @@ public final class TextTransformer {
         float[] keyBias = new float[batch * seq];
         for (int b = 0; b < batch; b++) {
             if (attentionMask[b].length != seq) {
-                throw new IllegalArgumentException("attention mask row " + b + " has length " + attentionMask[b].length);
+                throw new IllegalArgumentException(
+                        "attention mask row " + b + " has length " + attentionMask[b].length);
             }
             for (int t = 0; t < seq; t++) keyBias[b * seq + t] = attentionMask[b][t] == 0 ? Attention.MASKED : 0f;
         }
@@ -95,7 +107,8 @@ public final class TextTransformer {
         FloatTensor h = FloatTensor.zeros(batch * seq, d), positions = FloatTensor.zeros(batch * seq, d);
         for (int b = 0; b < batch; b++) {
             if (inputIds[b].length != seq) {
-                throw new IllegalArgumentException("input ids row " + b + " has length " + inputIds[b].length + ", not " + seq);
+                throw new IllegalArgumentException(
+                        "input ids row " + b + " has length " + inputIds[b].length + ", not " + seq);
             }
             int count = 0;
             for (int t = 0; t < seq; t++) {
@@ -106,7 +119,8 @@ public final class TextTransformer {
                 }
                 int pos = id == pad ? pad : pad + ++count;
                 if (pos >= config.maxPositionEmbeddings()) {
-                    throw new IllegalArgumentException("text " + b + " is longer than the model's " + config.maxTokens() + " positions");
+                    throw new IllegalArgumentException(
+                            "text " + b + " is longer than the model's " + config.maxTokens() + " positions");
                 }
                 wordEmbeddings.row(id, h.data(), row * d);
                 System.arraycopy(positionEmbeddings.data(), pos * d, positions.data(), row * d, d);

@@ -20,8 +20,14 @@ final class VisionEncoderLayer {
     private final Linear outProj, fc1, fc2;
     private final Activation act;
 
-    private VisionEncoderLayer(LayerNorm layerNorm1, SelfAttention selfAttn, Linear outProj,
-                               LayerNorm layerNorm2, Linear fc1, Activation act, Linear fc2) {
+    private VisionEncoderLayer(
+            LayerNorm layerNorm1,
+            SelfAttention selfAttn,
+            Linear outProj,
+            LayerNorm layerNorm2,
+            Linear fc1,
+            Activation act,
+            Linear fc2) {
         this.layerNorm1 = layerNorm1;
         this.selfAttn = selfAttn;
         this.outProj = outProj;
@@ -46,6 +52,7 @@ final class VisionEncoderLayer {
                 w.at("mlp").linear("fc2", d, ff));
     }
 
+    // spotless:off: the maths in the aligned comments
     /** Updates {@code h} ({@code [batch*seq][hidden]}) in place; {@code buf} holds the intermediates. */
     void forward(ThreadPool pool, FloatTensor h, int batch, int seq, LayerBuffers buf) {
         FloatTensor x = buf.normed, mlp = buf.mlp;
@@ -56,4 +63,5 @@ final class VisionEncoderLayer {
         fc1.forward(pool, x, act, mlp);                                       // m = act(fc1(x))
         fc2.addTo(pool, mlp, h);                                              // h = h + fc2(m)
     }
+    // spotless:on
 }

@@ -15,18 +15,23 @@ import java.util.List;
  */
 public final class VisionTransformer {
     private final VisionConfig config;
-    private final Linear patchEmbedding;           // the conv as a linear map: [hidden][channels * patch * patch]
-    private final float[] classEmbedding;          // [hidden]
-    private final FloatTensor positionEmbedding;   // [1 + patches][hidden]
+    private final Linear patchEmbedding; // the conv as a linear map: [hidden][channels * patch * patch]
+    private final float[] classEmbedding; // [hidden]
+    private final FloatTensor positionEmbedding; // [1 + patches][hidden]
     private final LayerNorm preLayerNorm, postLayerNorm;
     private final List<VisionEncoderLayer> layers;
 
     /** The encoder's output for every token, and the pooled (post-LN class token) output. */
     public record Output(FloatTensor lastHiddenState, FloatTensor pooled) {}
 
-    private VisionTransformer(VisionConfig config, Linear patchEmbedding, float[] classEmbedding,
-                              FloatTensor positionEmbedding, LayerNorm preLayerNorm, List<VisionEncoderLayer> layers,
-                              LayerNorm postLayerNorm) {
+    private VisionTransformer(
+            VisionConfig config,
+            Linear patchEmbedding,
+            float[] classEmbedding,
+            FloatTensor positionEmbedding,
+            LayerNorm preLayerNorm,
+            List<VisionEncoderLayer> layers,
+            LayerNorm postLayerNorm) {
         this.config = config;
         this.patchEmbedding = patchEmbedding;
         this.classEmbedding = classEmbedding;
@@ -41,20 +46,23 @@ public final class VisionTransformer {
         int d = c.hiddenSize(), p = c.patchSize();
         float eps = c.layerNormEps();
         Weights embeddings = w.at("embeddings");
-        return new VisionTransformer(c,
+        return new VisionTransformer(
+                c,
                 embeddings.linearWithoutBias("patch_embedding", d, c.numChannels(), p, p),
                 embeddings.vector("class_embedding", d),
                 embeddings.floats("position_embedding.weight", c.numPositions(), d),
-                w.layerNorm("pre_layrnorm", d, eps),   // sic: the checkpoint's spelling
+                w.layerNorm("pre_layrnorm", d, eps), // sic: the checkpoint's spelling
                 w.at("encoder").layers("layers", c.numHiddenLayers(), layer -> VisionEncoderLayer.load(layer, c)),
                 w.layerNorm("post_layernorm", d, eps));
     }
 
-    public VisionConfig config() { return config; }
+    public VisionConfig config() {
+        return config;
+    }
 
     /** {@code pixelValues}: {@code [batch][channels][imageSize][imageSize]}, as the image processor makes them. */
     public Output forward(ThreadPool pool, FloatTensor pixelValues) {
-        FloatTensor h = embeddings(pool, pixelValues);   // checks the shape
+        FloatTensor h = embeddings(pool, pixelValues); // checks the shape
         int batch = pixelValues.dim(0), seq = config.numPositions();
         preLayerNorm.forward(pool, h, h);
         LayerBuffers buf = new LayerBuffers(batch * seq, config.hiddenSize(), config.intermediateSize());
@@ -66,7 +74,9 @@ public final class VisionTransformer {
     /** {@code [batch*(1+patches)][hidden]}: class token then patch embeddings, plus position embeddings. */
     FloatTensor embeddings(ThreadPool pool, FloatTensor pixelValues) {
         int size = config.imageSize(), channels = config.numChannels();
-        if (pixelValues.rank() != 4 || pixelValues.dim(1) != channels || pixelValues.dim(2) != size
+        if (pixelValues.rank() != 4
+                || pixelValues.dim(1) != channels
+                || pixelValues.dim(2) != size
                 || pixelValues.dim(3) != size) {
             throw new IllegalArgumentException(
                     "pixel values " + pixelValues + " must be [batch][" + channels + "][" + size + "][" + size + "]");

@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class Weights {
     private final WeightBinder binder;
-    private final String prefix;   // "" or ending in "."
+    private final String prefix; // "" or ending in "."
 
     private Weights(WeightBinder binder, String prefix) {
         this.binder = binder;
@@ -42,7 +42,8 @@ final class Weights {
     /** Several {@code nn.Linear(in, outEach)} as one, their outputs side by side (query | key | value). */
     Linear stackedLinear(List<String> names, int outEach, int in) throws IOException {
         List<String> full = names.stream().map(n -> prefix + n).toList();
-        return new Linear(binder.stackedLinear(full.stream().map(n -> n + ".weight").toList(), outEach, in),
+        return new Linear(
+                binder.stackedLinear(full.stream().map(n -> n + ".weight").toList(), outEach, in),
                 binder.stackedVector(full.stream().map(n -> n + ".bias").toList(), outEach));
     }
 

@@ -44,23 +44,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AltClipServer implements AutoCloseable {
     /** Listening address, batching, limits, optional API key, drain time. */
-    public record Config(String host, int port, int maxBatch, long batchWaitMillis, int queueCapacity, long maxRequestBytes,
-                         int maxItems, String apiKey, Duration drain) {
+    public record Config(
+            String host,
+            int port,
+            int maxBatch,
+            long batchWaitMillis,
+            int queueCapacity,
+            long maxRequestBytes,
+            int maxItems,
+            String apiKey,
+            Duration drain) {
         /** Loopback, port 8080, batches of 8 after at most 5 ms, a queue of 256 items, 32 MB and 64 items per request. */
         public static Config defaults() {
             return new Config("127.0.0.1", 8080, 8, 5, 256, 32L << 20, 64, null, Duration.ofSeconds(30));
         }
 
         public Config withPort(int p) {
-            return new Config(host, p, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
+            return new Config(
+                    host, p, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
         }
 
         public Config withHost(String h) {
-            return new Config(h, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
+            return new Config(
+                    h, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
         }
 
         public Config withApiKey(String key) {
-            return new Config(host, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, key, drain);
+            return new Config(
+                    host, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, key, drain);
         }
 
         public Config withBatching(int batch, long waitMillis, int capacity) {
@@ -75,10 +86,13 @@ public final class AltClipServer implements AutoCloseable {
     static {
         // Read by the JDK's server when it is first used. Without TCP_NODELAY a response written as headers, then body,
         // waits for the client's delayed ACK: one text took 112 ms instead of 68 ms (bench/serve.sh, full-size model).
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+        if (System.getProperty("sun.net.httpserver.nodelay") == null)
+            System.setProperty("sun.net.httpserver.nodelay", "true");
         // Slow clients cannot hold a connection open for ever.
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "30");
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) System.setProperty("sun.net.httpserver.maxRspTime", "120");
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null)
+            System.setProperty("sun.net.httpserver.maxRspTime", "120");
     }
 
     private static final long RESULT_TIMEOUT_SECONDS = 300;
@@ -87,14 +101,18 @@ public final class AltClipServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final Metrics metrics = new Metrics();
-    private volatile Model model;   // null until loaded and warmed
+    private volatile Model model; // null until loaded and warmed
     private volatile String loadError;
     private volatile boolean stopping;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     /** What is served once loaded: the model, its batchers, the optional index and its thumbnails. */
-    record Model(AltClip clip, ImageIndex index, Batcher<String, float[]> texts, Batcher<AltClip.PreparedImage, float[]> images,
-                         Thumbnails thumbnails) {}
+    record Model(
+            AltClip clip,
+            ImageIndex index,
+            Batcher<String, float[]> texts,
+            Batcher<AltClip.PreparedImage, float[]> images,
+            Thumbnails thumbnails) {}
 
     private AltClipServer(Config config) throws IOException {
         this.config = config;
@@ -102,12 +120,31 @@ public final class AltClipServer implements AutoCloseable {
         this.executor = handlerThreads();
         http.setExecutor(executor);
         Endpoints e = new Endpoints(this);
-        for (String path : new String[] {"/", "/v1/embeddings", "/embed", "/vectorize", "/meta", "/classify", "/search", "/tokenize",
-                "/health", "/info", "/metrics", "/.well-known/live", "/.well-known/ready", "/thumb/", "/image/"}) {
+        for (String path : new String[] {
+            "/",
+            "/v1/embeddings",
+            "/embed",
+            "/vectorize",
+            "/meta",
+            "/classify",
+            "/search",
+            "/tokenize",
+            "/health",
+            "/info",
+            "/metrics",
+            "/.well-known/live",
+            "/.well-known/ready",
+            "/thumb/",
+            "/image/"
+        }) {
             http.createContext(path, e::handle);
         }
-        metrics.gauge("altclip_text_queue_depth", () -> model == null ? 0 : model.texts().depth());
-        metrics.gauge("altclip_image_queue_depth", () -> model == null ? 0 : model.images().depth());
+        metrics.gauge(
+                "altclip_text_queue_depth",
+                () -> model == null ? 0 : model.texts().depth());
+        metrics.gauge(
+                "altclip_image_queue_depth",
+                () -> model == null ? 0 : model.images().depth());
         http.start();
     }
 
@@ -123,9 +160,15 @@ public final class AltClipServer implements AutoCloseable {
     public void serve(AltClip clip, ImageIndex index) throws IOException {
         if (index != null) index.requireModel(clip);
         clip.embedText("warm-up");
-        Batcher<String, float[]> texts = new Batcher<>("text", 32, config.batchWaitMillis(), config.queueCapacity(), clip::textFeatures, metrics.textBatches);
-        Batcher<AltClip.PreparedImage, float[]> images = new Batcher<>("image", config.maxBatch(), config.batchWaitMillis(),
-                config.queueCapacity(), clip::imageFeatures, metrics.imageBatches);
+        Batcher<String, float[]> texts = new Batcher<>(
+                "text", 32, config.batchWaitMillis(), config.queueCapacity(), clip::textFeatures, metrics.textBatches);
+        Batcher<AltClip.PreparedImage, float[]> images = new Batcher<>(
+                "image",
+                config.maxBatch(),
+                config.batchWaitMillis(),
+                config.queueCapacity(),
+                clip::imageFeatures,
+                metrics.imageBatches);
         model = new Model(clip, index, texts, images, index == null ? null : new Thumbnails(index));
     }
 
@@ -138,15 +181,22 @@ public final class AltClipServer implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
-    Config config() { return config; }
+    Config config() {
+        return config;
+    }
 
-    Metrics metrics() { return metrics; }
+    Metrics metrics() {
+        return metrics;
+    }
 
     /** The served model, or a 503 saying why there is none. */
     Model model() throws HttpError {
         Model m = model;
         if (m == null) {
-            throw new HttpError(503, loadError == null ? "loading" : "unhealthy", loadError == null ? "the model is still loading" : loadError);
+            throw new HttpError(
+                    503,
+                    loadError == null ? "loading" : "unhealthy",
+                    loadError == null ? "the model is still loading" : loadError);
         }
         return m;
     }
@@ -194,7 +244,8 @@ public final class AltClipServer implements AutoCloseable {
         try {
             for (CompletableFuture<float[]> f : futures) out.add(f.get(RESULT_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         } catch (ExecutionException e) {
-            throw new HttpError(500, "backend", "the model failed: " + e.getCause().getMessage());
+            throw new HttpError(
+                    500, "backend", "the model failed: " + e.getCause().getMessage());
         } catch (TimeoutException e) {
             throw new HttpError(503, "timeout", "no result within " + RESULT_TIMEOUT_SECONDS + " s");
         } catch (InterruptedException e) {
@@ -209,7 +260,8 @@ public final class AltClipServer implements AutoCloseable {
         if (config.apiKey() == null) return true;
         String h = ex.getRequestHeaders().getFirst("Authorization");
         String given = h != null && h.startsWith("Bearer ") ? h.substring(7).strip() : "";
-        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), config.apiKey().getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -253,7 +305,8 @@ public final class AltClipServer implements AutoCloseable {
     }
 
     private HttpError tooLarge() {
-        return new HttpError(413, "payload_too_large", "the request body exceeds " + config.maxRequestBytes() + " bytes");
+        return new HttpError(
+                413, "payload_too_large", "the request body exceeds " + config.maxRequestBytes() + " bytes");
     }
 
     /** Writes a response and closes the exchange. */
@@ -276,7 +329,16 @@ public final class AltClipServer implements AutoCloseable {
     }
 
     static void sendError(HttpExchange ex, HttpError e) throws IOException {
-        sendJson(ex, e.status, new JsonWriter().beginObject().name("error").value(e.getMessage()).name("error_type").value(e.type).endObject());
+        sendJson(
+                ex,
+                e.status,
+                new JsonWriter()
+                        .beginObject()
+                        .name("error")
+                        .value(e.getMessage())
+                        .name("error_type")
+                        .value(e.type)
+                        .endObject());
     }
 
     /** A float vector as base64 of little-endian float32 (OpenAI's {@code encoding_format: base64}). */
@@ -291,7 +353,11 @@ public final class AltClipServer implements AutoCloseable {
         Model m = model;
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("model_id", m == null ? null : m.clip().folder().getFileName().toString());
-        i.put("model_dtype", m == null ? null : m.clip().weights().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        i.put(
+                "model_dtype",
+                m == null
+                        ? null
+                        : m.clip().weights().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         i.put("dimension", m == null ? null : m.clip().model().config().projectionDim());
         i.put("max_input_length", m == null ? null : m.clip().maxTextTokens());
         i.put("max_batch_requests", config.maxItems());
@@ -300,7 +366,9 @@ public final class AltClipServer implements AutoCloseable {
         i.put("max_request_bytes", config.maxRequestBytes());
         i.put("queue_capacity", config.queueCapacity());
         i.put("index", m == null || m.index() == null ? null : m.index().dir().toString());
-        i.put("indexed_images", m == null || m.index() == null ? null : m.index().size());
+        i.put(
+                "indexed_images",
+                m == null || m.index() == null ? null : m.index().size());
         i.put("version", Version.get());
         i.put("ready", m != null);
         return i;
@@ -355,7 +423,8 @@ public final class AltClipServer implements AutoCloseable {
      */
     private static ExecutorService handlerThreads() {
         try {
-            return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+            return (ExecutorService)
+                    Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
         } catch (ReflectiveOperationException e) {
             return Executors.newFixedThreadPool(64, r -> {
                 Thread t = new Thread(r, "altclip4j-http");

@@ -25,7 +25,13 @@ final class Batcher<I, O> implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closing;
 
-    Batcher(String name, int maxBatch, long waitMillis, int capacity, Function<List<I>, List<O>> run, Metrics.Histogram batchSizes) {
+    Batcher(
+            String name,
+            int maxBatch,
+            long waitMillis,
+            int capacity,
+            Function<List<I>, List<O>> run,
+            Metrics.Histogram batchSizes) {
         this.queue = new LinkedBlockingQueue<>();
         this.capacity = capacity;
         this.maxBatch = maxBatch;

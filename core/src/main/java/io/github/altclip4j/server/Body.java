@@ -43,13 +43,16 @@ final class Body {
         } else if (v instanceof List) {
             List<?> list = (List<?>) v;
             for (int i = 0; i < list.size(); i++) {
-                if (!(list.get(i) instanceof String)) throw HttpError.unprocessable("\"" + field + "\"[" + i + "] must be a string");
+                if (!(list.get(i) instanceof String))
+                    throw HttpError.unprocessable("\"" + field + "\"[" + i + "] must be a string");
                 out.add((String) list.get(i));
             }
         } else {
             throw HttpError.unprocessable("\"" + field + "\" must be a string or a list of strings");
         }
-        if (out.size() > max) throw new HttpError(413, "payload_too_large", "\"" + field + "\" has " + out.size() + " items; the limit is " + max);
+        if (out.size() > max)
+            throw new HttpError(
+                    413, "payload_too_large", "\"" + field + "\" has " + out.size() + " items; the limit is " + max);
         return out;
     }
 
@@ -96,7 +99,8 @@ final class Body {
             }
             b64 = b64.substring(comma + 1);
         } else if (b64.startsWith("http://") || b64.startsWith("https://") || b64.startsWith("file:")) {
-            throw HttpError.unprocessable(where + ": give the image itself (base64 or a data URI); URLs are not fetched");
+            throw HttpError.unprocessable(
+                    where + ": give the image itself (base64 or a data URI); URLs are not fetched");
         }
         try {
             return Base64.getDecoder().decode(b64.replaceAll("\\s+", ""));

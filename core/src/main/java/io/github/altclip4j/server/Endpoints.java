@@ -32,15 +32,20 @@ final class Endpoints {
 
     void handle(HttpExchange ex) throws IOException {
         long t0 = System.nanoTime();
-        String path = ex.getRequestURI().getPath(), endpoint = path.startsWith("/thumb/") ? "/thumb" : path.startsWith("/image/") ? "/image" : path;
+        String path = ex.getRequestURI().getPath(),
+                endpoint = path.startsWith("/thumb/") ? "/thumb" : path.startsWith("/image/") ? "/image" : path;
         int status = 200;
         boolean entered = false;
         try {
             server.enter();
             entered = true;
-            boolean open = path.equals("/health") || path.startsWith("/.well-known/") || path.equals("/") || path.startsWith("/thumb/")
+            boolean open = path.equals("/health")
+                    || path.startsWith("/.well-known/")
+                    || path.equals("/")
+                    || path.startsWith("/thumb/")
                     || path.startsWith("/image/");
-            if (!open && !server.authorized(ex)) throw new HttpError(401, "unauthorized", "a valid API key is required (Authorization: Bearer KEY)");
+            if (!open && !server.authorized(ex))
+                throw new HttpError(401, "unauthorized", "a valid API key is required (Authorization: Bearer KEY)");
             status = route(ex, path);
         } catch (HttpError e) {
             status = e.status;
@@ -49,7 +54,8 @@ final class Endpoints {
             // Anything else still gets an answer: a request must never hang because its handler died.
             status = 500;
             String m = e.getMessage();
-            AltClipServer.sendError(ex, new HttpError(500, "backend", m == null ? e.getClass().getSimpleName() : m));
+            AltClipServer.sendError(
+                    ex, new HttpError(500, "backend", m == null ? e.getClass().getSimpleName() : m));
             if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
         } finally {
             if (entered) server.leave();
@@ -70,8 +76,15 @@ final class Endpoints {
                 return 204;
             case "/health":
                 method(ex, "GET");
-                server.model();   // 503 while loading or after a failed load
-                AltClipServer.sendJson(ex, 200, new JsonWriter().beginObject().name("status").value("ok").endObject());
+                server.model(); // 503 while loading or after a failed load
+                AltClipServer.sendJson(
+                        ex,
+                        200,
+                        new JsonWriter()
+                                .beginObject()
+                                .name("status")
+                                .value("ok")
+                                .endObject());
                 return 200;
             case "/info":
                 method(ex, "GET");
@@ -79,26 +92,52 @@ final class Endpoints {
                 return 200;
             case "/metrics":
                 method(ex, "GET");
-                AltClipServer.send(ex, 200, "text/plain; version=0.0.4", server.metrics().render().getBytes(StandardCharsets.UTF_8));
+                AltClipServer.send(
+                        ex,
+                        200,
+                        "text/plain; version=0.0.4",
+                        server.metrics().render().getBytes(StandardCharsets.UTF_8));
                 return 200;
             case "/meta":
                 method(ex, "GET");
                 AltClipServer.Model m = server.model();
-                AltClipServer.sendJson(ex, 200, new JsonWriter().beginObject().name("clip_model").beginObject()
-                        .name("name").value(m.clip().folder().getFileName().toString()).name("dimension").value(m.clip().model().config().projectionDim())
-                        .name("languages").value("multilingual (AltCLIP)").endObject().name("version").value(io.github.altclip4j.Version.get()).endObject());
+                AltClipServer.sendJson(
+                        ex,
+                        200,
+                        new JsonWriter()
+                                .beginObject()
+                                .name("clip_model")
+                                .beginObject()
+                                .name("name")
+                                .value(m.clip().folder().getFileName().toString())
+                                .name("dimension")
+                                .value(m.clip().model().config().projectionDim())
+                                .name("languages")
+                                .value("multilingual (AltCLIP)")
+                                .endObject()
+                                .name("version")
+                                .value(io.github.altclip4j.Version.get())
+                                .endObject());
                 return 200;
             case "/":
                 method(ex, "GET");
-                if (server.model().index() == null) throw new HttpError(404, "not_found", "no index is loaded (start with --index INDEX for the search page)");
+                if (server.model().index() == null)
+                    throw new HttpError(
+                            404, "not_found", "no index is loaded (start with --index INDEX for the search page)");
                 AltClipServer.send(ex, 200, "text/html; charset=utf-8", page);
                 return 200;
-            case "/v1/embeddings": return openAi(ex);
-            case "/embed": return tei(ex);
-            case "/vectorize": return weaviate(ex);
-            case "/classify": return classify(ex);
-            case "/search": return search(ex);
-            case "/tokenize": return tokenize(ex);
+            case "/v1/embeddings":
+                return openAi(ex);
+            case "/embed":
+                return tei(ex);
+            case "/vectorize":
+                return weaviate(ex);
+            case "/classify":
+                return classify(ex);
+            case "/search":
+                return search(ex);
+            case "/tokenize":
+                return tokenize(ex);
             default:
                 if (path.startsWith("/thumb/")) return thumbnail(ex, row(path, "/thumb/"));
                 if (path.startsWith("/image/")) return original(ex, row(path, "/image/"));
@@ -110,7 +149,8 @@ final class Endpoints {
         String m = ex.getRequestMethod();
         if (!m.equals(expected) && !(expected.equals("GET") && m.equals("HEAD"))) {
             ex.getResponseHeaders().set("Allow", expected);
-            throw new HttpError(405, "method_not_allowed", ex.getRequestURI().getPath() + " takes " + expected + ", not " + m);
+            throw new HttpError(
+                    405, "method_not_allowed", ex.getRequestURI().getPath() + " takes " + expected + ", not " + m);
         }
     }
 
@@ -124,7 +164,8 @@ final class Endpoints {
         Body b = body(ex);
         List<String> input = b.strings("input", server.config().maxItems(), true);
         String format = b.string("encoding_format", "float"), modality = b.string("modality", "text");
-        if (!format.equals("float") && !format.equals("base64")) throw HttpError.unprocessable("\"encoding_format\" must be float or base64");
+        if (!format.equals("float") && !format.equals("base64"))
+            throw HttpError.unprocessable("\"encoding_format\" must be float or base64");
         List<float[]> vectors;
         int tokens = 0;
         if (modality.equals("image")) {
@@ -135,15 +176,34 @@ final class Endpoints {
         } else {
             throw HttpError.unprocessable("\"modality\" must be text or image");
         }
-        JsonWriter j = new JsonWriter().beginObject().name("object").value("list").name("data").beginArray();
+        JsonWriter j = new JsonWriter()
+                .beginObject()
+                .name("object")
+                .value("list")
+                .name("data")
+                .beginArray();
         for (int i = 0; i < vectors.size(); i++) {
-            j.beginObject().name("object").value("embedding").name("index").value(i).name("embedding");
+            j.beginObject()
+                    .name("object")
+                    .value("embedding")
+                    .name("index")
+                    .value(i)
+                    .name("embedding");
             if (format.equals("base64")) j.value(AltClipServer.base64(vectors.get(i)));
             else j.value(vectors.get(i));
             j.endObject();
         }
-        j.endArray().name("model").value(server.model().clip().folder().getFileName().toString())
-                .name("usage").beginObject().name("prompt_tokens").value(tokens).name("total_tokens").value(tokens).endObject().endObject();
+        j.endArray()
+                .name("model")
+                .value(server.model().clip().folder().getFileName().toString())
+                .name("usage")
+                .beginObject()
+                .name("prompt_tokens")
+                .value(tokens)
+                .name("total_tokens")
+                .value(tokens)
+                .endObject()
+                .endObject();
         AltClipServer.sendJson(ex, 200, j);
         return 200;
     }
@@ -151,7 +211,8 @@ final class Endpoints {
     /** TEI: {"inputs": str | [str], "normalize": true} -> [[...]]. */
     private int tei(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
-        List<float[]> vectors = server.embedTexts(b.strings("inputs", server.config().maxItems(), true), b.bool("normalize", true));
+        List<float[]> vectors =
+                server.embedTexts(b.strings("inputs", server.config().maxItems(), true), b.bool("normalize", true));
         JsonWriter j = new JsonWriter().beginArray();
         for (float[] v : vectors) j.value(v);
         AltClipServer.sendJson(ex, 200, j.endArray());
@@ -161,12 +222,17 @@ final class Endpoints {
     /** Weaviate multi2vec-clip: {"texts": [...], "images": [base64...]} -> {"textVectors", "imageVectors"}. */
     private int weaviate(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
-        List<String> texts = b.strings("texts", server.config().maxItems(), false), images = b.strings("images", server.config().maxItems(), false);
+        List<String> texts = b.strings("texts", server.config().maxItems(), false),
+                images = b.strings("images", server.config().maxItems(), false);
         if (texts.size() + images.size() > server.config().maxItems()) {
-            throw new HttpError(413, "payload_too_large", "at most " + server.config().maxItems() + " texts and images per request");
+            throw new HttpError(
+                    413,
+                    "payload_too_large",
+                    "at most " + server.config().maxItems() + " texts and images per request");
         }
         List<float[]> tv = texts.isEmpty() ? List.of() : server.embedTexts(texts, true);
-        List<float[]> iv = images.isEmpty() ? List.of() : server.embedImages(decodeAll(images, "images"), "images", true);
+        List<float[]> iv =
+                images.isEmpty() ? List.of() : server.embedImages(decodeAll(images, "images"), "images", true);
         JsonWriter j = new JsonWriter().beginObject().name("textVectors").beginArray();
         for (float[] v : tv) j.value(v);
         j.endArray().name("imageVectors").beginArray();
@@ -182,10 +248,16 @@ final class Endpoints {
         if (labels.isEmpty()) throw HttpError.unprocessable("\"labels\" must not be empty");
         String image = b.string("image", null);
         if (image == null) throw HttpError.unprocessable("\"image\" is required");
-        float[] img = server.embedImages(List.of(Body.image(image, "image")), "image", true).get(0);
+        float[] img = server.embedImages(List.of(Body.image(image, "image")), "image", true)
+                .get(0);
         JsonWriter j = new JsonWriter().beginObject().name("labels").beginArray();
         for (AltClip.Label l : server.model().clip().rank(img, labels, server.embedTexts(labels, true))) {
-            j.beginObject().name("label").value(l.text()).name("probability").value(l.probability()).endObject();
+            j.beginObject()
+                    .name("label")
+                    .value(l.text())
+                    .name("probability")
+                    .value(l.probability())
+                    .endObject();
         }
         AltClipServer.sendJson(ex, 200, j.endArray().endObject());
         return 200;
@@ -195,24 +267,36 @@ final class Endpoints {
     private int search(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
         AltClipServer.Model m = server.model();
-        if (m.index() == null) throw new HttpError(404, "not_found", "this server has no index (start it with --index INDEX)");
+        if (m.index() == null)
+            throw new HttpError(404, "not_found", "this server has no index (start it with --index INDEX)");
         int k = b.integer("k", 24, 1, 1000);
         float minScore = (float) b.number("min_score", Double.NEGATIVE_INFINITY);
         float[] query;
         int given = (b.has("query") ? 1 : 0) + (b.has("image") ? 1 : 0) + (b.has("row") ? 1 : 0);
-        if (given != 1) throw HttpError.unprocessable("give exactly one of \"query\" (text), \"image\" (base64) or \"row\" (an indexed image)");
+        if (given != 1)
+            throw HttpError.unprocessable(
+                    "give exactly one of \"query\" (text), \"image\" (base64) or \"row\" (an indexed image)");
         if (b.has("query")) {
             query = server.embedTexts(List.of(b.string("query", "")), true).get(0);
         } else if (b.has("image")) {
-            query = server.embedImages(List.of(Body.image(b.string("image", ""), "image")), "image", true).get(0);
+            query = server.embedImages(List.of(Body.image(b.string("image", ""), "image")), "image", true)
+                    .get(0);
         } else {
             int row = b.integer("row", 0, 0, Integer.MAX_VALUE);
-            if (row >= m.index().size()) throw new HttpError(404, "not_found", "no image with row " + row + " in the index");
+            if (row >= m.index().size())
+                throw new HttpError(404, "not_found", "no image with row " + row + " in the index");
             query = m.index().vector(row);
         }
         JsonWriter j = new JsonWriter().beginObject().name("results").beginArray();
         for (ImageIndex.Result r : m.index().search(m.clip(), query, k, minScore)) {
-            j.beginObject().name("path").value(r.path().toString()).name("score").value(r.score()).name("row").value(r.row()).endObject();
+            j.beginObject()
+                    .name("path")
+                    .value(r.path().toString())
+                    .name("score")
+                    .value(r.score())
+                    .name("row")
+                    .value(r.row())
+                    .endObject();
         }
         AltClipServer.sendJson(ex, 200, j.endArray().endObject());
         return 200;
@@ -226,7 +310,12 @@ final class Endpoints {
         JsonWriter j = new JsonWriter().beginArray();
         for (String t : texts) {
             XlmRobertaTokenizer.Tokens tokens = tok.tokenize(t);
-            j.beginObject().name("input_ids").value(tokens.ids()).name("pieces").any(tokens.pieces()).endObject();
+            j.beginObject()
+                    .name("input_ids")
+                    .value(tokens.ids())
+                    .name("pieces")
+                    .any(tokens.pieces())
+                    .endObject();
         }
         AltClipServer.sendJson(ex, 200, j.endArray());
         return 200;
@@ -251,7 +340,9 @@ final class Endpoints {
             throw new HttpError(404, "not_found", "the image of row " + row + " cannot be read now");
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String type = name.endsWith(".png") ? "image/png" : name.endsWith(".gif") ? "image/gif" : name.endsWith(".bmp") ? "image/bmp" : "image/jpeg";
+        String type = name.endsWith(".png")
+                ? "image/png"
+                : name.endsWith(".gif") ? "image/gif" : name.endsWith(".bmp") ? "image/bmp" : "image/jpeg";
         AltClipServer.send(ex, 200, type, bytes);
         return 200;
     }
@@ -264,7 +355,8 @@ final class Endpoints {
 
     private static int row(String path, String prefix) throws HttpError {
         String s = path.substring(prefix.length());
-        if (!s.matches("\\d{1,9}")) throw new HttpError(404, "not_found", "images are named by their row number in the index");
+        if (!s.matches("\\d{1,9}"))
+            throw new HttpError(404, "not_found", "images are named by their row number in the index");
         return Integer.parseInt(s);
     }
 

@@ -36,9 +36,21 @@ final class Metrics {
         }
 
         void write(StringBuilder b) {
-            b.append("# HELP ").append(name).append(' ').append(help).append('\n').append("# TYPE ").append(name).append(" histogram\n");
+            b.append("# HELP ")
+                    .append(name)
+                    .append(' ')
+                    .append(help)
+                    .append('\n')
+                    .append("# TYPE ")
+                    .append(name)
+                    .append(" histogram\n");
             for (int i = 0; i < bounds.length; i++) {
-                b.append(name).append("_bucket{le=\"").append(format(bounds[i])).append("\"} ").append(counts[i].sum()).append('\n');
+                b.append(name)
+                        .append("_bucket{le=\"")
+                        .append(format(bounds[i]))
+                        .append("\"} ")
+                        .append(counts[i].sum())
+                        .append('\n');
             }
             b.append(name).append("_bucket{le=\"+Inf\"} ").append(total.sum()).append('\n');
             b.append(name).append("_sum ").append(format(sumMicros.get() / 1e6)).append('\n');
@@ -46,16 +58,32 @@ final class Metrics {
         }
     }
 
-    final Histogram latency = new Histogram("altclip_request_duration_seconds", "Time from request to response.",
-            0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30);
-    final Histogram textBatches = new Histogram("altclip_text_batch_size", "Texts per text-tower forward pass.", 1, 2, 4, 8, 16, 32, 64);
-    final Histogram imageBatches = new Histogram("altclip_image_batch_size", "Images per image-tower forward pass.", 1, 2, 4, 8, 16, 32);
+    final Histogram latency = new Histogram(
+            "altclip_request_duration_seconds",
+            "Time from request to response.",
+            0.005,
+            0.01,
+            0.025,
+            0.05,
+            0.1,
+            0.25,
+            0.5,
+            1,
+            2.5,
+            5,
+            10,
+            30);
+    final Histogram textBatches =
+            new Histogram("altclip_text_batch_size", "Texts per text-tower forward pass.", 1, 2, 4, 8, 16, 32, 64);
+    final Histogram imageBatches =
+            new Histogram("altclip_image_batch_size", "Images per image-tower forward pass.", 1, 2, 4, 8, 16, 32);
     final LongAdder images = new LongAdder(), tokens = new LongAdder();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new TreeMap<>();
 
     void request(String endpoint, int status, double seconds) {
-        requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder()).increment();
+        requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder())
+                .increment();
         latency.observe(seconds);
     }
 
@@ -65,23 +93,44 @@ final class Metrics {
 
     synchronized String render() {
         StringBuilder b = new StringBuilder();
-        b.append("# HELP altclip_requests_total Requests by endpoint and status.\n# TYPE altclip_requests_total counter\n");
+        b.append(
+                "# HELP altclip_requests_total Requests by endpoint and status.\n# TYPE altclip_requests_total counter\n");
         new TreeMap<>(requests).forEach((k, v) -> {
             String[] p = k.split("\u0000");
-            b.append("altclip_requests_total{endpoint=\"").append(p[0]).append("\",status=\"").append(p[1]).append("\"} ").append(v.sum()).append('\n');
+            b.append("altclip_requests_total{endpoint=\"")
+                    .append(p[0])
+                    .append("\",status=\"")
+                    .append(p[1])
+                    .append("\"} ")
+                    .append(v.sum())
+                    .append('\n');
         });
         latency.write(b);
         textBatches.write(b);
         imageBatches.write(b);
-        b.append("# HELP altclip_images_embedded_total Images through the image tower.\n# TYPE altclip_images_embedded_total counter\n")
-                .append("altclip_images_embedded_total ").append(images.sum()).append('\n');
-        b.append("# HELP altclip_tokens_embedded_total Tokens through the text tower.\n# TYPE altclip_tokens_embedded_total counter\n")
-                .append("altclip_tokens_embedded_total ").append(tokens.sum()).append('\n');
-        gauges.forEach((name, v) -> b.append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(v.getAsLong()).append('\n'));
+        b.append(
+                        "# HELP altclip_images_embedded_total Images through the image tower.\n# TYPE altclip_images_embedded_total counter\n")
+                .append("altclip_images_embedded_total ")
+                .append(images.sum())
+                .append('\n');
+        b.append(
+                        "# HELP altclip_tokens_embedded_total Tokens through the text tower.\n# TYPE altclip_tokens_embedded_total counter\n")
+                .append("altclip_tokens_embedded_total ")
+                .append(tokens.sum())
+                .append('\n');
+        gauges.forEach((name, v) -> b.append("# TYPE ")
+                .append(name)
+                .append(" gauge\n")
+                .append(name)
+                .append(' ')
+                .append(v.getAsLong())
+                .append('\n'));
         return b.toString();
     }
 
     private static String format(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15
+                ? Long.toString((long) v)
+                : String.format(Locale.ROOT, "%.6g", v);
     }
 }

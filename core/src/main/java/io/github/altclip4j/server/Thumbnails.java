@@ -36,7 +36,8 @@ final class Thumbnails {
 
     /** The indexed file of a row, or a 404. */
     Path file(int row) throws HttpError, IOException {
-        if (row < 0 || row >= index.entries().size()) throw new HttpError(404, "not_found", "no image with row " + row + " in the index");
+        if (row < 0 || row >= index.entries().size())
+            throw new HttpError(404, "not_found", "no image with row " + row + " in the index");
         return index.root().resolve(index.entries().get(row).path());
     }
 
@@ -52,7 +53,8 @@ final class Thumbnails {
             throw new HttpError(404, "not_found", "the image of row " + row + " cannot be read now: " + e.getMessage());
         }
         double scale = Math.min(1.0, (double) SIZE / Math.max(rgb.width(), rgb.height()));
-        int w = Math.max(1, (int) Math.round(rgb.width() * scale)), h = Math.max(1, (int) Math.round(rgb.height() * scale));
+        int w = Math.max(1, (int) Math.round(rgb.width() * scale)),
+                h = Math.max(1, (int) Math.round(rgb.height() * scale));
         BufferedImage full = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_3BYTE_BGR);
         byte[] px = rgb.pixels();
         int[] line = new int[rgb.width()];

@@ -23,13 +23,19 @@ class MainTest {
     private String stdin = "";
     private static final Path FIXTURES = Paths.get(System.getProperty("altclip4j.fixtures"));
     private static final String MODEL = FIXTURES.resolve("tiny-altclip").toString();
-    private static final String IMAGE = FIXTURES.resolve("images/files/rgb_baseline_400x300.jpg").toString();
+    private static final String IMAGE =
+            FIXTURES.resolve("images/files/rgb_baseline_400x300.jpg").toString();
 
     private int run(String... args) {
         out.reset();
         err.reset();
-        return Main.run(args, new Console(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), false));
+        return Main.run(
+                args,
+                new Console(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                        false));
     }
 
     private String out() {
@@ -45,7 +51,11 @@ class MainTest {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("usage: altclip").contains("info").contains("classify");
         assertThat(run("bench", "--help")).isZero();
-        assertThat(out()).contains("--tokens L").contains("(default: 16)").contains("--iterations I").contains("--weights FORMAT");
+        assertThat(out())
+                .contains("--tokens L")
+                .contains("(default: 16)")
+                .contains("--iterations I")
+                .contains("--weights FORMAT");
         assertThat(run("--version")).isZero();
         assertThat(out()).startsWith("altclip4j ");
     }
@@ -72,7 +82,8 @@ class MainTest {
 
     @Test
     void optionValuesMayFollowAnEqualsSignAndDashDashEndsTheOptions() {
-        assertThat(run("tokenize", "--model=" + MODEL, "--max-length=8", "--", "--not an option")).isZero();
+        assertThat(run("tokenize", "--model=" + MODEL, "--max-length=8", "--", "--not an option"))
+                .isZero();
         Map<?, ?> t = (Map<?, ?>) Json.parse(out().trim());
         assertThat(t.get("text")).isEqualTo("--not an option");
         assertThat((List<?>) t.get("input_ids")).hasSizeLessThanOrEqualTo(8);
@@ -84,7 +95,8 @@ class MainTest {
         Map<?, ?> info = (Map<?, ?>) Json.parse(out().trim());
         assertThat((String) info.get("kernels")).startsWith("vector-");
         assertThat(info.get("threads")).isEqualTo(2L);
-        assertThat(((Number) info.get("gemm_257x1024x4096_gflops")).doubleValue()).isPositive();
+        assertThat(((Number) info.get("gemm_257x1024x4096_gflops")).doubleValue())
+                .isPositive();
         assertThat(run("info", "--threads", "1")).isZero();
         assertThat(out()).contains("kernels:").contains("GFLOPS");
     }
@@ -93,7 +105,11 @@ class MainTest {
     void inspectListsEveryTensorOfTheFixtureAsTextAndJson() {
         String dir = FIXTURES.resolve("tiny-altclip-bin").toString();
         assertThat(run("inspect", dir)).isZero();
-        assertThat(out()).contains("text_model.pre_LN.weight").contains("F32").contains("[32]").contains("85 tensors");
+        assertThat(out())
+                .contains("text_model.pre_LN.weight")
+                .contains("F32")
+                .contains("[32]")
+                .contains("85 tensors");
         assertThat(run("inspect", "--json", dir)).isZero();
         Map<?, ?> j = (Map<?, ?>) Json.parse(out().trim());
         assertThat((List<?>) j.get("tensors")).hasSize(85);
@@ -105,13 +121,30 @@ class MainTest {
     void missingAndWrongFilesAreNamedWithTheReasonBeforeAnyModelLoads(@TempDir Path tmp) throws Exception {
         assertThat(run("classify", "--model", MODEL, "nope.jpg", "a cat")).isEqualTo(1);
         assertThat(err()).contains("nope.jpg: no such image file").doesNotContain("loaded");
-        assertThat(run("classify", "--model", MODEL, "--image", tmp.toString() + "/x.png", "a cat")).isEqualTo(1);
+        assertThat(run("classify", "--model", MODEL, "--image", tmp.toString() + "/x.png", "a cat"))
+                .isEqualTo(1);
         assertThat(err()).contains("x.png: no such image file");
         assertThat(run("classify", "--model", tmp.toString(), IMAGE, "a cat")).isEqualTo(1);
         assertThat(err()).contains("config.json").contains("no such");
-        assertThat(run("embed", "--model", MODEL, "--text", "a", "--output", tmp.resolve("no/dir/out.safetensors").toString())).isEqualTo(1);
+        assertThat(run(
+                        "embed",
+                        "--model",
+                        MODEL,
+                        "--text",
+                        "a",
+                        "--output",
+                        tmp.resolve("no/dir/out.safetensors").toString()))
+                .isEqualTo(1);
         assertThat(err()).contains("out.safetensors: its folder does not exist").doesNotContain("loaded");
-        assertThat(run("embed", "--model", MODEL, "--text", "a", "--output", tmp.resolve("out.txt").toString())).isEqualTo(2);
+        assertThat(run(
+                        "embed",
+                        "--model",
+                        MODEL,
+                        "--text",
+                        "a",
+                        "--output",
+                        tmp.resolve("out.txt").toString()))
+                .isEqualTo(2);
         assertThat(err()).contains("--output must end in .safetensors, .npy or .json");
         assertThat(run("classify", "--model", MODEL, IMAGE, IMAGE, "a cat")).isEqualTo(2);
         assertThat(err()).contains("is an image file; give several images with --image");
@@ -120,7 +153,21 @@ class MainTest {
     @Test
     void classifySeveralImagesAsJsonWithTopK() {
         String other = FIXTURES.resolve("images/files/small_64x48.png").toString();
-        assertThat(run("classify", "--model", MODEL, "--image", IMAGE, "--image", other, "--top", "2", "--json", "a", "b", "c")).isZero();
+        assertThat(run(
+                        "classify",
+                        "--model",
+                        MODEL,
+                        "--image",
+                        IMAGE,
+                        "--image",
+                        other,
+                        "--top",
+                        "2",
+                        "--json",
+                        "a",
+                        "b",
+                        "c"))
+                .isZero();
         List<?> results = (List<?>) Json.parse(out().trim());
         assertThat(results).hasSize(2);
         Map<?, ?> first = (Map<?, ?>) results.get(0);
@@ -131,28 +178,38 @@ class MainTest {
         double p1 = ((Number) ((Map<?, ?>) labels.get(1)).get("probability")).doubleValue();
         assertThat(p0).isGreaterThanOrEqualTo(p1).isLessThan(1);
         // one image alone gives the same probabilities as in the batch
-        assertThat(run("classify", "--model", MODEL, "--json", IMAGE, "a", "b", "c")).isZero();
-        assertThat(((Map<?, ?>) ((List<?>) Json.parse(out().trim())).get(0)).get("labels").toString()).startsWith(labels.toString().replace("]", ""));
+        assertThat(run("classify", "--model", MODEL, "--json", IMAGE, "a", "b", "c"))
+                .isZero();
+        assertThat(((Map<?, ?>) ((List<?>) Json.parse(out().trim())).get(0))
+                        .get("labels")
+                        .toString())
+                .startsWith(labels.toString().replace("]", ""));
     }
 
     @Test
     void embedOutputsCarryTheirNamesInEveryFormat(@TempDir Path tmp) throws Exception {
         stdin = "一只猫\na dog\n";
         Path st = tmp.resolve("e.safetensors");
-        assertThat(run("embed", "--model", MODEL, "--texts-file", "-", "--image", IMAGE, "--output", st.toString())).as(err()).isZero();
+        assertThat(run("embed", "--model", MODEL, "--texts-file", "-", "--image", IMAGE, "--output", st.toString()))
+                .as(err())
+                .isZero();
         try (var f = SafetensorsFile.open(st)) {
             assertThat(Json.parse(f.metadata().get("texts"))).isEqualTo(List.of("一只猫", "a dog"));
             assertThat(Json.parse(f.metadata().get("images"))).isEqualTo(List.of(IMAGE));
             assertThat(f.entry("text_embeds").shape()).containsExactly(2, 32);
         }
         Path npy = tmp.resolve("t.npy");
-        assertThat(run("embed", "--model", MODEL, "--text", "a", "--text", "b", "--output", npy.toString())).as(err()).isZero();
+        assertThat(run("embed", "--model", MODEL, "--text", "a", "--text", "b", "--output", npy.toString()))
+                .as(err())
+                .isZero();
         byte[] bytes = Files.readAllBytes(npy);
         assertThat(new String(bytes, 1, 5, StandardCharsets.US_ASCII)).isEqualTo("NUMPY");
         assertThat(new String(bytes, 10, 60, StandardCharsets.US_ASCII)).contains("'shape': (2, 32)");
         assertThat(bytes.length).isEqualTo(128 + 2 * 32 * 4);
-        assertThat(Json.parse(Files.readString(tmp.resolve("t.names.json")))).isEqualTo(Map.of("texts", List.of("a", "b")));
-        assertThat(run("embed", "--model", MODEL, "--text", "a", "--image", IMAGE, "--output", npy.toString())).isEqualTo(2);
+        assertThat(Json.parse(Files.readString(tmp.resolve("t.names.json"))))
+                .isEqualTo(Map.of("texts", List.of("a", "b")));
+        assertThat(run("embed", "--model", MODEL, "--text", "a", "--image", IMAGE, "--output", npy.toString()))
+                .isEqualTo(2);
         assertThat(run("embed", "--model", MODEL, "--text", "一只猫")).isZero();
         Map<?, ?> j = (Map<?, ?>) Json.parse(out().trim());
         Map<?, ?> text = (Map<?, ?>) ((List<?>) j.get("texts")).get(0);
@@ -164,18 +221,29 @@ class MainTest {
     void convertRoundTripsBitExactly(@TempDir Path tmp) throws Exception {
         Path bf16 = tmp.resolve("bf16.safetensors"), back = tmp.resolve("f32.safetensors");
         // .bin (F32) -> BF16 must equal the BF16 fixture made by PyTorch; BF16 -> F32 must widen exactly
-        assertThat(run("convert", FIXTURES.resolve("tiny-altclip-bin/pytorch_model.bin").toString(), bf16.toString(), "--dtype", "bf16")).isZero();
+        assertThat(run(
+                        "convert",
+                        FIXTURES.resolve("tiny-altclip-bin/pytorch_model.bin").toString(),
+                        bf16.toString(),
+                        "--dtype",
+                        "bf16"))
+                .isZero();
         assertThat(run("convert", bf16.toString(), back.toString())).isZero();
         try (Checkpoint ours = Checkpoint.open(bf16);
-             Checkpoint ref = Checkpoint.open(FIXTURES.resolve("tiny-altclip-bf16/model.safetensors"));
-             Checkpoint widened = Checkpoint.open(back)) {
+                Checkpoint ref = Checkpoint.open(FIXTURES.resolve("tiny-altclip-bf16/model.safetensors"));
+                Checkpoint widened = Checkpoint.open(back)) {
             for (String name : ref.tensors().keySet()) {
-                assertThat(ours.readHalf(name).bits()).as(name).isEqualTo(ref.readHalf(name).bits());
-                assertThat(widened.readFloat(name).toArray()).as(name).isEqualTo(ref.readFloat(name).toArray());
+                assertThat(ours.readHalf(name).bits())
+                        .as(name)
+                        .isEqualTo(ref.readHalf(name).bits());
+                assertThat(widened.readFloat(name).toArray())
+                        .as(name)
+                        .isEqualTo(ref.readFloat(name).toArray());
             }
         }
         // a model folder is accepted as input, as inspect accepts it
-        assertThat(run("convert", MODEL, tmp.resolve("m.safetensors").toString())).isZero();
+        assertThat(run("convert", MODEL, tmp.resolve("m.safetensors").toString()))
+                .isZero();
         assertThat(run("convert", "a", "b.safetensors", "--dtype", "f8")).isEqualTo(2);
         assertThat(err()).contains("--dtype must be f32, f16, bf16 or int8, got 'f8'");
     }
@@ -183,7 +251,8 @@ class MainTest {
     @Test
     void tokenizePrintsTheReferenceIdsForEveryJsonlCase() throws Exception {
         Path cases = FIXTURES.resolve("tokenizer/cases/unigram_nmt_nfkc.jsonl");
-        assertThat(run("tokenize", "--model", MODEL, "--max-length", "100000", "--jsonl", cases.toString())).isZero();
+        assertThat(run("tokenize", "--model", MODEL, "--max-length", "100000", "--jsonl", cases.toString()))
+                .isZero();
         List<String> lines = out().lines().collect(Collectors.toList());
         List<String> expected = Files.readAllLines(cases, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(expected.size());
@@ -194,7 +263,8 @@ class MainTest {
         }
         // the default max length comes from tokenizer_config.json (38)
         assertThat(run("tokenize", "--model", MODEL, "word ".repeat(100))).isZero();
-        assertThat((List<?>) ((Map<?, ?>) Json.parse(out().trim())).get("input_ids")).hasSize(38);
+        assertThat((List<?>) ((Map<?, ?>) Json.parse(out().trim())).get("input_ids"))
+                .hasSize(38);
         // texts from stdin
         stdin = "{\"text\": \"hello\"}\n";
         assertThat(run("tokenize", "--model", MODEL, "--jsonl", "-")).isZero();

@@ -24,14 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** Regression cases found by fuzzing (issue 12): each refused with a specific message before work is done. */
 class HostileImagesTest {
     private static final Path FIXTURES = Paths.get(System.getProperty("altclip4j.fixtures"));
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void aTruncatedJpegIsRefusedAsPilRefusesIt() throws IOException {
         byte[] jpeg = Files.readAllBytes(FIXTURES.resolve("images/files/rgb_baseline_400x300.jpg"));
         byte[] cut = Arrays.copyOf(jpeg, 3000);
         assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream(cut), "cut.jpg"))
-                .isInstanceOf(ImageException.class).hasMessage("cut.jpg: the image file is truncated (its data ends before the image does)");
+                .isInstanceOf(ImageException.class)
+                .hasMessage("cut.jpg: the image file is truncated (its data ends before the image does)");
     }
 
     /** A truncated progressive JPEG claiming a large size stops at the end of its data (was: seconds and gigabytes). */
@@ -49,7 +52,8 @@ class HostileImagesTest {
         w.dispose();
         byte[] cut = Arrays.copyOf(out.toByteArray(), 26_000);
         assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream(cut), "big.jpg"))
-                .isInstanceOf(ImageException.class).hasMessageContaining("big.jpg: the image file is truncated");
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("big.jpg: the image file is truncated");
     }
 
     @Test
@@ -58,8 +62,10 @@ class HostileImagesTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(strip, "png", png);
         RgbImage rgb = new ImageDecoder().decode(new ByteArrayInputStream(png.toByteArray()), "strip.png");
-        ClipImageProcessor p = new ClipImageProcessor(PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json")));
-        assertThatThrownBy(() -> p.preprocess(List.of(rgb))).isInstanceOf(ImageException.class)
+        ClipImageProcessor p =
+                new ClipImageProcessor(PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json")));
+        assertThatThrownBy(() -> p.preprocess(List.of(rgb)))
+                .isInstanceOf(ImageException.class)
                 .hasMessageContaining("1x16384 resized to a shortest edge of 224 would be 224x3670016 pixels");
     }
 
@@ -67,9 +73,14 @@ class HostileImagesTest {
     void theResizeFollowsTheCallersPixelCap() throws IOException {
         RgbImage small = new ImageDecoder().decode(FIXTURES.resolve("images/files/small_64x48.png"));
         PreprocessorConfig config = PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json"));
-        assertThatThrownBy(() -> new ClipImageProcessor(config, 10_000).preprocess(List.of(small))).isInstanceOf(ImageException.class)
-                .hasMessageContaining("64x48 resized to a shortest edge of 224 would be 298x224 pixels, more than 10000");
-        assertThat(new ClipImageProcessor(config, 298 * 224).preprocess(List.of(small)).shape()).containsExactly(1, 3, 224, 224);
+        assertThatThrownBy(() -> new ClipImageProcessor(config, 10_000).preprocess(List.of(small)))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining(
+                        "64x48 resized to a shortest edge of 224 would be 298x224 pixels, more than 10000");
+        assertThat(new ClipImageProcessor(config, 298 * 224)
+                        .preprocess(List.of(small))
+                        .shape())
+                .containsExactly(1, 3, 224, 224);
     }
 
     @Test
@@ -77,7 +88,8 @@ class HostileImagesTest {
         for (String field : new String[] {"size", "crop_size"}) {
             Path config = tmp.resolve(field + ".json");
             Files.writeString(config, "{\"" + field + "\": 20000}");
-            assertThatThrownBy(() -> PreprocessorConfig.read(config)).hasMessageContaining("\"" + field + "\" must be an integer from 1 to 4096 (got 20000)");
+            assertThatThrownBy(() -> PreprocessorConfig.read(config))
+                    .hasMessageContaining("\"" + field + "\" must be an integer from 1 to 4096 (got 20000)");
         }
     }
 }

@@ -26,9 +26,12 @@ import org.apache.spark.sql.types.StructType;
  * }</pre>
  */
 public final class AltClipImageEmbedder extends AltClipTransformer<AltClipImageEmbedder> {
-    private final Param<String> errorCol = new Param<>(this, "errorCol", "the column for why a row's image could not be embedded");
-    private final BooleanParam normalize = new BooleanParam(this, "normalize", "unit-length embeddings (false: the raw projection)");
-    private final BooleanParam failOnError = new BooleanParam(this, "failOnError", "fail the task on an image that cannot be embedded");
+    private final Param<String> errorCol =
+            new Param<>(this, "errorCol", "the column for why a row's image could not be embedded");
+    private final BooleanParam normalize =
+            new BooleanParam(this, "normalize", "unit-length embeddings (false: the raw projection)");
+    private final BooleanParam failOnError =
+            new BooleanParam(this, "failOnError", "fail the task on an image that cannot be embedded");
 
     public AltClipImageEmbedder() {
         this(Identifiable.randomUID("altclipImageEmbedder"));
@@ -43,25 +46,55 @@ public final class AltClipImageEmbedder extends AltClipTransformer<AltClipImageE
         setDefault(failOnError, false);
     }
 
-    public Param<String> errorCol() { return errorCol; }
-    public BooleanParam normalize() { return normalize; }
-    public BooleanParam failOnError() { return failOnError; }
+    public Param<String> errorCol() {
+        return errorCol;
+    }
 
-    public AltClipImageEmbedder setErrorCol(String column) { return with(errorCol, column); }
-    public AltClipImageEmbedder setNormalize(boolean unit) { return with(normalize, unit); }
-    public AltClipImageEmbedder setFailOnError(boolean fail) { return with(failOnError, fail); }
+    public BooleanParam normalize() {
+        return normalize;
+    }
 
-    public String getErrorCol() { return $(errorCol); }
-    public boolean getNormalize() { return (Boolean) $(normalize); }
-    public boolean getFailOnError() { return (Boolean) $(failOnError); }
+    public BooleanParam failOnError() {
+        return failOnError;
+    }
 
-    public static MLReader<AltClipImageEmbedder> read() { return new DefaultParamsReader<>(); }
+    public AltClipImageEmbedder setErrorCol(String column) {
+        return with(errorCol, column);
+    }
 
-    public static AltClipImageEmbedder load(String path) { return read().load(path); }
+    public AltClipImageEmbedder setNormalize(boolean unit) {
+        return with(normalize, unit);
+    }
+
+    public AltClipImageEmbedder setFailOnError(boolean fail) {
+        return with(failOnError, fail);
+    }
+
+    public String getErrorCol() {
+        return $(errorCol);
+    }
+
+    public boolean getNormalize() {
+        return (Boolean) $(normalize);
+    }
+
+    public boolean getFailOnError() {
+        return (Boolean) $(failOnError);
+    }
+
+    public static MLReader<AltClipImageEmbedder> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static AltClipImageEmbedder load(String path) {
+        return read().load(path);
+    }
 
     @Override
     protected List<StructField> outputFields() {
-        return List.of(DataTypes.createStructField(getOutputCol(), DataTypes.createArrayType(DataTypes.FloatType, false), true),
+        return List.of(
+                DataTypes.createStructField(
+                        getOutputCol(), DataTypes.createArrayType(DataTypes.FloatType, false), true),
                 DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
     }
 
@@ -72,7 +105,10 @@ public final class AltClipImageEmbedder extends AltClipTransformer<AltClipImageE
 
     @Override
     protected BatchStep step(StructType schema) {
-        return new Embed(ImageColumn.of(schema, inputIndex(schema), getClass().getSimpleName()), getNormalize(), getFailOnError());
+        return new Embed(
+                ImageColumn.of(schema, inputIndex(schema), getClass().getSimpleName()),
+                getNormalize(),
+                getFailOnError());
     }
 
     private record Embed(ImageColumn images, boolean unit, boolean failOnError) implements BatchStep {
@@ -100,7 +136,9 @@ public final class AltClipImageEmbedder extends AltClipTransformer<AltClipImageE
                     images.add(column.prepare(model, rows.get(i), name));
                     errors.add(null);
                 } catch (IOException | RuntimeException e) {
-                    String message = e.getMessage() != null ? e.getMessage() : name + ": " + e.getClass().getSimpleName();
+                    String message = e.getMessage() != null
+                            ? e.getMessage()
+                            : name + ": " + e.getClass().getSimpleName();
                     if (failOnError) throw new IllegalArgumentException("altclip4j: " + message, e);
                     errors.add(message);
                 }

@@ -24,7 +24,8 @@ public final class AltClipSpark {
             extensions.add(e.toLowerCase(Locale.ROOT));
             extensions.add(e.toUpperCase(Locale.ROOT));
         }
-        return spark.read().format("binaryFile")
+        return spark.read()
+                .format("binaryFile")
                 .option("recursiveFileLookup", "true")
                 .option("pathGlobFilter", "*.{" + String.join(",", extensions) + "}")
                 .load(folderOrGlob);
@@ -36,8 +37,10 @@ public final class AltClipSpark {
     }
 
     /** The same with the embedder's settings changed, e.g. {@code e -> e.setWeights("int8").setBatchSize(16)}. */
-    public static Dataset<Row> embedImages(Dataset<Row> images, String modelPath, UnaryOperator<AltClipImageEmbedder> settings) {
-        return settings.apply(new AltClipImageEmbedder().setModelPath(modelPath)).transform(images);
+    public static Dataset<Row> embedImages(
+            Dataset<Row> images, String modelPath, UnaryOperator<AltClipImageEmbedder> settings) {
+        return settings.apply(new AltClipImageEmbedder().setModelPath(modelPath))
+                .transform(images);
     }
 
     /**
@@ -50,6 +53,9 @@ public final class AltClipSpark {
 
     /** {@code texts} with the {@code embedding} of its column {@code textColumn}. */
     public static Dataset<Row> embedTexts(Dataset<Row> texts, String textColumn, String modelPath) {
-        return new AltClipTextEmbedder().setModelPath(modelPath).setInputCol(textColumn).transform(texts);
+        return new AltClipTextEmbedder()
+                .setModelPath(modelPath)
+                .setInputCol(textColumn)
+                .transform(texts);
     }
 }

@@ -18,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
  * Texts longer than the model's positions are truncated, as transformers' tokenizer does.
  */
 public final class AltClipTextEmbedder extends AltClipTransformer<AltClipTextEmbedder> {
-    private final BooleanParam normalize = new BooleanParam(this, "normalize", "unit-length embeddings (false: the raw projection)");
+    private final BooleanParam normalize =
+            new BooleanParam(this, "normalize", "unit-length embeddings (false: the raw projection)");
 
     public AltClipTextEmbedder() {
         this(Identifiable.randomUID("altclipTextEmbedder"));
@@ -31,19 +32,30 @@ public final class AltClipTextEmbedder extends AltClipTransformer<AltClipTextEmb
         setDefault(normalize, true);
     }
 
-    public BooleanParam normalize() { return normalize; }
+    public BooleanParam normalize() {
+        return normalize;
+    }
 
-    public AltClipTextEmbedder setNormalize(boolean unit) { return with(normalize, unit); }
+    public AltClipTextEmbedder setNormalize(boolean unit) {
+        return with(normalize, unit);
+    }
 
-    public boolean getNormalize() { return (Boolean) $(normalize); }
+    public boolean getNormalize() {
+        return (Boolean) $(normalize);
+    }
 
-    public static MLReader<AltClipTextEmbedder> read() { return new DefaultParamsReader<>(); }
+    public static MLReader<AltClipTextEmbedder> read() {
+        return new DefaultParamsReader<>();
+    }
 
-    public static AltClipTextEmbedder load(String path) { return read().load(path); }
+    public static AltClipTextEmbedder load(String path) {
+        return read().load(path);
+    }
 
     @Override
     protected List<StructField> outputFields() {
-        return List.of(DataTypes.createStructField(getOutputCol(), DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        return List.of(DataTypes.createStructField(
+                getOutputCol(), DataTypes.createArrayType(DataTypes.FloatType, false), true));
     }
 
     @Override

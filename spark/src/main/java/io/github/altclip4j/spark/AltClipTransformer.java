@@ -28,7 +28,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param <T> the transformer itself, so that the setters chain
  */
-public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extends Transformer implements DefaultParamsWritable {
+public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extends Transformer
+        implements DefaultParamsWritable {
     private final String uid;
     // Created in the constructor, after uid: a Param takes its parent's uid when it is made.
     private final Param<String> modelPath, inputCol, outputCol, weights;
@@ -36,31 +37,72 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
 
     protected AltClipTransformer(String uid) {
         this.uid = uid;
-        modelPath = new Param<>(this, "modelPath", "the model folder, on every executor: a shared filesystem, or shipped with spark-submit --archives");
+        modelPath = new Param<>(
+                this,
+                "modelPath",
+                "the model folder, on every executor: a shared filesystem, or shipped with spark-submit --archives");
         inputCol = new Param<>(this, "inputCol", "the input column");
         outputCol = new Param<>(this, "outputCol", "the output column");
         batchSize = new IntParam(this, "batchSize", "rows handed to the model at once", ParamValidators.gtEq(1));
-        threads = new IntParam(this, "threads", "compute threads per executor JVM, shared by its tasks (0 = one per core)", ParamValidators.gtEq(0));
+        threads = new IntParam(
+                this,
+                "threads",
+                "compute threads per executor JVM, shared by its tasks (0 = one per core)",
+                ParamValidators.gtEq(0));
         weights = new Param<>(this, "weights", "how the weights are held: as-stored, f32, bf16, f16 or int8");
         setDefault(batchSize, 8);
         setDefault(threads, 0);
         setDefault(weights, "as-stored");
     }
 
-    @Override public String uid() { return uid; }
+    @Override
+    public String uid() {
+        return uid;
+    }
 
-    public Param<String> modelPath() { return modelPath; }
-    public Param<String> inputCol() { return inputCol; }
-    public Param<String> outputCol() { return outputCol; }
-    public IntParam batchSize() { return batchSize; }
-    public IntParam threads() { return threads; }
-    public Param<String> weights() { return weights; }
+    public Param<String> modelPath() {
+        return modelPath;
+    }
 
-    public T setModelPath(String path) { return with(modelPath, path); }
-    public T setInputCol(String column) { return with(inputCol, column); }
-    public T setOutputCol(String column) { return with(outputCol, column); }
-    public T setBatchSize(int rows) { return with(batchSize, rows); }
-    public T setThreads(int n) { return with(threads, n); }
+    public Param<String> inputCol() {
+        return inputCol;
+    }
+
+    public Param<String> outputCol() {
+        return outputCol;
+    }
+
+    public IntParam batchSize() {
+        return batchSize;
+    }
+
+    public IntParam threads() {
+        return threads;
+    }
+
+    public Param<String> weights() {
+        return weights;
+    }
+
+    public T setModelPath(String path) {
+        return with(modelPath, path);
+    }
+
+    public T setInputCol(String column) {
+        return with(inputCol, column);
+    }
+
+    public T setOutputCol(String column) {
+        return with(outputCol, column);
+    }
+
+    public T setBatchSize(int rows) {
+        return with(batchSize, rows);
+    }
+
+    public T setThreads(int n) {
+        return with(threads, n);
+    }
 
     /** {@code as-stored}, {@code f32}, {@code bf16}, {@code f16} or {@code int8} (checked here, not on the executors). */
     public T setWeights(String format) {
@@ -68,12 +110,29 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
         return with(weights, format);
     }
 
-    public String getModelPath() { return $(modelPath); }
-    public String getInputCol() { return $(inputCol); }
-    public String getOutputCol() { return $(outputCol); }
-    public int getBatchSize() { return (Integer) $(batchSize); }
-    public int getThreads() { return (Integer) $(threads); }
-    public String getWeights() { return $(weights); }
+    public String getModelPath() {
+        return $(modelPath);
+    }
+
+    public String getInputCol() {
+        return $(inputCol);
+    }
+
+    public String getOutputCol() {
+        return $(outputCol);
+    }
+
+    public int getBatchSize() {
+        return (Integer) $(batchSize);
+    }
+
+    public int getThreads() {
+        return (Integer) $(threads);
+    }
+
+    public String getWeights() {
+        return $(weights);
+    }
 
     @SuppressWarnings("unchecked")
     protected <V> T with(Param<V> param, V value) {
@@ -90,7 +149,9 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
     /** The input column's index in {@code schema} ({@code IllegalArgumentException} naming it if absent). */
     protected int inputIndex(StructType schema) {
         int at = Arrays.asList(schema.fieldNames()).indexOf(getInputCol());
-        if (at < 0) throw new IllegalArgumentException(getClass().getSimpleName() + ": no column \"" + getInputCol() + "\" in " + schema.simpleString());
+        if (at < 0)
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": no column \"" + getInputCol() + "\" in " + schema.simpleString());
         return at;
     }
 
@@ -105,12 +166,14 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
 
     @Override
     public StructType transformSchema(StructType schema) {
-        if (!isDefined(modelPath)) throw new IllegalArgumentException(getClass().getSimpleName() + ": setModelPath is not set");
+        if (!isDefined(modelPath))
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": setModelPath is not set");
         checkInput(schema);
         List<StructField> fields = new ArrayList<>(Arrays.asList(schema.fields()));
         for (StructField f : outputFields()) {
             if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
-                throw new IllegalArgumentException(getClass().getSimpleName() + ": the input already has a column \"" + f.name() + "\"");
+                throw new IllegalArgumentException(
+                        getClass().getSimpleName() + ": the input already has a column \"" + f.name() + "\"");
             }
             fields.add(f);
         }
@@ -120,7 +183,8 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
-        return dataset.toDF().mapPartitions(new Partition(modelKey(), getBatchSize(), step(dataset.schema())), Encoders.row(out));
+        return dataset.toDF()
+                .mapPartitions(new Partition(modelKey(), getBatchSize(), step(dataset.schema())), Encoders.row(out));
     }
 
     @Override
@@ -134,7 +198,8 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
     }
 
     /** Reads a partition {@code batch} rows at a time and appends each row's new values (lazily: Spark pulls rows). */
-    private record Partition(ModelCache.Key model, int batch, BatchStep step) implements MapPartitionsFunction<Row, Row> {
+    private record Partition(ModelCache.Key model, int batch, BatchStep step)
+            implements MapPartitionsFunction<Row, Row> {
         @Override
         public Iterator<Row> call(Iterator<Row> rows) {
             return new Iterator<>() {

@@ -29,12 +29,16 @@ import org.apache.spark.sql.types.StructType;
  * {@code exp(logit_scale) * cos(image, label)}. The label embeddings are computed once per executor JVM.
  */
 public final class AltClipZeroShotClassifier extends AltClipTransformer<AltClipZeroShotClassifier> {
-    private final StringArrayParam labels = new StringArrayParam(this, "labels", "the labels to choose from, in any language");
-    private final StringArrayParam templates = new StringArrayParam(this, "templates",
-            "prompt templates, {} standing for the label; their embeddings are averaged");
-    private final Param<String> probabilitiesCol = new Param<>(this, "probabilitiesCol", "the column for every label's probability");
-    private final Param<String> errorCol = new Param<>(this, "errorCol", "the column for why a row's image could not be classified");
-    private final BooleanParam failOnError = new BooleanParam(this, "failOnError", "fail the task on an image that cannot be read");
+    private final StringArrayParam labels =
+            new StringArrayParam(this, "labels", "the labels to choose from, in any language");
+    private final StringArrayParam templates = new StringArrayParam(
+            this, "templates", "prompt templates, {} standing for the label; their embeddings are averaged");
+    private final Param<String> probabilitiesCol =
+            new Param<>(this, "probabilitiesCol", "the column for every label's probability");
+    private final Param<String> errorCol =
+            new Param<>(this, "errorCol", "the column for why a row's image could not be classified");
+    private final BooleanParam failOnError =
+            new BooleanParam(this, "failOnError", "fail the task on an image that cannot be read");
 
     public AltClipZeroShotClassifier() {
         this(Identifiable.randomUID("altclipZeroShotClassifier"));
@@ -50,32 +54,80 @@ public final class AltClipZeroShotClassifier extends AltClipTransformer<AltClipZ
         setDefault(failOnError, false);
     }
 
-    public StringArrayParam labels() { return labels; }
-    public StringArrayParam templates() { return templates; }
-    public Param<String> probabilitiesCol() { return probabilitiesCol; }
-    public Param<String> errorCol() { return errorCol; }
-    public BooleanParam failOnError() { return failOnError; }
+    public StringArrayParam labels() {
+        return labels;
+    }
 
-    public AltClipZeroShotClassifier setLabels(String... names) { return with(labels, names); }
-    public AltClipZeroShotClassifier setTemplates(String... prompts) { return with(templates, prompts); }
-    public AltClipZeroShotClassifier setProbabilitiesCol(String column) { return with(probabilitiesCol, column); }
-    public AltClipZeroShotClassifier setErrorCol(String column) { return with(errorCol, column); }
-    public AltClipZeroShotClassifier setFailOnError(boolean fail) { return with(failOnError, fail); }
+    public StringArrayParam templates() {
+        return templates;
+    }
 
-    public String[] getLabels() { return $(labels); }
-    public String[] getTemplates() { return $(templates); }
-    public String getProbabilitiesCol() { return $(probabilitiesCol); }
-    public String getErrorCol() { return $(errorCol); }
-    public boolean getFailOnError() { return (Boolean) $(failOnError); }
+    public Param<String> probabilitiesCol() {
+        return probabilitiesCol;
+    }
 
-    public static MLReader<AltClipZeroShotClassifier> read() { return new DefaultParamsReader<>(); }
+    public Param<String> errorCol() {
+        return errorCol;
+    }
 
-    public static AltClipZeroShotClassifier load(String path) { return read().load(path); }
+    public BooleanParam failOnError() {
+        return failOnError;
+    }
+
+    public AltClipZeroShotClassifier setLabels(String... names) {
+        return with(labels, names);
+    }
+
+    public AltClipZeroShotClassifier setTemplates(String... prompts) {
+        return with(templates, prompts);
+    }
+
+    public AltClipZeroShotClassifier setProbabilitiesCol(String column) {
+        return with(probabilitiesCol, column);
+    }
+
+    public AltClipZeroShotClassifier setErrorCol(String column) {
+        return with(errorCol, column);
+    }
+
+    public AltClipZeroShotClassifier setFailOnError(boolean fail) {
+        return with(failOnError, fail);
+    }
+
+    public String[] getLabels() {
+        return $(labels);
+    }
+
+    public String[] getTemplates() {
+        return $(templates);
+    }
+
+    public String getProbabilitiesCol() {
+        return $(probabilitiesCol);
+    }
+
+    public String getErrorCol() {
+        return $(errorCol);
+    }
+
+    public boolean getFailOnError() {
+        return (Boolean) $(failOnError);
+    }
+
+    public static MLReader<AltClipZeroShotClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static AltClipZeroShotClassifier load(String path) {
+        return read().load(path);
+    }
 
     @Override
     protected List<StructField> outputFields() {
-        return List.of(DataTypes.createStructField(getOutputCol(), DataTypes.StringType, true),
-                DataTypes.createStructField(getProbabilitiesCol(), DataTypes.createArrayType(DataTypes.FloatType, false), true),
+        return List.of(
+                DataTypes.createStructField(getOutputCol(), DataTypes.StringType, true),
+                DataTypes.createStructField(
+                        getProbabilitiesCol(), DataTypes.createArrayType(DataTypes.FloatType, false), true),
                 DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
     }
 
@@ -83,18 +135,23 @@ public final class AltClipZeroShotClassifier extends AltClipTransformer<AltClipZ
     protected void checkInput(StructType schema) {
         ImageColumn.of(schema, inputIndex(schema), getClass().getSimpleName());
         String name = getClass().getSimpleName();
-        if (!isDefined(labels) || getLabels().length == 0) throw new IllegalArgumentException(name + ": setLabels is not set");
-        if (new HashSet<>(Arrays.asList(getLabels())).size() != getLabels().length) throw new IllegalArgumentException(name + ": a label is given twice");
+        if (!isDefined(labels) || getLabels().length == 0)
+            throw new IllegalArgumentException(name + ": setLabels is not set");
+        if (new HashSet<>(Arrays.asList(getLabels())).size() != getLabels().length)
+            throw new IllegalArgumentException(name + ": a label is given twice");
         if (getTemplates().length == 0) throw new IllegalArgumentException(name + ": no templates");
         for (String t : getTemplates()) {
-            if (!t.contains("{}")) throw new IllegalArgumentException(name + ": template \"" + t + "\" has no {} for the label");
+            if (!t.contains("{}"))
+                throw new IllegalArgumentException(name + ": template \"" + t + "\" has no {} for the label");
         }
     }
 
     @Override
     protected BatchStep step(StructType schema) {
-        ImageColumn images = ImageColumn.of(schema, inputIndex(schema), getClass().getSimpleName());
-        return new Classify(images, new LabelSet(modelKey(), List.of(getLabels()), List.of(getTemplates())), getFailOnError());
+        ImageColumn images =
+                ImageColumn.of(schema, inputIndex(schema), getClass().getSimpleName());
+        return new Classify(
+                images, new LabelSet(modelKey(), List.of(getLabels()), List.of(getTemplates())), getFailOnError());
     }
 
     /** The labels and templates, with the model they are embedded by: the key of the per-JVM label embeddings. */
@@ -142,7 +199,8 @@ public final class AltClipZeroShotClassifier extends AltClipTransformer<AltClipZ
                 Map<String, Float> byLabel = new HashMap<>();
                 for (AltClip.Label l : ranked) byLabel.put(l.text(), l.probability());
                 float[] probabilities = new float[labels.labels().size()];
-                for (int j = 0; j < probabilities.length; j++) probabilities[j] = byLabel.get(labels.labels().get(j));
+                for (int j = 0; j < probabilities.length; j++)
+                    probabilities[j] = byLabel.get(labels.labels().get(j));
                 out.add(new Object[] {ranked.get(0).text(), probabilities, null});
             }
             return out;

@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
  * channel order, only preprocessed here).
  */
 final class ImageColumn implements Serializable {
-    private static final List<String> IMAGE_STRUCT_FIELDS = List.of("origin", "height", "width", "nChannels", "mode", "data");
+    private static final List<String> IMAGE_STRUCT_FIELDS =
+            List.of("origin", "height", "width", "nChannels", "mode", "data");
     /** OpenCV's 8-bit types, the ones Spark's image source writes: CV_8UC1, CV_8UC3, CV_8UC4. */
     private static final int CV_8UC1 = 0, CV_8UC3 = 16, CV_8UC4 = 24;
 
@@ -38,10 +39,12 @@ final class ImageColumn implements Serializable {
     static ImageColumn of(StructType schema, int at, String transformer) {
         String name = schema.fields()[at].name();
         DataType type = schema.fields()[at].dataType();
-        boolean struct = type instanceof StructType && Arrays.asList(((StructType) type).fieldNames()).containsAll(IMAGE_STRUCT_FIELDS);
+        boolean struct = type instanceof StructType
+                && Arrays.asList(((StructType) type).fieldNames()).containsAll(IMAGE_STRUCT_FIELDS);
         if (!struct && !type.equals(DataTypes.BinaryType)) {
-            throw new IllegalArgumentException(transformer + ": column \"" + name + "\" is " + type.simpleString()
-                    + "; images come as binary (spark.read.format(\"binaryFile\")) or Spark's image struct (format(\"image\"))");
+            throw new IllegalArgumentException(
+                    transformer + ": column \"" + name + "\" is " + type.simpleString()
+                            + "; images come as binary (spark.read.format(\"binaryFile\")) or Spark's image struct (format(\"image\"))");
         }
         int path = Arrays.asList(schema.fieldNames()).indexOf("path");
         boolean pathIsString = path >= 0 && schema.fields()[path].dataType().equals(DataTypes.StringType);
@@ -71,11 +74,16 @@ final class ImageColumn implements Serializable {
         int channels = image.<Integer>getAs("nChannels"), mode = image.<Integer>getAs("mode");
         byte[] data = image.getAs("data");
         if (h <= 0 || w <= 0) throw new IOException(name + ": an invalid image (Spark could not decode it)");
-        boolean known = (channels == 1 && mode == CV_8UC1) || (channels == 3 && mode == CV_8UC3) || (channels == 4 && mode == CV_8UC4);
-        if (!known) throw new IOException(name + ": image mode " + mode + " with " + channels + " channels is not 8-bit grey, BGR or BGRA");
+        boolean known = (channels == 1 && mode == CV_8UC1)
+                || (channels == 3 && mode == CV_8UC3)
+                || (channels == 4 && mode == CV_8UC4);
+        if (!known)
+            throw new IOException(
+                    name + ": image mode " + mode + " with " + channels + " channels is not 8-bit grey, BGR or BGRA");
         long pixels = (long) w * h;
         if (data == null || data.length != pixels * channels) {
-            throw new IOException(name + ": image data of " + (data == null ? 0 : data.length) + " bytes for " + w + "x" + h + "x" + channels);
+            throw new IOException(name + ": image data of " + (data == null ? 0 : data.length) + " bytes for " + w + "x"
+                    + h + "x" + channels);
         }
         byte[] rgb = new byte[Math.toIntExact(pixels * 3)];
         for (int p = 0; p < pixels; p++) {

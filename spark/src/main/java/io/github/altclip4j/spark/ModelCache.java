@@ -32,15 +32,19 @@ final class ModelCache {
     static synchronized AltClip get(Key key) {
         return MODELS.computeIfAbsent(key, k -> {
             try {
-                AltClip.Options options = AltClip.Options.defaults().withThreads(k.threads()).withWeights(WeightFormat.parse(k.weights()));
+                AltClip.Options options = AltClip.Options.defaults()
+                        .withThreads(k.threads())
+                        .withWeights(WeightFormat.parse(k.weights()));
                 long start = System.nanoTime();
                 AltClip model = AltClip.load(folder(k.path()), options);
                 LOADS.incrementAndGet();
-                System.err.printf("altclip4j: loaded %s (%s weights, %d threads) in %.1f s%n", k.path(), k.weights(),
-                        model.pool().threads(), (System.nanoTime() - start) / 1e9);
+                System.err.printf(
+                        "altclip4j: loaded %s (%s weights, %d threads) in %.1f s%n",
+                        k.path(), k.weights(), model.pool().threads(), (System.nanoTime() - start) / 1e9);
                 return model;
             } catch (IOException e) {
-                throw new UncheckedIOException("altclip4j: cannot load the model " + k.path() + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "altclip4j: cannot load the model " + k.path() + ": " + e.getMessage(), e);
             }
         });
     }
@@ -61,7 +65,8 @@ final class ModelCache {
             Path shipped = Paths.get(SparkFiles.getRootDirectory()).resolve(path);
             if (Files.isDirectory(shipped)) return shipped;
         }
-        throw new IOException("no model folder " + path + " on this machine: put it on a filesystem every executor sees, "
-                + "or ship it with spark-submit --archives model.tgz#" + p.getFileName());
+        throw new IOException(
+                "no model folder " + path + " on this machine: put it on a filesystem every executor sees, "
+                        + "or ship it with spark-submit --archives model.tgz#" + p.getFileName());
     }
 }

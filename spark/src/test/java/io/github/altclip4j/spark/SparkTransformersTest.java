@@ -44,15 +44,22 @@ class SparkTransformersTest {
 
     private static SparkSession spark;
     private static AltClip clip;
-    @TempDir static Path tmp;
+
+    @TempDir
+    static Path tmp;
     /** The fixture images plus one file that is not an image. */
     private static Path photos;
 
     @BeforeAll
     static void start() throws IOException {
-        spark = SparkSession.builder().master("local[2]").appName("altclip4j-spark tests")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").config("spark.sql.shuffle.partitions", "2").getOrCreate();
+        spark = SparkSession.builder()
+                .master("local[2]")
+                .appName("altclip4j-spark tests")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.sql.shuffle.partitions", "2")
+                .getOrCreate();
         clip = AltClip.load(MODEL);
         photos = Files.createDirectories(tmp.resolve("photos"));
         try (Stream<Path> files = Files.list(IMAGES)) {
@@ -69,7 +76,12 @@ class SparkTransformersTest {
 
     private static Map<String, Row> byFileName(Dataset<Row> rows) {
         Map<String, Row> out = new HashMap<>();
-        for (Row r : rows.collectAsList()) out.put(Paths.get(r.<String>getAs("path").replaceFirst("^file:", "")).getFileName().toString(), r);
+        for (Row r : rows.collectAsList())
+            out.put(
+                    Paths.get(r.<String>getAs("path").replaceFirst("^file:", ""))
+                            .getFileName()
+                            .toString(),
+                    r);
         return out;
     }
 
@@ -85,42 +97,62 @@ class SparkTransformersTest {
         Dataset<Row> files = AltClipSpark.readImages(spark, photos.toString()).repartition(4);
         int loadsBefore = ModelCache.loads();
         // one thread: a model key no other test uses, so this test sees its own loads
-        Dataset<Row> embedded = AltClipSpark.embedImages(files, MODEL.toString(), e -> e.setBatchSize(3).setThreads(1));
+        Dataset<Row> embedded = AltClipSpark.embedImages(
+                files, MODEL.toString(), e -> e.setBatchSize(3).setThreads(1));
         Map<String, Row> rows = byFileName(embedded);
         assertThat(rows).hasSize(13);
         for (Map.Entry<String, Row> e : rows.entrySet()) {
             if (e.getKey().equals("not_an_image.jpg")) continue;
-            float[] expected = clip.embedImages(List.of(IMAGES.resolve(e.getKey()))).get(0);
+            float[] expected =
+                    clip.embedImages(List.of(IMAGES.resolve(e.getKey()))).get(0);
             assertThat(e.getValue().<String>getAs("error")).as(e.getKey()).isNull();
             assertThat(floats(e.getValue(), "embedding")).as(e.getKey()).containsExactly(expected);
         }
         Row bad = rows.get("not_an_image.jpg");
         assertThat(bad.isNullAt(bad.fieldIndex("embedding"))).isTrue();
-        assertThat(bad.<String>getAs("error")).contains("not_an_image.jpg").contains("not an image in a supported format");
+        assertThat(bad.<String>getAs("error"))
+                .contains("not_an_image.jpg")
+                .contains("not an image in a supported format");
 
         // four partitions on two task threads, one model load; a second job with the same settings loads nothing
         assertThat(ModelCache.loads()).isEqualTo(loadsBefore + 1);
-        assertThat(new AltClipImageEmbedder().setModelPath(MODEL.toString()).setThreads(1).transform(files).count()).isEqualTo(13);
+        assertThat(new AltClipImageEmbedder()
+                        .setModelPath(MODEL.toString())
+                        .setThreads(1)
+                        .transform(files)
+                        .count())
+                .isEqualTo(13);
         assertThat(ModelCache.loads()).isEqualTo(loadsBefore + 1);
 
         // the raw projection, before normalisation
-        Row raw = byFileName(new AltClipImageEmbedder().setModelPath(MODEL.toString()).setNormalize(false).transform(files))
+        Row raw = byFileName(new AltClipImageEmbedder()
+                        .setModelPath(MODEL.toString())
+                        .setNormalize(false)
+                        .transform(files))
                 .get("small_64x48.png");
-        float[] features = clip.imageFeatures(List.of(clip.prepare(IMAGES.resolve("small_64x48.png")))).get(0);
+        float[] features = clip.imageFeatures(List.of(clip.prepare(IMAGES.resolve("small_64x48.png"))))
+                .get(0);
         assertThat(floats(raw, "embedding")).containsExactly(features);
     }
 
     @Test
     void sparksImageStructIsEmbeddedAsTheSameDecodedPixels() throws IOException {
-        Dataset<Row> images = spark.read().format("image").load(
-                IMAGES.resolve("small_64x48.png").toString(), IMAGES.resolve("rgba_320x240.png").toString(),
-                IMAGES.resolve("gray_portrait_199x333.png").toString());
-        List<Row> rows = new AltClipImageEmbedder().setModelPath(MODEL.toString()).setInputCol("image").transform(images).collectAsList();
+        Dataset<Row> images = spark.read()
+                .format("image")
+                .load(
+                        IMAGES.resolve("small_64x48.png").toString(),
+                        IMAGES.resolve("rgba_320x240.png").toString(),
+                        IMAGES.resolve("gray_portrait_199x333.png").toString());
+        List<Row> rows = new AltClipImageEmbedder()
+                .setModelPath(MODEL.toString())
+                .setInputCol("image")
+                .transform(images)
+                .collectAsList();
         assertThat(rows).hasSize(3);
         for (Row r : rows) {
             String origin = r.getStruct(r.fieldIndex("image")).getAs("origin");
             File file = new File(origin.replaceFirst("^file:", ""));
-            float[] expected = clip.embedImage(ImageIO.read(file));   // the same decoder Spark's image source uses
+            float[] expected = clip.embedImage(ImageIO.read(file)); // the same decoder Spark's image source uses
             assertThat(r.<String>getAs("error")).as(origin).isNull();
             assertThat(floats(r, "embedding")).as(origin).containsExactly(expected);
         }
@@ -147,34 +179,45 @@ class SparkTransformersTest {
         }
         assertThat(nulls).isEqualTo(1);
         List<float[]> expected = clip.embedTexts(texts);
-        for (int i = 0; i < texts.size(); i++) assertThat(got.get(texts.get(i))).as(texts.get(i)).containsExactly(expected.get(i));
+        for (int i = 0; i < texts.size(); i++)
+            assertThat(got.get(texts.get(i))).as(texts.get(i)).containsExactly(expected.get(i));
 
-        Row raw = new AltClipTextEmbedder().setModelPath(MODEL.toString()).setNormalize(false).transform(df.where("text = 'a photo of a cat'")).first();
-        assertThat(floats(raw, "embedding")).containsExactly(clip.textFeatures(List.of("a photo of a cat")).get(0));
+        Row raw = new AltClipTextEmbedder()
+                .setModelPath(MODEL.toString())
+                .setNormalize(false)
+                .transform(df.where("text = 'a photo of a cat'"))
+                .first();
+        assertThat(floats(raw, "embedding"))
+                .containsExactly(clip.textFeatures(List.of("a photo of a cat")).get(0));
     }
 
     @Test
     void zeroShotProbabilitiesEqualAltClipsClassifyAndTemplatesFollowClipsRecipe() throws IOException {
         List<String> labels = List.of("a cat", "a dog", "一辆红色的汽车");
         Dataset<Row> files = AltClipSpark.readImages(spark, photos.toString());
-        AltClipZeroShotClassifier classifier = new AltClipZeroShotClassifier().setModelPath(MODEL.toString())
-                .setLabels(labels.toArray(new String[0]));
+        AltClipZeroShotClassifier classifier =
+                new AltClipZeroShotClassifier().setModelPath(MODEL.toString()).setLabels(labels.toArray(new String[0]));
         Map<String, Row> rows = byFileName(classifier.transform(files));
         for (String file : List.of("rgb_baseline_400x300.jpg", "palette_256x200.png", "animated_240x180.gif")) {
             List<AltClip.Label> expected = clip.classify(IMAGES.resolve(file), labels);
             Row r = rows.get(file);
             assertThat(r.<String>getAs("label")).isEqualTo(expected.get(0).text());
             float[] p = floats(r, "probabilities");
-            for (AltClip.Label l : expected) assertThat(p[labels.indexOf(l.text())]).as(file + " " + l.text()).isEqualTo(l.probability());
+            for (AltClip.Label l : expected)
+                assertThat(p[labels.indexOf(l.text())])
+                        .as(file + " " + l.text())
+                        .isEqualTo(l.probability());
         }
         assertThat(rows.get("not_an_image.jpg").<String>getAs("error")).contains("not_an_image.jpg");
 
         // two templates: each label's embedding is the normalised mean of the prompts' unit embeddings (in double here)
         String[] templates = {"a photo of {}.", "一张{}的照片。"};
-        Row two = byFileName(classifier.setTemplates(templates).transform(files)).get("rgb_baseline_400x300.jpg");
+        Row two =
+                byFileName(classifier.setTemplates(templates).transform(files)).get("rgb_baseline_400x300.jpg");
         List<float[]> labelEmbeddings = new ArrayList<>();
         for (String label : labels) {
-            List<float[]> prompts = clip.embedTexts(List.of(templates[0].replace("{}", label), templates[1].replace("{}", label)));
+            List<float[]> prompts =
+                    clip.embedTexts(List.of(templates[0].replace("{}", label), templates[1].replace("{}", label)));
             double[] mean = new double[prompts.get(0).length];
             for (float[] e : prompts) for (int i = 0; i < mean.length; i++) mean[i] += e[i] / 2.0;
             double norm = 0;
@@ -183,10 +226,13 @@ class SparkTransformersTest {
             for (int i = 0; i < mean.length; i++) unit[i] = (float) (mean[i] / Math.sqrt(norm));
             labelEmbeddings.add(unit);
         }
-        float[] image = clip.embedImages(List.of(IMAGES.resolve("rgb_baseline_400x300.jpg"))).get(0);
+        float[] image = clip.embedImages(List.of(IMAGES.resolve("rgb_baseline_400x300.jpg")))
+                .get(0);
         float[] p = floats(two, "probabilities");
         for (AltClip.Label l : clip.rank(image, labels, labelEmbeddings)) {
-            assertThat((double) p[labels.indexOf(l.text())]).as(l.text()).isCloseTo(l.probability(), Offset.offset(1e-5));
+            assertThat((double) p[labels.indexOf(l.text())])
+                    .as(l.text())
+                    .isCloseTo(l.probability(), Offset.offset(1e-5));
         }
     }
 
@@ -194,9 +240,16 @@ class SparkTransformersTest {
     void aSavedAndReloadedPipelineGivesTheSameEmbeddings(@TempDir Path saved) throws IOException {
         Dataset<Row> files = AltClipSpark.readImages(spark, IMAGES.toString());
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
-                new AltClipImageEmbedder().setModelPath(MODEL.toString()).setBatchSize(5).setOutputCol("image_embedding"),
-                new AltClipZeroShotClassifier().setModelPath(MODEL.toString()).setLabels("a cat", "一只狗").setTemplates("{}", "a photo of {}")
-                        .setErrorCol("classify_error")});
+            new AltClipImageEmbedder()
+                    .setModelPath(MODEL.toString())
+                    .setBatchSize(5)
+                    .setOutputCol("image_embedding"),
+            new AltClipZeroShotClassifier()
+                    .setModelPath(MODEL.toString())
+                    .setLabels("a cat", "一只狗")
+                    .setTemplates("{}", "a photo of {}")
+                    .setErrorCol("classify_error")
+        });
         PipelineModel fitted = pipeline.fit(files);
         fitted.write().overwrite().save(saved.toString());
         PipelineModel loaded = PipelineModel.load(saved.toString());
@@ -204,30 +257,56 @@ class SparkTransformersTest {
         AltClipImageEmbedder embedder = (AltClipImageEmbedder) loaded.stages()[0];
         assertThat(embedder.getBatchSize()).isEqualTo(5);
         assertThat(embedder.getOutputCol()).isEqualTo("image_embedding");
-        assertThat(((AltClipZeroShotClassifier) loaded.stages()[1]).getTemplates()).containsExactly("{}", "a photo of {}");
+        assertThat(((AltClipZeroShotClassifier) loaded.stages()[1]).getTemplates())
+                .containsExactly("{}", "a photo of {}");
         Map<String, Row> before = byFileName(fitted.transform(files)), after = byFileName(loaded.transform(files));
         assertThat(after.keySet()).isEqualTo(before.keySet()).hasSize(12);
         for (String f : before.keySet()) {
-            assertThat(floats(after.get(f), "image_embedding")).as(f).containsExactly(floats(before.get(f), "image_embedding"));
-            assertThat(floats(after.get(f), "probabilities")).as(f).containsExactly(floats(before.get(f), "probabilities"));
+            assertThat(floats(after.get(f), "image_embedding"))
+                    .as(f)
+                    .containsExactly(floats(before.get(f), "image_embedding"));
+            assertThat(floats(after.get(f), "probabilities"))
+                    .as(f)
+                    .containsExactly(floats(before.get(f), "probabilities"));
         }
     }
 
     @Test
     void misconfigurationIsReportedNamingTheSettingOrColumn() {
         Dataset<Row> files = AltClipSpark.readImages(spark, photos.toString());
-        assertThatThrownBy(() -> new AltClipImageEmbedder().transform(files)).hasMessageContaining("setModelPath is not set");
-        assertThatThrownBy(() -> new AltClipImageEmbedder().setModelPath("m").setInputCol("path").transform(files))
+        assertThatThrownBy(() -> new AltClipImageEmbedder().transform(files))
+                .hasMessageContaining("setModelPath is not set");
+        assertThatThrownBy(() -> new AltClipImageEmbedder()
+                        .setModelPath("m")
+                        .setInputCol("path")
+                        .transform(files))
                 .hasMessageContaining("column \"path\" is string");
-        assertThatThrownBy(() -> new AltClipImageEmbedder().setModelPath("m").setInputCol("pixels").transform(files))
+        assertThatThrownBy(() -> new AltClipImageEmbedder()
+                        .setModelPath("m")
+                        .setInputCol("pixels")
+                        .transform(files))
                 .hasMessageContaining("no column \"pixels\"");
         assertThatThrownBy(() -> new AltClipImageEmbedder().setWeights("int4")).hasMessageContaining("int4");
-        assertThatThrownBy(() -> new AltClipZeroShotClassifier().setModelPath("m").transform(files)).hasMessageContaining("setLabels");
-        assertThatThrownBy(() -> new AltClipZeroShotClassifier().setModelPath("m").setLabels("cat").setTemplates("a photo").transform(files))
+        assertThatThrownBy(
+                        () -> new AltClipZeroShotClassifier().setModelPath("m").transform(files))
+                .hasMessageContaining("setLabels");
+        assertThatThrownBy(() -> new AltClipZeroShotClassifier()
+                        .setModelPath("m")
+                        .setLabels("cat")
+                        .setTemplates("a photo")
+                        .transform(files))
                 .hasMessageContaining("no {} for the label");
-        assertThatThrownBy(() -> new AltClipImageEmbedder().setModelPath(tmp.resolve("nowhere").toString()).transform(files).count())
-                .hasMessageContaining("no model folder").hasMessageContaining("--archives");
-        assertThatThrownBy(() -> new AltClipImageEmbedder().setModelPath(MODEL.toString()).setFailOnError(true).transform(files).count())
+        assertThatThrownBy(() -> new AltClipImageEmbedder()
+                        .setModelPath(tmp.resolve("nowhere").toString())
+                        .transform(files)
+                        .count())
+                .hasMessageContaining("no model folder")
+                .hasMessageContaining("--archives");
+        assertThatThrownBy(() -> new AltClipImageEmbedder()
+                        .setModelPath(MODEL.toString())
+                        .setFailOnError(true)
+                        .transform(files)
+                        .count())
                 .hasMessageContaining("not_an_image.jpg");
     }
 
@@ -249,11 +328,16 @@ class SparkTransformersTest {
             expected.put(f, dot);
         }
         List<Row> top = SearchJob.search(spark, table, query, 5).collectAsList();
-        List<String> best = expected.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
-                .limit(5).map(Map.Entry::getKey).toList();
+        List<String> best = expected.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                .limit(5)
+                .map(Map.Entry::getKey)
+                .toList();
         assertThat(top).hasSize(5);
         for (int i = 0; i < 5; i++) {
-            String file = Paths.get(top.get(i).getString(0).replaceFirst("^file:", "")).getFileName().toString();
+            String file = Paths.get(top.get(i).getString(0).replaceFirst("^file:", ""))
+                    .getFileName()
+                    .toString();
             assertThat(file).isEqualTo(best.get(i));
             assertThat(top.get(i).getDouble(1)).isCloseTo(expected.get(file), Offset.offset(1e-12));
         }

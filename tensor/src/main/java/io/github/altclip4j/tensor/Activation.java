@@ -15,18 +15,27 @@ public enum Activation {
     /** The activation a config's {@code hidden_act} names; {@code where} names the config section for the error. */
     public static Activation forHiddenAct(String hiddenAct, String where) {
         switch (hiddenAct) {
-            case "gelu": return GELU;
-            case "quick_gelu": return QUICK_GELU;
-            default: throw new IllegalArgumentException(where + ": hidden_act \"" + hiddenAct + "\" is not supported (gelu, quick_gelu are)");
+            case "gelu":
+                return GELU;
+            case "quick_gelu":
+                return QUICK_GELU;
+            default:
+                throw new IllegalArgumentException(
+                        where + ": hidden_act \"" + hiddenAct + "\" is not supported (gelu, quick_gelu are)");
         }
     }
 
     /** Applies the activation to {@code x[off..off+n)} in place. */
     void apply(Kernels k, float[] x, int off, int n) {
         switch (this) {
-            case GELU: k.gelu(x, off, n); break;
-            case QUICK_GELU: k.quickGelu(x, off, n); break;
-            default: break;
+            case GELU:
+                k.gelu(x, off, n);
+                break;
+            case QUICK_GELU:
+                k.quickGelu(x, off, n);
+                break;
+            default:
+                break;
         }
     }
 }

@@ -27,8 +27,8 @@ public final class Attention {
      * {@code [batch*seq][hidden]}; scores are scaled by {@code 1/sqrt(headDim)}. {@code keyBias} as in
      * {@link #multiHead}.
      */
-    public static void selfAttention(ThreadPool pool, FloatTensor qkv, int batch, int seq, int heads, float[] keyBias,
-                                     FloatTensor out) {
+    public static void selfAttention(
+            ThreadPool pool, FloatTensor qkv, int batch, int seq, int heads, float[] keyBias, FloatTensor out) {
         int hidden = out.cols(), headDim = hidden / heads, tokens = batch * seq;
         if (hidden % heads != 0 || qkv.cols() != 3 * hidden || qkv.rows() != tokens || out.rows() != tokens) {
             throw new IllegalArgumentException("self-attention of " + heads + " heads over " + batch + "x" + seq
@@ -36,8 +36,24 @@ public final class Attention {
         }
         float[] d = qkv.data();
         int at = qkv.offset(), ld = 3 * hidden;
-        multiHead(pool, batch, seq, heads, headDim, (float) (1 / Math.sqrt(headDim)),
-                d, at, d, at + hidden, d, at + 2 * hidden, ld, keyBias, out.data(), out.offset(), hidden);
+        multiHead(
+                pool,
+                batch,
+                seq,
+                heads,
+                headDim,
+                (float) (1 / Math.sqrt(headDim)),
+                d,
+                at,
+                d,
+                at + hidden,
+                d,
+                at + 2 * hidden,
+                ld,
+                keyBias,
+                out.data(),
+                out.offset(),
+                hidden);
     }
 
     /**
@@ -47,9 +63,24 @@ public final class Attention {
      *                 {@link #MASKED} for padding)
      * @param out      receives O: token t of sequence b, head h at {@code outOff + (b*seq + t)*ldOut + h*headDim}
      */
-    public static void multiHead(ThreadPool pool, int batch, int seq, int heads, int headDim, float scale,
-                                 float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int ld,
-                                 float[] keyBias, float[] out, int outOff, int ldOut) {
+    public static void multiHead(
+            ThreadPool pool,
+            int batch,
+            int seq,
+            int heads,
+            int headDim,
+            float scale,
+            float[] q,
+            int qOff,
+            float[] k,
+            int kOff,
+            float[] v,
+            int vOff,
+            int ld,
+            float[] keyBias,
+            float[] out,
+            int outOff,
+            int ldOut) {
         if (keyBias != null && keyBias.length < batch * seq) {
             throw new IllegalArgumentException("key bias of " + keyBias.length + " for " + batch + "x" + seq);
         }
@@ -67,16 +98,32 @@ public final class Attention {
         pool.parallelFor(batch * heads, task -> {
             int b = task / heads, h = task % heads;
             int rowBase = b * seq, col = h * headDim;
-            Buffers buf = Buffers.get(paddedSeq * scoreLd, paddedSeq * Math.max(headDim, seq), keyPanels * headDim * pw,
-                    PackedMatrix.packedSize(headDim, seq, pw), Kernels.TILE_ROWS * pw);
+            Buffers buf = Buffers.get(
+                    paddedSeq * scoreLd,
+                    paddedSeq * Math.max(headDim, seq),
+                    keyPanels * headDim * pw,
+                    PackedMatrix.packedSize(headDim, seq, pw),
+                    Kernels.TILE_ROWS * pw);
 
             // S = Q_h K_h^T: K_h's rows are the keys, packed as the "weight" of a tiny linear layer; Q_h goes into
             // micro-panels (its rows past seq are zero). S has paddedSeq rows, so every tile is stored whole.
             MicroPanels.pack(q, qOff + rowBase * ld + col, ld, seq, paddedSeq, headDim, buf.rows, 0);
             PackedMatrix.packTransposed(k, kOff + rowBase * ld + col, ld, seq, headDim, pw, buf.keys, 0);
             for (int p = 0; p < keyPanels; p++) {
-                Gemm.block(kern, buf.rows, 0, paddedSeq, buf.keys, p * headDim * pw, headDim,
-                        buf.scores, p * pw, scoreLd, pw, buf.edge, buf.partial);
+                Gemm.block(
+                        kern,
+                        buf.rows,
+                        0,
+                        paddedSeq,
+                        buf.keys,
+                        p * headDim * pw,
+                        headDim,
+                        buf.scores,
+                        p * pw,
+                        scoreLd,
+                        pw,
+                        buf.edge,
+                        buf.partial);
             }
             // P = softmax(S * scale + mask), row by row, then into micro-panels for the next product.
             for (int i = 0; i < seq; i++) {
@@ -87,8 +134,20 @@ public final class Attention {
             // O_h = P V_h.
             PackedMatrix.packRows(v, vOff + rowBase * ld + col, ld, seq, headDim, pw, buf.values, 0);
             for (int p = 0, panels = PackedMatrix.panels(headDim, pw); p < panels; p++) {
-                Gemm.block(kern, buf.rows, 0, seq, buf.values, p * seq * pw, seq,
-                        out, outOff + rowBase * ldOut + col + p * pw, ldOut, Math.min(pw, headDim - p * pw), buf.edge, buf.partial);
+                Gemm.block(
+                        kern,
+                        buf.rows,
+                        0,
+                        seq,
+                        buf.values,
+                        p * seq * pw,
+                        seq,
+                        out,
+                        outOff + rowBase * ldOut + col + p * pw,
+                        ldOut,
+                        Math.min(pw, headDim - p * pw),
+                        buf.edge,
+                        buf.partial);
             }
         });
     }
@@ -100,7 +159,11 @@ public final class Attention {
      */
     private static final class Buffers {
         private static final ThreadLocal<Buffers> LOCAL = ThreadLocal.withInitial(Buffers::new);
-        float[] scores = new float[0], rows = new float[0], keys = new float[0], values = new float[0], edge = new float[0],
+        float[] scores = new float[0],
+                rows = new float[0],
+                keys = new float[0],
+                values = new float[0],
+                edge = new float[0],
                 partial = new float[0];
 
         static Buffers get(int scoreSize, int rowsSize, int keySize, int valueSize, int edgeSize) {

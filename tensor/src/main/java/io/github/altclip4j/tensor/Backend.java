@@ -29,11 +29,13 @@ public final class Backend {
     }
 
     private static Kernels choose() {
-        boolean wanted = !"false".equals(System.getProperty("altclip4j.simd", "true").toLowerCase(Locale.ROOT));
+        boolean wanted =
+                !"false".equals(System.getProperty("altclip4j.simd", "true").toLowerCase(Locale.ROOT));
         if (!wanted) return new ScalarKernels();
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
-            System.err.println("altclip4j: WARNING: the Vector API is not enabled, running scalar kernels (much slower); "
-                    + "start java with --add-modules " + VECTOR_MODULE);
+            System.err.println(
+                    "altclip4j: WARNING: the Vector API is not enabled, running scalar kernels (much slower); "
+                            + "start java with --add-modules " + VECTOR_MODULE);
             return new ScalarKernels();
         }
         return new VectorKernels();

@@ -5,7 +5,10 @@ package io.github.altclip4j.tensor;
  * scale per row ({@link Int8}).
  */
 public enum DType {
-    F32(4), F16(2), BF16(2), I8(1);
+    F32(4),
+    F16(2),
+    BF16(2),
+    I8(1);
 
     private final int bytes;
 

@@ -56,7 +56,8 @@ public final class EmbeddingTable {
         checkRows(firstRow, n);
         if (i8 != null) {
             for (int r = firstRow; r < firstRow + n; r++) {
-                scales[r] = Int8.quantizeRow(src, off + (r - firstRow) * cols, cols, i8[r / BLOCK_ROWS], (r % BLOCK_ROWS) * cols);
+                scales[r] = Int8.quantizeRow(
+                        src, off + (r - firstRow) * cols, cols, i8[r / BLOCK_ROWS], (r % BLOCK_ROWS) * cols);
             }
             return;
         }
@@ -125,11 +126,17 @@ public final class EmbeddingTable {
         return scales[row] * k.dotI8(q, 0, i8[b], at, cols);
     }
 
-    public int rows() { return rows; }
+    public int rows() {
+        return rows;
+    }
 
-    public int cols() { return cols; }
+    public int cols() {
+        return cols;
+    }
 
-    public DType dtype() { return dtype; }
+    public DType dtype() {
+        return dtype;
+    }
 
     /** Bytes held by the values (and the int8 scales). */
     public long bytes() {

@@ -21,28 +21,47 @@ final class FastMath {
     static final float LOG2E = 1.44269504088896341f;
     /** 1.5 * 2^23: adding it rounds a float of magnitude &lt; 2^22 to the nearest integer. */
     static final float ROUND_MAGIC = 12582912f;
+
     static final float LN2_HI = 0.693359375f;
     static final float LN2_LO = -2.12194440e-4f;
     /** Below this exp underflows to subnormals: flushed to 0. */
     static final float EXP_LO = -87.33654f;
     /** Above this 2^n would overflow the exponent field: clamped (e^88 = 1.65e38). */
     static final float EXP_HI = 88.0f;
-    static final float[] EXP_POLY = {1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f,
-            4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f};
+
+    static final float[] EXP_POLY = {
+        1.9875691500E-4f, 1.3981999507E-3f, 8.3334519073E-3f, 4.1665795894E-2f, 1.6666665459E-1f, 5.0000001201E-1f
+    };
 
     /** Below this |z|, the series form; at and above, the erfc form. */
     static final float ERF_SPLIT = 1f;
+
     static final float ERFC_CLAMP = 4f;
-    static final float[] ERF_P = {-0.0005654111737385392f, 0.00492328405380249f, -0.02671639621257782f,
-            0.11280365288257599f, -0.37612348794937134f, 1.1283791065216064f};
-    static final float[] ERFC_Q = {0.032063789665699005f, -0.18718473613262177f, 0.45619118213653564f,
-            -0.5614756345748901f, 0.2593049108982086f, 0.2187761664390564f, -0.37169697880744934f,
-            0.01960456557571888f, 0.5618856549263f, 0.0001146724316640757f};
+    static final float[] ERF_P = {
+        -0.0005654111737385392f,
+        0.00492328405380249f,
+        -0.02671639621257782f,
+        0.11280365288257599f,
+        -0.37612348794937134f,
+        1.1283791065216064f
+    };
+    static final float[] ERFC_Q = {
+        0.032063789665699005f,
+        -0.18718473613262177f,
+        0.45619118213653564f,
+        -0.5614756345748901f,
+        0.2593049108982086f,
+        0.2187761664390564f,
+        -0.37169697880744934f,
+        0.01960456557571888f,
+        0.5618856549263f,
+        0.0001146724316640757f
+    };
     static final float SQRT1_2 = 0.70710678118654752f;
     static final float QUICK_GELU_ALPHA = 1.702f;
 
     static float exp(float x) {
-        if (x < EXP_LO) return 0f;              // also maps -inf to 0; NaN falls through and stays NaN
+        if (x < EXP_LO) return 0f; // also maps -inf to 0; NaN falls through and stays NaN
         x = Math.min(x, EXP_HI);
         float t = Math.fma(x, LOG2E, ROUND_MAGIC);
         float n = t - ROUND_MAGIC;

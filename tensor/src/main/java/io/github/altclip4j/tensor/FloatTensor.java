@@ -41,28 +41,45 @@ public final class FloatTensor {
         return new FloatTensor(data, offset, shape);
     }
 
-    public float[] data() { return data; }
+    public float[] data() {
+        return data;
+    }
 
-    public int offset() { return offset; }
+    public int offset() {
+        return offset;
+    }
 
-    public int[] shape() { return shape.clone(); }
+    public int[] shape() {
+        return shape.clone();
+    }
 
-    public int rank() { return shape.length; }
+    public int rank() {
+        return shape.length;
+    }
 
-    public int dim(int i) { return shape[i < 0 ? shape.length + i : i]; }
+    public int dim(int i) {
+        return shape[i < 0 ? shape.length + i : i];
+    }
 
-    public int size() { return size; }
+    public int size() {
+        return size;
+    }
 
     /** The product of all dimensions but the last. */
-    public int rows() { return Shapes.rows(shape); }
+    public int rows() {
+        return Shapes.rows(shape);
+    }
 
     /** The last dimension (the contiguous one). */
-    public int cols() { return Shapes.cols(shape); }
+    public int cols() {
+        return Shapes.cols(shape);
+    }
 
     /** The same elements seen with another shape of the same size (a view). */
     public FloatTensor reshape(int... newShape) {
         if (Shapes.size(newShape) != size) {
-            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
+            throw new IllegalArgumentException(
+                    "cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
         }
         return new FloatTensor(data, offset, newShape);
     }
@@ -87,12 +104,14 @@ public final class FloatTensor {
 
     private int flat(int[] index) {
         if (index.length != shape.length) {
-            throw new IllegalArgumentException("index of rank " + index.length + " for shape " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "index of rank " + index.length + " for shape " + Arrays.toString(shape));
         }
         int f = 0;
         for (int i = 0; i < index.length; i++) {
             if (index[i] < 0 || index[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " for shape " + Arrays.toString(shape));
+                throw new IndexOutOfBoundsException(
+                        "index " + Arrays.toString(index) + " for shape " + Arrays.toString(shape));
             }
             f = f * shape[i] + index[i];
         }

@@ -44,13 +44,28 @@ public final class Gemm {
      * ({@code (acc + bias)}, then {@code act}, then {@code + r}), so the bits are too. R may be C itself
      * ({@code h = h + fc2(x)}): each element of R is read by the task that writes it, just before.
      */
-    static void linear(ThreadPool pool, float[] a, int aOff, int lda, int m, PackedMatrix w, float[] bias,
-                       Activation act, float[] res, int resOff, int ldRes, float[] c, int cOff, int ldc) {
+    static void linear(
+            ThreadPool pool,
+            float[] a,
+            int aOff,
+            int lda,
+            int m,
+            PackedMatrix w,
+            float[] bias,
+            Activation act,
+            float[] res,
+            int resOff,
+            int ldRes,
+            float[] c,
+            int cOff,
+            int ldc) {
         int n = w.outFeatures(), k = w.inFeatures(), pw = w.panelWidth();
         checkOperands(a, aOff, lda, m, k, c, cOff, ldc, n);
-        if (bias != null && bias.length < n) throw new IllegalArgumentException("bias of " + bias.length + " for " + n + " outputs");
+        if (bias != null && bias.length < n)
+            throw new IllegalArgumentException("bias of " + bias.length + " for " + n + " outputs");
         if (res != null && m > 0) {
-            if (ldRes < n) throw new IllegalArgumentException("residual row stride " + ldRes + " for " + n + " outputs");
+            if (ldRes < n)
+                throw new IllegalArgumentException("residual row stride " + ldRes + " for " + n + " outputs");
             Shapes.checkRange(res.length, resOff, (m - 1) * ldRes + n, "residual");
         }
         if (m == 0 || n == 0) return;
@@ -82,7 +97,7 @@ public final class Gemm {
             float[] out = s.tile;
             for (int p = p0; p < p1; p++) {
                 int panelOff = PackedMatrix.panelOffset(p, k, pw), n0 = p * pw, cols = Math.min(pw, n - n0);
-                float[] panel = type == DType.F32 ? w.f32() : null;   // null: widened in registers by the tile
+                float[] panel = type == DType.F32 ? w.f32() : null; // null: widened in registers by the tile
                 if (type != DType.F32 && !inRegisters) {
                     panel = s.widened;
                     w.widenPanel(kern, p, panel);
@@ -126,8 +141,14 @@ public final class Gemm {
      * {@code out = act(x · W^T + bias) + residual} in one pass ({@code residual} may be null, or {@code out} itself);
      * {@code out} and {@code residual} are {@code [x.rows()][n]}.
      */
-    public static void linear(ThreadPool pool, FloatTensor x, PackedMatrix w, float[] bias, Activation act,
-                              FloatTensor residual, FloatTensor out) {
+    public static void linear(
+            ThreadPool pool,
+            FloatTensor x,
+            PackedMatrix w,
+            float[] bias,
+            Activation act,
+            FloatTensor residual,
+            FloatTensor out) {
         if (x.cols() != w.inFeatures()) {
             throw new IllegalArgumentException("input " + x + " does not match " + w);
         }
@@ -137,16 +158,29 @@ public final class Gemm {
         if (residual != null && (residual.rows() != out.rows() || residual.cols() != out.cols())) {
             throw new IllegalArgumentException("residual " + residual + " does not match the output " + out);
         }
-        linear(pool, x.data(), x.offset(), x.cols(), x.rows(), w, bias, act,
-                residual == null ? null : residual.data(), residual == null ? 0 : residual.offset(), out.cols(),
-                out.data(), out.offset(), out.cols());
+        linear(
+                pool,
+                x.data(),
+                x.offset(),
+                x.cols(),
+                x.rows(),
+                w,
+                bias,
+                act,
+                residual == null ? null : residual.data(),
+                residual == null ? 0 : residual.offset(),
+                out.cols(),
+                out.data(),
+                out.offset(),
+                out.cols());
     }
 
     /** {@code A[m][k] · B[n][k]^T} for two float tensors (B is packed on the fly). */
     public static FloatTensor matmulTransposed(ThreadPool pool, FloatTensor a, FloatTensor b) {
         requireMatrix(a, "a");
         requireMatrix(b, "b");
-        if (a.cols() != b.cols()) throw new IllegalArgumentException("cannot multiply " + a + " by the transpose of " + b);
+        if (a.cols() != b.cols())
+            throw new IllegalArgumentException("cannot multiply " + a + " by the transpose of " + b);
         return linear(pool, a, PackedMatrix.pack(b), null);
     }
 
@@ -156,8 +190,16 @@ public final class Gemm {
      * {@code aOff} in micro-panels; {@code panel} is a float panel starting at {@code pOff}, or null to use
      * {@code w}'s bfloat16 or int8 panel there, widened in registers.
      */
-    private static void tileOverK(Kernels kern, float[] a, int aOff, float[] panel, PackedMatrix w, int pOff, int k,
-                                  float[] tile, float[] partial) {
+    private static void tileOverK(
+            Kernels kern,
+            float[] a,
+            int aOff,
+            float[] panel,
+            PackedMatrix w,
+            int pOff,
+            int k,
+            float[] tile,
+            float[] partial) {
         int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
         for (int k0 = 0; ; k0 += K_BLOCK) {
             int len = Math.min(K_BLOCK, k - k0), ak = aOff + tr * k0, pk = pOff + k0 * pw;
@@ -176,13 +218,25 @@ public final class Gemm {
      * columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}.
      * {@code edge} and {@code partial} hold {@code 5 x pw} floats each.
      */
-    static void block(Kernels kern, float[] a, int aOff, int rows, float[] p, int pOff, int kLen,
-                      float[] c, int cOff, int ldc, int cols, float[] edge, float[] partial) {
+    static void block(
+            Kernels kern,
+            float[] a,
+            int aOff,
+            int rows,
+            float[] p,
+            int pOff,
+            int kLen,
+            float[] c,
+            int cOff,
+            int ldc,
+            int cols,
+            float[] edge,
+            float[] partial) {
         int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
         for (int r = 0; r < rows; r += tr) {
             int tileRows = Math.min(tr, rows - r), tileA = aOff + r * kLen;
             if (tileRows == tr && cols == pw && kLen <= K_BLOCK) {
-                kern.tile(a, tileA, p, pOff, kLen, c, cOff + r * ldc, ldc);   // one block: straight into C
+                kern.tile(a, tileA, p, pOff, kLen, c, cOff + r * ldc, ldc); // one block: straight into C
                 continue;
             }
             tileOverK(kern, a, tileA, p, null, pOff, kLen, edge, partial);
@@ -196,7 +250,8 @@ public final class Gemm {
 
     private static void checkOperands(float[] a, int aOff, int lda, int m, int k, float[] c, int cOff, int ldc, int n) {
         if (m < 0 || lda < k || ldc < n) {
-            throw new IllegalArgumentException("bad GEMM geometry: m=" + m + " k=" + k + " lda=" + lda + " n=" + n + " ldc=" + ldc);
+            throw new IllegalArgumentException(
+                    "bad GEMM geometry: m=" + m + " k=" + k + " lda=" + lda + " n=" + n + " ldc=" + ldc);
         }
         if (m > 0) {
             Shapes.checkRange(a.length, aOff, (m - 1) * lda + k, "A");

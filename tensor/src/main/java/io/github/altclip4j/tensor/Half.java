@@ -43,8 +43,8 @@ public final class Half {
         int sign = (x >>> 16) & 0x8000;
         float a = Math.abs(f);
         if (Float.isNaN(f)) return (short) (sign | 0x7E00);
-        if (a >= 65520f) return (short) (sign | 0x7C00);          // rounds to infinity
-        if (a < 0x1p-14f) {                                       // half subnormal (or zero): units of 2^-24
+        if (a >= 65520f) return (short) (sign | 0x7C00); // rounds to infinity
+        if (a < 0x1p-14f) { // half subnormal (or zero): units of 2^-24
             return (short) (sign | (int) Math.rint(a * 0x1p24f));
         }
         int bits = Float.floatToRawIntBits(a);
@@ -52,7 +52,7 @@ public final class Half {
         int mant = bits & 0x7FFFFF;
         int half = (exp << 10) | (mant >>> 13);
         int rest = mant & 0x1FFF;
-        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) half++;  // carry may bump the exponent: correct
+        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) half++; // carry may bump the exponent: correct
         return (short) (sign | half);
     }
 }

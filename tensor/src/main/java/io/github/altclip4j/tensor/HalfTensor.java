@@ -13,7 +13,8 @@ public final class HalfTensor {
     private final int[] shape;
 
     public HalfTensor(short[] bits, DType dtype, int... shape) {
-        if (dtype != DType.F16 && dtype != DType.BF16) throw new IllegalArgumentException("HalfTensor holds F16 or BF16, not " + dtype);
+        if (dtype != DType.F16 && dtype != DType.BF16)
+            throw new IllegalArgumentException("HalfTensor holds F16 or BF16, not " + dtype);
         if (Shapes.size(shape) != bits.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + Shapes.size(shape)
                     + " elements, the array has " + bits.length);
@@ -43,17 +44,29 @@ public final class HalfTensor {
         }
     }
 
-    public short[] bits() { return bits; }
+    public short[] bits() {
+        return bits;
+    }
 
-    public DType dtype() { return dtype; }
+    public DType dtype() {
+        return dtype;
+    }
 
-    public int[] shape() { return shape.clone(); }
+    public int[] shape() {
+        return shape.clone();
+    }
 
-    public int size() { return bits.length; }
+    public int size() {
+        return bits.length;
+    }
 
-    public int rows() { return Shapes.rows(shape); }
+    public int rows() {
+        return Shapes.rows(shape);
+    }
 
-    public int cols() { return Shapes.cols(shape); }
+    public int cols() {
+        return Shapes.cols(shape);
+    }
 
     /** Widens row {@code row} (of {@link #cols()} elements) into {@code dst[dstOff..]}. */
     public void rowToFloat(int row, float[] dst, int dstOff) {

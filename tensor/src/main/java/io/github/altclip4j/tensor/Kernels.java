@@ -29,16 +29,13 @@ interface Kernels {
      * {@code pOff + k*pw}; row r of C at {@code cOff + r*ldc}. Every element of C is one chain of fused multiply-adds
      * in increasing k, started from zero.
      */
-    void tile(float[] a, int aOff, float[] p, int pOff, int kLen,
-              float[] c, int cOff, int ldc);
+    void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc);
 
     /** {@link #tile} with the panel given as bfloat16 bits, widened in registers; the same FMA chain, so the same bits. */
-    void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
-                  float[] c, int cOff, int ldc);
+    void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc);
 
     /** {@link #tile} with the panel given as int8 values, widened to float in registers (exactly). */
-    void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen,
-                float[] c, int cOff, int ldc);
+    void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc);
 
     /**
      * Whether {@link #tileBf16} / {@link #tileI8} beat widening a whole panel to float first and running {@link #tile}
@@ -89,8 +86,8 @@ interface Kernels {
     float sumOfSquares(float[] x, int off, int n);
 
     /** {@code out[i] = (x[i] - mean) * invStd * gamma[i] + beta[i]}: the affine step of LayerNorm. */
-    void normalize(float[] x, int xOff, int n, float mean, float invStd,
-                   float[] gamma, float[] beta, float[] out, int outOff);
+    void normalize(
+            float[] x, int xOff, int n, float mean, float invStd, float[] gamma, float[] beta, float[] out, int outOff);
 
     /** The largest of {@code x[off..off+n)}. */
     float max(float[] x, int off, int n);

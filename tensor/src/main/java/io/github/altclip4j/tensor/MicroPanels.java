@@ -20,7 +20,7 @@ final class MicroPanels {
         for (int g = 0; g < full; g += tr) {
             int base = dstOff + g * kLen, r0 = off + g * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld, r4 = r3 + ld;
             for (int k = 0; k < kLen; k++) {
-                int d = base + 5 * k;   // linear in k (not a second induction variable): C2 then hoists the range checks
+                int d = base + 5 * k; // linear in k (not a second induction variable): C2 then hoists the range checks
                 dst[d] = src[r0 + k];
                 dst[d + 1] = src[r1 + k];
                 dst[d + 2] = src[r2 + k];

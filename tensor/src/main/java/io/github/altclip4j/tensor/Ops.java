@@ -32,11 +32,13 @@ public final class Ops {
      * LayerNorm over the last dimension, as {@code torch.nn.LayerNorm}: biased variance, {@code eps} inside the
      * square root, then the affine {@code gamma}, {@code beta}. {@code out} may be {@code x} itself.
      */
-    public static void layerNorm(ThreadPool pool, FloatTensor x, float[] gamma, float[] beta, float eps, FloatTensor out) {
+    public static void layerNorm(
+            ThreadPool pool, FloatTensor x, float[] gamma, float[] beta, float eps, FloatTensor out) {
         requireSameShape(x, out);
         int cols = x.cols();
         if (gamma.length != cols || beta.length != cols) {
-            throw new IllegalArgumentException("LayerNorm of width " + cols + " with weight " + gamma.length + ", bias " + beta.length);
+            throw new IllegalArgumentException(
+                    "LayerNorm of width " + cols + " with weight " + gamma.length + ", bias " + beta.length);
         }
         float[] o = out.data();
         int shift = out.offset() - x.offset();
@@ -69,7 +71,8 @@ public final class Ops {
 
     /** {@code x[r][:] += rowVector[r % period][:]}: e.g. position embeddings added to every image of a batch. */
     public static void addRows(ThreadPool pool, FloatTensor x, FloatTensor rowVectors) {
-        if (rowVectors.cols() != x.cols()) throw new IllegalArgumentException("cannot add " + rowVectors + " to rows of " + x);
+        if (rowVectors.cols() != x.cols())
+            throw new IllegalArgumentException("cannot add " + rowVectors + " to rows of " + x);
         float[] v = rowVectors.data();
         int vOff = rowVectors.offset(), period = rowVectors.rows();
         forEachRow(pool, x, (k, d, off, n, r) -> k.add(d, off, v, vOff + (r % period) * n, n));
@@ -93,7 +96,8 @@ public final class Ops {
      * a new {@code [batch][d]} tensor, the class token or {@code <s>} that a pooled output is read from.
      */
     public static FloatTensor firstTokens(FloatTensor x, int batch, int seq) {
-        if (x.rows() != batch * seq) throw new IllegalArgumentException(x + " does not hold " + batch + " sequences of " + seq);
+        if (x.rows() != batch * seq)
+            throw new IllegalArgumentException(x + " does not hold " + batch + " sequences of " + seq);
         int d = x.cols();
         FloatTensor out = FloatTensor.zeros(batch, d);
         for (int b = 0; b < batch; b++) System.arraycopy(x.data(), x.offset() + b * seq * d, out.data(), b * d, d);
@@ -108,7 +112,8 @@ public final class Ops {
      * {@code Gemm.linear(patches, packedWeight)}. Pixels past the last whole patch are ignored, as Conv2d does.
      */
     public static FloatTensor patches(FloatTensor images, int p) {
-        if (images.rank() != 4) throw new IllegalArgumentException("images must be [batch][channels][h][w], got " + images);
+        if (images.rank() != 4)
+            throw new IllegalArgumentException("images must be [batch][channels][h][w], got " + images);
         int batch = images.dim(0), ch = images.dim(1), h = images.dim(2), w = images.dim(3);
         int ny = h / p, nx = w / p, rowLen = ch * p * p;
         FloatTensor out = FloatTensor.zeros(batch * ny * nx, rowLen);
@@ -132,6 +137,7 @@ public final class Ops {
     }
 
     private static void requireSameShape(FloatTensor a, FloatTensor b) {
-        if (a.rows() != b.rows() || a.cols() != b.cols()) throw new IllegalArgumentException("shapes differ: " + a + " vs " + b);
+        if (a.rows() != b.rows() || a.cols() != b.cols())
+            throw new IllegalArgumentException("shapes differ: " + a + " vs " + b);
     }
 }

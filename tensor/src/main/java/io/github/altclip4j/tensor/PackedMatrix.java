@@ -23,7 +23,8 @@ public final class PackedMatrix {
     private final byte[] i8;
     private final float[] scales;
 
-    private PackedMatrix(int n, int k, int panelWidth, DType dtype, float[] f32, short[] half, byte[] i8, float[] scales) {
+    private PackedMatrix(
+            int n, int k, int panelWidth, DType dtype, float[] f32, short[] half, byte[] i8, float[] scales) {
         this.n = n;
         this.k = k;
         this.panelWidth = panelWidth;
@@ -141,7 +142,8 @@ public final class PackedMatrix {
 
     static int packedSize(int n, int k, int pw) {
         long size = (long) panels(n, pw) * k * pw;
-        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("matrix " + n + "x" + k + " too large to pack");
+        if (size > Integer.MAX_VALUE - 8)
+            throw new IllegalArgumentException("matrix " + n + "x" + k + " too large to pack");
         return (int) size;
     }
 
@@ -161,7 +163,8 @@ public final class PackedMatrix {
     static void packTransposed(float[] src, int off, int ld, int n, int k, int pw, float[] dst, int dstOff) {
         for (int p = 0, panels = panels(n, pw); p < panels; p++) {
             int cols = Math.min(pw, n - p * pw), base = dstOff + panelOffset(p, k, pw);
-            if (cols < pw) for (int kk = 0; kk < k; kk++) Arrays.fill(dst, base + kk * pw + cols, base + kk * pw + pw, 0f);
+            if (cols < pw)
+                for (int kk = 0; kk < k; kk++) Arrays.fill(dst, base + kk * pw + cols, base + kk * pw + pw, 0f);
             for (int j = 0; j < cols; j++) {
                 int s = off + (p * pw + j) * ld;
                 for (int kk = 0; kk < k; kk++) dst[base + kk * pw + j] = src[s + kk];
@@ -184,25 +187,43 @@ public final class PackedMatrix {
     }
 
     /** Output features (rows of W). */
-    public int outFeatures() { return n; }
+    public int outFeatures() {
+        return n;
+    }
 
     /** Input features (columns of W, the GEMM's reduction length). */
-    public int inFeatures() { return k; }
+    public int inFeatures() {
+        return k;
+    }
 
-    public DType dtype() { return dtype; }
+    public DType dtype() {
+        return dtype;
+    }
 
-    int panelWidth() { return panelWidth; }
+    int panelWidth() {
+        return panelWidth;
+    }
 
-    int panelCount() { return panels(n, panelWidth); }
+    int panelCount() {
+        return panels(n, panelWidth);
+    }
 
-    float[] f32() { return f32; }
+    float[] f32() {
+        return f32;
+    }
 
-    short[] half() { return half; }
+    short[] half() {
+        return half;
+    }
 
-    byte[] i8() { return i8; }
+    byte[] i8() {
+        return i8;
+    }
 
     /** I8: the scale of each output (padded to whole panels with zeros); null for float weights. */
-    float[] scales() { return scales; }
+    float[] scales() {
+        return scales;
+    }
 
     /** Panel {@code p} as float32 into {@code dst[0 .. k*pw)}, for 16-bit and int8 weights (I8: without the scales). */
     void widenPanel(Kernels kern, int p, float[] dst) {

@@ -6,26 +6,31 @@ final class ScalarKernels implements Kernels {
     /** Any width works for the scalar tile; 64 keeps packed weights the same shape as on 512-bit machines. */
     private static final int PANEL_WIDTH = 64;
 
-    @Override public String name() { return "scalar"; }
-
-    @Override public int panelWidth() { return PANEL_WIDTH; }
+    @Override
+    public String name() {
+        return "scalar";
+    }
 
     @Override
-    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc) {
+    public int panelWidth() {
+        return PANEL_WIDTH;
+    }
+
+    @Override
+    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc) {
         for (int r = 0; r < TILE_ROWS; r++) {
             int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
                 float acc = 0f;
-                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
+                for (int k = 0; k < kLen; k++)
+                    acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
                 c[cRow + j] = acc;
             }
         }
     }
 
     @Override
-    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
-                         float[] c, int cOff, int ldc) {
+    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc) {
         for (int r = 0; r < TILE_ROWS; r++) {
             int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
@@ -44,13 +49,13 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen,
-                       float[] c, int cOff, int ldc) {
+    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc) {
         for (int r = 0; r < TILE_ROWS; r++) {
             int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
                 float acc = 0f;
-                for (int k = 0; k < kLen; k++) acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
+                for (int k = 0; k < kLen; k++)
+                    acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
                 c[cRow + j] = acc;
             }
         }
@@ -145,14 +150,31 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void normalize(float[] x, int xOff, int n, float mean, float invStd,
-                          float[] gamma, float[] beta, float[] out, int outOff) {
+    public void normalize(
+            float[] x,
+            int xOff,
+            int n,
+            float mean,
+            float invStd,
+            float[] gamma,
+            float[] beta,
+            float[] out,
+            int outOff) {
         normalizeFrom(0, x, xOff, n, mean, invStd, gamma, beta, out, outOff);
     }
 
     /** Elements {@code [from, n)} of {@link #normalize} (the vector kernels finish their ragged tail with it). */
-    static void normalizeFrom(int from, float[] x, int xOff, int n, float mean, float invStd,
-                              float[] gamma, float[] beta, float[] out, int outOff) {
+    static void normalizeFrom(
+            int from,
+            float[] x,
+            int xOff,
+            int n,
+            float mean,
+            float invStd,
+            float[] gamma,
+            float[] beta,
+            float[] out,
+            int outOff) {
         for (int i = from; i < n; i++) out[outOff + i] = Math.fma((x[xOff + i] - mean) * invStd, gamma[i], beta[i]);
     }
 

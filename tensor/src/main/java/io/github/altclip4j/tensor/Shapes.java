@@ -31,8 +31,8 @@ final class Shapes {
 
     static void checkRange(int length, int offset, int size, String what) {
         if (offset < 0 || (long) offset + size > length) {
-            throw new IllegalArgumentException(what + ": " + size + " elements at offset " + offset
-                    + " do not fit an array of " + length);
+            throw new IllegalArgumentException(
+                    what + ": " + size + " elements at offset " + offset + " do not fit an array of " + length);
         }
     }
 }

@@ -20,15 +20,18 @@ public final class TopK {
     public record Hit(int row, float score) {}
 
     /** Better first: higher score, then lower row. */
-    static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingInt(Hit::row);
+    static final Comparator<Hit> BEST_FIRST =
+            Comparator.comparingDouble((Hit h) -> -h.score()).thenComparingInt(Hit::row);
 
     /**
      * @param queries  each of {@code table.cols()} values
      * @param minScore rows scoring below it are left out
      */
-    public static List<List<Hit>> search(ThreadPool pool, EmbeddingTable table, float[][] queries, int k, float minScore) {
+    public static List<List<Hit>> search(
+            ThreadPool pool, EmbeddingTable table, float[][] queries, int k, float minScore) {
         for (float[] q : queries) {
-            if (q.length != table.cols()) throw new IllegalArgumentException("query of " + q.length + " values for vectors of " + table.cols());
+            if (q.length != table.cols())
+                throw new IllegalArgumentException("query of " + q.length + " values for vectors of " + table.cols());
         }
         int rows = table.rows(), parts = Math.max(1, Math.min(4 * pool.threads(), rows / 1024));
         int per = (rows + parts - 1) / Math.max(parts, 1);
@@ -37,7 +40,8 @@ public final class TopK {
         Kernels kern = Backend.kernels();
         pool.parallelFor(parts, p -> {
             List<PriorityQueue<Hit>> best = new ArrayList<>();
-            for (int q = 0; q < queries.length; q++) best.add(new PriorityQueue<>(BEST_FIRST.reversed()));   // worst on top
+            for (int q = 0; q < queries.length; q++)
+                best.add(new PriorityQueue<>(BEST_FIRST.reversed())); // worst on top
             for (int r = p * per, end = Math.min(rows, r + per); r < end; r++) {
                 for (int q = 0; q < queries.length; q++) {
                     float s = table.dot(kern, queries[q], r);

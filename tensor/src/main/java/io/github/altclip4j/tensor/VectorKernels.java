@@ -23,22 +23,31 @@ final class VectorKernels implements Kernels {
     private static final int L = F.length();
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** Shorts with as many lanes as {@link #F}: one load of 16-bit weights widens to one float vector. */
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_PREFERRED.withShape(
-            VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Short> S =
+            ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 2));
     /** Bytes with as many lanes as {@link #F}: one load of int8 weights widens to one float vector. */
-    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_PREFERRED.withShape(
-            VectorShape.forBitSize(F.vectorBitSize() / 4));
+    private static final VectorSpecies<Byte> B =
+            ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 4));
     /** Doubles with as many lanes as half a float vector: one float vector widens into two of these. */
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize()));
+    private static final VectorSpecies<Double> D =
+            DoubleVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize()));
+
     private static final ScalarKernels TAIL = new ScalarKernels();
 
-    @Override public String name() { return "vector-" + F.vectorBitSize(); }
+    @Override
+    public String name() {
+        return "vector-" + F.vectorBitSize();
+    }
 
     /** Columns of a weight panel: four vectors. */
     private static final int PW = 4 * L;
 
-    @Override public int panelWidth() { return PW; }
+    @Override
+    public int panelWidth() {
+        return PW;
+    }
 
+    // spotless:off: the register tiles, laid out as the 5 x 4 grid they compute
     /**
      * The register tile: 5 rows x 4 vectors = 20 accumulators. Per k it loads 4 vectors of the panel row and
      * broadcasts 5 elements of A, then issues 20 independent FMAs: enough in flight to cover the FMA latency, and 9
@@ -165,6 +174,8 @@ final class VectorKernels implements Kernels {
         c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
     }
 
+    // spotless:on
+
     /** L bfloat16 values as floats: the bits shifted into the top half of each float. */
     private static FloatVector bf16(short[] p, int off) {
         return widen(p, off).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
@@ -256,7 +267,9 @@ final class VectorKernels implements Kernels {
     public void multiply(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).mul(FloatVector.fromArray(F, y, yOff + i)).intoArray(x, xOff + i);
+            FloatVector.fromArray(F, x, xOff + i)
+                    .mul(FloatVector.fromArray(F, y, yOff + i))
+                    .intoArray(x, xOff + i);
         }
         TAIL.multiply(x, xOff + i, y, yOff + i, n - i);
     }
@@ -265,7 +278,10 @@ final class VectorKernels implements Kernels {
     public void bf16ToFloat(short[] src, int srcOff, float[] dst, int dstOff, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            widen(src, srcOff + i).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOff + i);
+            widen(src, srcOff + i)
+                    .lanewise(VectorOperators.LSHL, 16)
+                    .reinterpretAsFloats()
+                    .intoArray(dst, dstOff + i);
         }
         TAIL.bf16ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
     }
@@ -279,7 +295,8 @@ final class VectorKernels implements Kernels {
             IntVector x = f.reinterpretAsInts();
             IntVector high = x.lanewise(VectorOperators.LSHR, 16);
             IntVector rounded = x.add(high.and(1)).add(0x7FFF).lanewise(VectorOperators.LSHR, 16);
-            IntVector bits = rounded.blend(high.or(0x0040), f.test(VectorOperators.IS_NAN).cast(I));
+            IntVector bits = rounded.blend(
+                    high.or(0x0040), f.test(VectorOperators.IS_NAN).cast(I));
             ((ShortVector) bits.convertShape(VectorOperators.I2S, S, 0)).intoArray(dst, dstOff + i);
         }
         TAIL.floatToBf16(src, srcOff + i, dst, dstOff + i, n - i);
@@ -294,8 +311,12 @@ final class VectorKernels implements Kernels {
             IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
             IntVector magnitude = h.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
             VectorMask<Integer> special = h.and(0x7C00).eq(0x7C00);
-            IntVector finite = magnitude.reinterpretAsFloats().mul(Half.F16_REBIAS).reinterpretAsInts();
-            finite.blend(magnitude.or(0x7F800000), special).or(sign).reinterpretAsFloats().intoArray(dst, dstOff + i);
+            IntVector finite =
+                    magnitude.reinterpretAsFloats().mul(Half.F16_REBIAS).reinterpretAsInts();
+            finite.blend(magnitude.or(0x7F800000), special)
+                    .or(sign)
+                    .reinterpretAsFloats()
+                    .intoArray(dst, dstOff + i);
         }
         TAIL.f16ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
     }
@@ -309,7 +330,9 @@ final class VectorKernels implements Kernels {
     public void add(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).add(FloatVector.fromArray(F, y, yOff + i)).intoArray(x, xOff + i);
+            FloatVector.fromArray(F, x, xOff + i)
+                    .add(FloatVector.fromArray(F, y, yOff + i))
+                    .intoArray(x, xOff + i);
         }
         TAIL.add(x, xOff + i, y, yOff + i, n - i);
     }
@@ -319,7 +342,9 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            v = bias == null ? v.mul(scale) : v.fma(FloatVector.broadcast(F, scale), FloatVector.fromArray(F, bias, biasOff + i));
+            v = bias == null
+                    ? v.mul(scale)
+                    : v.fma(FloatVector.broadcast(F, scale), FloatVector.fromArray(F, bias, biasOff + i));
             v.intoArray(x, xOff + i);
         }
         TAIL.scaleAdd(x, xOff + i, n - i, scale, bias, biasOff + i);
@@ -328,7 +353,8 @@ final class VectorKernels implements Kernels {
     @Override
     public void divide(float[] x, int off, int n, float divisor) {
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) FloatVector.fromArray(F, x, off + i).div(divisor).intoArray(x, off + i);
+        for (int bound = F.loopBound(n); i < bound; i += L)
+            FloatVector.fromArray(F, x, off + i).div(divisor).intoArray(x, off + i);
         TAIL.divide(x, off + i, n - i, divisor);
     }
 
@@ -374,11 +400,21 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void normalize(float[] x, int xOff, int n, float mean, float invStd,
-                          float[] gamma, float[] beta, float[] out, int outOff) {
+    public void normalize(
+            float[] x,
+            int xOff,
+            int n,
+            float mean,
+            float invStd,
+            float[] gamma,
+            float[] beta,
+            float[] out,
+            int outOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
-            FloatVector.fromArray(F, x, xOff + i).sub(mean).mul(invStd)
+            FloatVector.fromArray(F, x, xOff + i)
+                    .sub(mean)
+                    .mul(invStd)
                     .fma(FloatVector.fromArray(F, gamma, i), FloatVector.fromArray(F, beta, i))
                     .intoArray(out, outOff + i);
         }
@@ -439,8 +475,10 @@ final class VectorKernels implements Kernels {
         FloatVector t = x.fma(FloatVector.broadcast(F, FastMath.LOG2E), FloatVector.broadcast(F, FastMath.ROUND_MAGIC));
         FloatVector n = t.sub(FastMath.ROUND_MAGIC);
         FloatVector twoToN = t.reinterpretAsInts()
-                .sub(Float.floatToRawIntBits(FastMath.ROUND_MAGIC)).add(127)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                .sub(Float.floatToRawIntBits(FastMath.ROUND_MAGIC))
+                .add(127)
+                .lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
         FloatVector minusN = n.neg();
         FloatVector r = minusN.fma(FloatVector.broadcast(F, FastMath.LN2_HI), x);
         r = minusN.fma(FloatVector.broadcast(F, FastMath.LN2_LO), r);

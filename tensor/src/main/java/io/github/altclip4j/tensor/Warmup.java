@@ -25,6 +25,7 @@ public final class Warmup {
      * {@code -XX:+PrintCompilation}.) 300 rounds take ~1.5 s.
      */
     private static final int ROUNDS = 300;
+
     private static final AtomicBoolean STARTED = new AtomicBoolean();
 
     /**
@@ -35,13 +36,15 @@ public final class Warmup {
     public static void startOnce(DType weights) {
         if (!Boolean.parseBoolean(System.getProperty("altclip4j.warmup", "true"))) return;
         if (!STARTED.compareAndSet(false, true)) return;
-        Thread t = new Thread(() -> {
-            try {
-                run(weights);
-            } catch (RuntimeException | Error e) {
-                // only a speed-up: a failure here must not reach the user (WarmupTest runs it in the open)
-            }
-        }, "altclip4j-jit-warmup");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        run(weights);
+                    } catch (RuntimeException | Error e) {
+                        // only a speed-up: a failure here must not reach the user (WarmupTest runs it in the open)
+                    }
+                },
+                "altclip4j-jit-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -56,12 +59,18 @@ public final class Warmup {
         int m = 7, k = 300, n = 200, rows = 64, width = 40, seq = 70, heads = 2, headDim = 64;
         FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
         FloatTensor w = random(r, n, k);
-        PackedMatrix[] packed = weights == DType.F32 ? new PackedMatrix[] {PackedMatrix.pack(w)}
-                : new PackedMatrix[] {PackedMatrix.pack(w), weights == DType.I8 ? PackedMatrix.pack(w, DType.I8)
-                        : PackedMatrix.pack(HalfTensor.of(w, weights))};
-        float[] bias = random(r, 1, n).toArray(), gamma = random(r, 1, width).toArray(), beta = random(r, 1, width).toArray();
+        PackedMatrix[] packed = weights == DType.F32
+                ? new PackedMatrix[] {PackedMatrix.pack(w)}
+                : new PackedMatrix[] {
+                    PackedMatrix.pack(w),
+                    weights == DType.I8 ? PackedMatrix.pack(w, DType.I8) : PackedMatrix.pack(HalfTensor.of(w, weights))
+                };
+        float[] bias = random(r, 1, n).toArray(),
+                gamma = random(r, 1, width).toArray(),
+                beta = random(r, 1, width).toArray();
         FloatTensor h = random(r, rows, width), normed = FloatTensor.zeros(rows, width);
-        FloatTensor qkv = random(r, 2 * seq, 3 * heads * headDim), context = FloatTensor.zeros(2 * seq, heads * headDim);
+        FloatTensor qkv = random(r, 2 * seq, 3 * heads * headDim),
+                context = FloatTensor.zeros(2 * seq, heads * headDim);
         float[] keyBias = new float[2 * seq];
         keyBias[2 * seq - 1] = Attention.MASKED;
         float[] d = qkv.data();
@@ -69,10 +78,27 @@ public final class Warmup {
         try (ThreadPool inline = new ThreadPool(1)) {
             for (int round = 0; round < ROUNDS; round++) {
                 for (PackedMatrix pw : packed) {
-                    for (Activation act : Activation.values()) Gemm.linear(inline, x, pw, bias, act, round % 2 == 0 ? residual : null, out);
+                    for (Activation act : Activation.values())
+                        Gemm.linear(inline, x, pw, bias, act, round % 2 == 0 ? residual : null, out);
                 }
-                Attention.multiHead(inline, 2, seq, heads, headDim, 0.125f, d, 0, d, hidden, d, 2 * hidden, 3 * hidden,
-                        round % 2 == 0 ? keyBias : null, context.data(), 0, hidden);
+                Attention.multiHead(
+                        inline,
+                        2,
+                        seq,
+                        heads,
+                        headDim,
+                        0.125f,
+                        d,
+                        0,
+                        d,
+                        hidden,
+                        d,
+                        2 * hidden,
+                        3 * hidden,
+                        round % 2 == 0 ? keyBias : null,
+                        context.data(),
+                        0,
+                        hidden);
                 Ops.layerNorm(inline, h, gamma, beta, 1e-5f, normed);
                 Ops.addRows(inline, normed, h.slice(0, 1));
                 Ops.add(inline, normed, h);

@@ -16,8 +16,15 @@ class AttentionTest {
     }
 
     @ParameterizedTest(name = "batch {0} seq {1} heads {2} x {3} masked {4}")
-    @CsvSource({"1,1,1,1,false", "1,7,2,3,false", "2,17,4,16,true", "1,257,2,64,false", "3,77,3,64,true",
-                "2,20,1,80,true", "1,65,2,130,false"})
+    @CsvSource({
+        "1,1,1,1,false",
+        "1,7,2,3,false",
+        "2,17,4,16,true",
+        "1,257,2,64,false",
+        "3,77,3,64,true",
+        "2,20,1,80,true",
+        "1,65,2,130,false"
+    })
     void fusedAttentionMatchesNaiveSoftmaxAttention(int batch, int seq, int heads, int headDim, boolean masked) {
         int width = heads * headDim, ld = 3 * width, tokens = batch * seq;
         float[] qkv = Reference.randomFloats(seq * 31L + headDim, tokens * ld, 2f); // fused [tokens][q|k|v]
@@ -26,14 +33,16 @@ class AttentionTest {
         for (int b = 0; b < batch; b++) valid[b] = masked ? Math.max(1, seq - 3 * b - 1) : seq;
         if (masked) {
             keyBias = new float[tokens];
-            for (int b = 0; b < batch; b++) for (int t = valid[b]; t < seq; t++) keyBias[b * seq + t] = Attention.MASKED;
+            for (int b = 0; b < batch; b++)
+                for (int t = valid[b]; t < seq; t++) keyBias[b * seq + t] = Attention.MASKED;
         }
         float scale = (float) (1 / Math.sqrt(headDim));
         float[] first = null;
         for (ThreadPool pool : POOLS) {
             float[] out = new float[tokens * width];
-            Attention.multiHead(pool, batch, seq, heads, headDim, scale, qkv, 0, qkv, width, qkv, 2 * width, ld,
-                    keyBias, out, 0, width);
+            Attention.multiHead(
+                    pool, batch, seq, heads, headDim, scale, qkv, 0, qkv, width, qkv, 2 * width, ld, keyBias, out, 0,
+                    width);
             if (first == null) first = out;
             else Reference.assertBitIdentical(first, out, pool.threads() + " threads");
         }
@@ -45,7 +54,8 @@ class AttentionTest {
                     for (int j = 0; j < valid[b]; j++) {
                         double s = 0;
                         for (int d = 0; d < headDim; d++) {
-                            s += (double) qkv[(b * seq + i) * ld + h * headDim + d] * qkv[(b * seq + j) * ld + width + h * headDim + d];
+                            s += (double) qkv[(b * seq + i) * ld + h * headDim + d]
+                                    * qkv[(b * seq + j) * ld + width + h * headDim + d];
                         }
                         p[j] = s * scale;
                         max = Math.max(max, p[j]);
@@ -59,7 +69,9 @@ class AttentionTest {
                             abs += Math.abs(p[j] / sum * vv);
                         }
                         double got = first[(b * seq + i) * width + h * headDim + d];
-                        assertThat(got).as("b%d h%d i%d d%d", b, h, i, d).isCloseTo(o, Offset.offset(2e-5 * (abs + 1e-3)));
+                        assertThat(got)
+                                .as("b%d h%d i%d d%d", b, h, i, d)
+                                .isCloseTo(o, Offset.offset(2e-5 * (abs + 1e-3)));
                     }
                 }
             }

@@ -17,7 +17,7 @@ class EmbeddingTableTest {
         float[] values = Reference.randomFloats(3, rows * cols, 2f);
         try (ThreadPool pool = new ThreadPool(2)) {
             EmbeddingTable t = EmbeddingTable.allocate(pool, rows, cols, dtype);
-            int piece = 333;   // not a divisor of the block size: pieces straddle blocks
+            int piece = 333; // not a divisor of the block size: pieces straddle blocks
             pool.parallelFor((rows + piece - 1) / piece, p -> {
                 int first = p * piece, n = Math.min(piece, rows - first);
                 t.putRows(values, first * cols, first, n);
@@ -29,12 +29,17 @@ class EmbeddingTableTest {
                 for (int c = 0; c < cols; c++) max = Math.max(max, Math.abs(values[r * cols + c]));
                 for (int c = 0; c < cols; c++) {
                     float v = values[r * cols + c];
-                    if (dtype == DType.I8) {   // within half a quantisation step (max / 127) of the value
-                        assertThat(Math.abs(row[c + 1] - (double) v)).as("row %d col %d", r, c).isLessThanOrEqualTo(max / 127 * (0.5 + 0x1p-16) * (1 + 1e-6));
+                    if (dtype == DType.I8) { // within half a quantisation step (max / 127) of the value
+                        assertThat(Math.abs(row[c + 1] - (double) v))
+                                .as("row %d col %d", r, c)
+                                .isLessThanOrEqualTo(max / 127 * (0.5 + 0x1p-16) * (1 + 1e-6));
                         continue;
                     }
-                    float expected = dtype == DType.F32 ? v
-                            : dtype == DType.BF16 ? Half.bf16ToFloat(Half.floatToBf16(v)) : Half.f16ToFloat(Half.floatToF16(v));
+                    float expected = dtype == DType.F32
+                            ? v
+                            : dtype == DType.BF16
+                                    ? Half.bf16ToFloat(Half.floatToBf16(v))
+                                    : Half.f16ToFloat(Half.floatToF16(v));
                     assertThat(row[c + 1]).as("row %d col %d", r, c).isEqualTo(expected);
                 }
             }
@@ -59,7 +64,9 @@ class EmbeddingTableTest {
     @Test
     void outOfRangeRowsAreRefused() {
         EmbeddingTable t = EmbeddingTable.allocate(ThreadPool.shared(), 10, 3, DType.F32);
-        assertThatThrownBy(() -> t.row(10, new float[3], 0)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("row 10 of 10");
+        assertThatThrownBy(() -> t.row(10, new float[3], 0))
+                .isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("row 10 of 10");
         assertThatThrownBy(() -> t.putRows(new float[6], 0, 9, 2)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> t.putRows(new short[6], 0, 0, 2)).isInstanceOf(IllegalStateException.class);
     }

@@ -26,9 +26,24 @@ class GemmTest {
     /** m x k x n, with the awkward sizes of the issue: 1, 3, 7, 15, 17, 63, 257, 1023, 4097, K not a vector multiple. */
     static Stream<Arguments> shapes() {
         int[][] s = {
-            {1, 1, 1}, {1, 7, 3}, {3, 17, 15}, {7, 3, 17}, {15, 63, 7}, {17, 15, 63}, {6, 64, 64}, {12, 256, 128},
-            {63, 257, 17}, {257, 64, 257}, {257, 257, 64}, {1, 1023, 65}, {16, 1024, 130}, {7, 4097, 33},
-            {5, 300, 4097}, {257, 1023, 63}, {241, 513, 70}, {481, 40, 129},
+            {1, 1, 1},
+            {1, 7, 3},
+            {3, 17, 15},
+            {7, 3, 17},
+            {15, 63, 7},
+            {17, 15, 63},
+            {6, 64, 64},
+            {12, 256, 128},
+            {63, 257, 17},
+            {257, 64, 257},
+            {257, 257, 64},
+            {1, 1023, 65},
+            {16, 1024, 130},
+            {7, 4097, 33},
+            {5, 300, 4097},
+            {257, 1023, 63},
+            {241, 513, 70},
+            {481, 40, 129},
         };
         List<Arguments> out = new ArrayList<>();
         for (int[] x : s) for (DType t : DType.values()) out.add(Arguments.of(x[0], x[1], x[2], t));
@@ -38,7 +53,7 @@ class GemmTest {
     @ParameterizedTest(name = "{0}x{1}x{2} {3}")
     @MethodSource("shapes")
     void linearMatchesDoublePrecisionAndIsThreadCountInvariant(int m, int k, int n, DType dtype) {
-        if (dtype == DType.I8) return;   // see int8MatchesDoublePrecisionOnTheStoredIntegers
+        if (dtype == DType.I8) return; // see int8MatchesDoublePrecisionOnTheStoredIntegers
         float[] a = Reference.randomFloats(1000L * m + k, m * k, 1f);
         float[] w = Reference.randomFloats(7L * n + k, n * k, 0.5f);
         float[] bias = Reference.randomFloats(n, n, 0.1f);
@@ -92,7 +107,8 @@ class GemmTest {
             for (int i = 0; i < m; i++) {
                 double s = 0, abs = 0;
                 for (int kk = 0; kk < k; kk++) {
-                    double p = (double) a[i * k + kk] * packed.i8()[PackedMatrix.panelOffset(j / pw, k, pw) + kk * pw + j % pw];
+                    double p = (double) a[i * k + kk]
+                            * packed.i8()[PackedMatrix.panelOffset(j / pw, k, pw) + kk * pw + j % pw];
                     s += p;
                     abs += Math.abs(p);
                 }
@@ -122,9 +138,11 @@ class GemmTest {
         float[] a = Reference.randomFloats(31L * k, m * k, 1f);
         float[] w = Reference.randomFloats(37L * k, n * k, 0.5f);
         float[] bias = Reference.randomFloats(n, n, 0.1f);
-        PackedMatrix packed = dtype == DType.F32 ? PackedMatrix.pack(FloatTensor.wrap(w, n, k))
-                : dtype == DType.I8 ? PackedMatrix.pack(FloatTensor.wrap(w, n, k), DType.I8)
-                : PackedMatrix.pack(HalfTensor.of(FloatTensor.wrap(w, n, k), dtype));
+        PackedMatrix packed = dtype == DType.F32
+                ? PackedMatrix.pack(FloatTensor.wrap(w, n, k))
+                : dtype == DType.I8
+                        ? PackedMatrix.pack(FloatTensor.wrap(w, n, k), DType.I8)
+                        : PackedMatrix.pack(HalfTensor.of(FloatTensor.wrap(w, n, k), dtype));
         int pw = packed.panelWidth();
         FloatTensor c = Gemm.linear(POOLS[1], FloatTensor.wrap(a, m, k), packed, bias);
         for (int i = 0; i < m; i++) {
@@ -139,14 +157,17 @@ class GemmTest {
                 }
                 if (dtype == DType.I8) total *= packed.scales()[j];
                 float expected = total + bias[j];
-                assertThat(c.data()[i * n + j]).as("C[%d][%d], k=%d %s", i, j, k, dtype).isEqualTo(expected);
+                assertThat(c.data()[i * n + j])
+                        .as("C[%d][%d], k=%d %s", i, j, k, dtype)
+                        .isEqualTo(expected);
             }
         }
     }
 
     static Stream<Arguments> blockedShapes() {
         List<Arguments> out = new ArrayList<>();
-        for (int k : new int[] {255, 511, 512, 513, 1024, 4097}) for (DType t : DType.values()) out.add(Arguments.of(k, t));
+        for (int k : new int[] {255, 511, 512, 513, 1024, 4097})
+            for (DType t : DType.values()) out.add(Arguments.of(k, t));
         return out.stream();
     }
 
@@ -168,13 +189,29 @@ class GemmTest {
         float[] w = Reference.randomFloats(2, n * k, 1f);
         float[] c = new float[5 + m * ldc];
         Arrays.fill(c, 42f);
-        Gemm.linear(POOLS[1], a, 3, lda, m, PackedMatrix.pack(FloatTensor.wrap(w, n, k)), null, Activation.NONE, null, 0, 0, c, 5, ldc);
+        Gemm.linear(
+                POOLS[1],
+                a,
+                3,
+                lda,
+                m,
+                PackedMatrix.pack(FloatTensor.wrap(w, n, k)),
+                null,
+                Activation.NONE,
+                null,
+                0,
+                0,
+                c,
+                5,
+                ldc);
         float[] dense = new float[m * k];
         for (int i = 0; i < m; i++) System.arraycopy(a, 3 + i * lda, dense, i * k, k);
         double[][] ref = Reference.linear(dense, w, null, m, n, k);
         Reference.assertWithin(ref[0], ref[1], c, 5, ldc, m, n, "strided");
         for (int i = 0; i < 5; i++) assertThat(c[i]).isEqualTo(42f);
-        for (int i = 0; i < m; i++) for (int j = n; j < ldc && 5 + i * ldc + j < c.length; j++) assertThat(c[5 + i * ldc + j]).isEqualTo(42f);
+        for (int i = 0; i < m; i++)
+            for (int j = n; j < ldc && 5 + i * ldc + j < c.length; j++)
+                assertThat(c[5 + i * ldc + j]).isEqualTo(42f);
     }
 
     @ParameterizedTest(name = "{0}x{1}x{2}")
@@ -182,7 +219,7 @@ class GemmTest {
     void matmulTransposedMatchesDoublePrecision(int m, int k, int n, DType ignored) {
         if (ignored != DType.F32) return;
         float[] a = Reference.randomFloats(3, m * k, 1f);
-        float[] b = Reference.randomFloats(4, n * k, 1f);   // [n][k]
+        float[] b = Reference.randomFloats(4, n * k, 1f); // [n][k]
         double[][] ref = Reference.linear(a, b, null, m, n, k);
         FloatTensor c = Gemm.matmulTransposed(POOLS[2], FloatTensor.wrap(a, m, k), FloatTensor.wrap(b, n, k));
         Reference.assertWithin(ref[0], ref[1], c.data(), 0, n, m, n, "A·B^T");
@@ -196,7 +233,8 @@ class GemmTest {
         float[] a = Reference.randomFloats(11, m * k, 1f), bias = Reference.randomFloats(12, n, 0.5f);
         float[] residual = Reference.randomFloats(13, m * n, 2f);
         FloatTensor w = FloatTensor.wrap(Reference.randomFloats(14, n * k, 0.5f), n, k);
-        PackedMatrix packed = dtype == DType.BF16 ? PackedMatrix.pack(HalfTensor.of(w, dtype)) : PackedMatrix.pack(w, dtype);
+        PackedMatrix packed =
+                dtype == DType.BF16 ? PackedMatrix.pack(HalfTensor.of(w, dtype)) : PackedMatrix.pack(w, dtype);
         FloatTensor x = FloatTensor.wrap(a, m, k);
         for (Activation act : Activation.values()) {
             for (ThreadPool pool : POOLS) {
@@ -206,11 +244,13 @@ class GemmTest {
 
                 FloatTensor fused = FloatTensor.zeros(m, n);
                 Gemm.linear(pool, x, packed, bias, act, FloatTensor.wrap(residual.clone(), m, n), fused);
-                Reference.assertBitIdentical(expected.data(), fused.data(), act + " with a residual, " + pool.threads() + " threads");
+                Reference.assertBitIdentical(
+                        expected.data(), fused.data(), act + " with a residual, " + pool.threads() + " threads");
 
-                FloatTensor inPlace = FloatTensor.wrap(residual.clone(), m, n);   // h = h + act(x W^T + b)
+                FloatTensor inPlace = FloatTensor.wrap(residual.clone(), m, n); // h = h + act(x W^T + b)
                 Gemm.linear(pool, x, packed, bias, act, inPlace, inPlace);
-                Reference.assertBitIdentical(expected.data(), inPlace.data(), act + " in place, " + pool.threads() + " threads");
+                Reference.assertBitIdentical(
+                        expected.data(), inPlace.data(), act + " in place, " + pool.threads() + " threads");
             }
         }
     }
@@ -257,7 +297,9 @@ class GemmTest {
                 q[i] = (byte) (r.nextInt(255) - 127);
                 widened[i] = q[i];
             }
-            float[] c1 = new float[Kernels.TILE_ROWS * pw], c2 = new float[Kernels.TILE_ROWS * pw], w2 = new float[q.length];
+            float[] c1 = new float[Kernels.TILE_ROWS * pw],
+                    c2 = new float[Kernels.TILE_ROWS * pw],
+                    w2 = new float[q.length];
             kern.tileI8(a, 0, q, 0, k, c1, 0, pw);
             kern.tile(a, 0, widened, 0, k, c2, 0, pw);
             Reference.assertBitIdentical(c2, c1, kern.name() + " int8 tile");
@@ -270,10 +312,21 @@ class GemmTest {
     void mismatchedShapesAreRefused() {
         PackedMatrix w = PackedMatrix.pack(FloatTensor.zeros(8, 16));
         assertThatThrownBy(() -> Gemm.linear(POOLS[0], FloatTensor.zeros(2, 15), w, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
-        assertThatThrownBy(() -> Gemm.linear(POOLS[0], new float[10], 0, 16, 2, w, null, Activation.NONE, null, 0, 0, new float[16], 0, 8))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A");
-        assertThatThrownBy(() -> Gemm.linear(POOLS[0], FloatTensor.zeros(2, 16), w, null, Activation.NONE, FloatTensor.zeros(3, 8), FloatTensor.zeros(2, 8)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("residual");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not match");
+        assertThatThrownBy(() -> Gemm.linear(
+                        POOLS[0], new float[10], 0, 16, 2, w, null, Activation.NONE, null, 0, 0, new float[16], 0, 8))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("A");
+        assertThatThrownBy(() -> Gemm.linear(
+                        POOLS[0],
+                        FloatTensor.zeros(2, 16),
+                        w,
+                        null,
+                        Activation.NONE,
+                        FloatTensor.zeros(3, 8),
+                        FloatTensor.zeros(2, 8)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("residual");
     }
 }

@@ -30,11 +30,14 @@ class HalfTest {
                 assertThat(f16[i]).isNaN();
             } else {
                 assertThat((double) f16[i]).as("f16 %04x", i).isEqualTo(ref);
-                assertThat(Float.floatToRawIntBits(f16[i]) < 0).as("sign of %04x", i).isEqualTo((i & 0x8000) != 0);
+                assertThat(Float.floatToRawIntBits(f16[i]) < 0)
+                        .as("sign of %04x", i)
+                        .isEqualTo((i & 0x8000) != 0);
             }
             assertThat(Float.floatToRawIntBits(bf16[i])).isEqualTo(i << 16);
             assertThat(Float.floatToRawIntBits(Half.f16ToFloat(all[i]))).isEqualTo(Float.floatToRawIntBits(f16[i]));
-            if (!Double.isNaN(ref)) assertThat(Half.floatToF16(f16[i])).as("round trip %04x", i).isEqualTo(all[i]);
+            if (!Double.isNaN(ref))
+                assertThat(Half.floatToF16(f16[i])).as("round trip %04x", i).isEqualTo(all[i]);
         }
     }
 
@@ -46,10 +49,15 @@ class HalfTest {
             if (Float.isNaN(f)) continue;
             // bf16: the nearest of the two neighbours with 16 low bits cleared, ties to even
             short b = Half.floatToBf16(f);
-            assertNearest(f, Half.bf16ToFloat(b), Half.bf16ToFloat((short) (b + 1)), Half.bf16ToFloat((short) (b - 1)),
+            assertNearest(
+                    f,
+                    Half.bf16ToFloat(b),
+                    Half.bf16ToFloat((short) (b + 1)),
+                    Half.bf16ToFloat((short) (b - 1)),
                     Half.bf16ToFloat((short) 0x7F7F) + 0x1p119);
             short h = Half.floatToF16(f);
-            assertNearest(f, Half.f16ToFloat(h), Half.f16ToFloat((short) (h + 1)), Half.f16ToFloat((short) (h - 1)), 65520.0);
+            assertNearest(
+                    f, Half.f16ToFloat(h), Half.f16ToFloat((short) (h + 1)), Half.f16ToFloat((short) (h - 1)), 65520.0);
         }
         assertThat(Half.floatToF16(1e6f)).isEqualTo((short) 0x7C00);
         assertThat(Half.floatToF16(-1e6f)).isEqualTo((short) 0xFC00);
@@ -63,15 +71,30 @@ class HalfTest {
         SplittableRandom r = new SplittableRandom(12);
         float[] src = new float[100_003];
         for (int i = 0; i < src.length; i++) src[i] = Float.intBitsToFloat(r.nextInt());
-        float[] specials = {Float.NaN, Float.intBitsToFloat(0x7F800001), Float.intBitsToFloat(0xFFC00000), Float.POSITIVE_INFINITY,
-                Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, 0f, -0f,
-                Float.intBitsToFloat(0x3F808000), Float.intBitsToFloat(0x3F818000), Float.intBitsToFloat(0x7F7F8000)};
+        float[] specials = {
+            Float.NaN,
+            Float.intBitsToFloat(0x7F800001),
+            Float.intBitsToFloat(0xFFC00000),
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            Float.MIN_VALUE,
+            0f,
+            -0f,
+            Float.intBitsToFloat(0x3F808000),
+            Float.intBitsToFloat(0x3F818000),
+            Float.intBitsToFloat(0x7F7F8000)
+        };
         System.arraycopy(specials, 0, src, 37, specials.length);
-        for (int i = 0; i < 1000; i++) src[200 + i] = Float.intBitsToFloat((r.nextInt() & 0xFFFF0000) | 0x8000); // exact ties
+        for (int i = 0; i < 1000; i++)
+            src[200 + i] = Float.intBitsToFloat((r.nextInt() & 0xFFFF0000) | 0x8000); // exact ties
         short[] bulk = new short[src.length + 5];
         HalfTensor.round(DType.BF16, src, 3, bulk, 5, src.length - 3);
         for (int i = 3; i < src.length; i++) {
-            assertThat(bulk[i + 2]).as("element %d (%08x)", i, Float.floatToRawIntBits(src[i])).isEqualTo(Half.floatToBf16(src[i]));
+            assertThat(bulk[i + 2])
+                    .as("element %d (%08x)", i, Float.floatToRawIntBits(src[i]))
+                    .isEqualTo(Half.floatToBf16(src[i]));
         }
     }
 
@@ -82,7 +105,9 @@ class HalfTest {
             return;
         }
         double err = Math.abs((double) chosen - f);
-        if (Float.isFinite(up)) assertThat(err).as("%s -> %s vs %s", f, chosen, up).isLessThanOrEqualTo(Math.abs((double) up - f));
-        if (Float.isFinite(down)) assertThat(err).as("%s -> %s vs %s", f, chosen, down).isLessThanOrEqualTo(Math.abs((double) down - f));
+        if (Float.isFinite(up))
+            assertThat(err).as("%s -> %s vs %s", f, chosen, up).isLessThanOrEqualTo(Math.abs((double) up - f));
+        if (Float.isFinite(down))
+            assertThat(err).as("%s -> %s vs %s", f, chosen, down).isLessThanOrEqualTo(Math.abs((double) down - f));
     }
 }

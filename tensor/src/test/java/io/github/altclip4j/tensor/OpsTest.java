@@ -3,7 +3,6 @@ package io.github.altclip4j.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +46,9 @@ class OpsTest {
             var /= cols;
             for (int j = 0; j < cols; j++) {
                 double e = (x[r * cols + j] - mean) / Math.sqrt(var + 1e-5) * g[j] + b[j];
-                assertThat((double) y[r * cols + j]).as("row %d col %d", r, j).isCloseTo(e, Offset.offset(2e-5 * (1 + Math.abs(e))));
+                assertThat((double) y[r * cols + j])
+                        .as("row %d col %d", r, j)
+                        .isCloseTo(e, Offset.offset(2e-5 * (1 + Math.abs(e))));
             }
         }
     }
@@ -108,7 +109,9 @@ class OpsTest {
             // ulps of 1 + erf (at most 2), all scaled by |x|/2.
             double bound = Math.ulp((float) g) + 0.5 * Math.abs(v) * 0x1p-24 * (Math.abs(v) + 2);
             assertThat((double) gelu[i]).as("gelu(%s)", v).isCloseTo(g, Offset.offset(bound));
-            assertThat((double) quick[i]).as("quick_gelu(%s)", v).isCloseTo(q, Offset.offset((3e-7 + Math.abs(arg) * 0x1p-23) * Math.abs(q) + 1e-30));
+            assertThat((double) quick[i])
+                    .as("quick_gelu(%s)", v)
+                    .isCloseTo(q, Offset.offset((3e-7 + Math.abs(arg) * 0x1p-23) * Math.abs(q) + 1e-30));
         }
     }
 
@@ -147,12 +150,18 @@ class OpsTest {
         int ny = h / p, nx = w / p;
         assertThat(cols.shape()).containsExactly(batch * ny * nx, ch * p * p);
         FloatTensor y = Gemm.linear(POOLS[1], cols, PackedMatrix.pack(FloatTensor.wrap(weight, out, ch * p * p)), null);
-        for (int b = 0; b < batch; b++) for (int py = 0; py < ny; py++) for (int px = 0; px < nx; px++) for (int o = 0; o < out; o++) {
-            double s = 0;
-            for (int c = 0; c < ch; c++) for (int dy = 0; dy < p; dy++) for (int dx = 0; dx < p; dx++) {
-                s += (double) img[((b * ch + c) * h + py * p + dy) * w + px * p + dx] * weight[((o * ch + c) * p + dy) * p + dx];
-            }
-            assertThat((double) y.get((b * ny + py) * nx + px, o)).isCloseTo(s, Offset.offset(1e-4));
-        }
+        for (int b = 0; b < batch; b++)
+            for (int py = 0; py < ny; py++)
+                for (int px = 0; px < nx; px++)
+                    for (int o = 0; o < out; o++) {
+                        double s = 0;
+                        for (int c = 0; c < ch; c++)
+                            for (int dy = 0; dy < p; dy++)
+                                for (int dx = 0; dx < p; dx++) {
+                                    s += (double) img[((b * ch + c) * h + py * p + dy) * w + px * p + dx]
+                                            * weight[((o * ch + c) * p + dy) * p + dx];
+                                }
+                        assertThat((double) y.get((b * ny + py) * nx + px, o)).isCloseTo(s, Offset.offset(1e-4));
+                    }
     }
 }

@@ -15,6 +15,7 @@ class ReductionOrderTest {
     private static final Kernels K = Backend.kernels();
     /** Float lanes of the vector kernels (a weight panel is four vectors); 1 means the scalar kernels. */
     private static final int L = Backend.isVectorized() ? K.panelWidth() / 4 : 1;
+
     private static final int HOT_CALLS = 40_000;
 
     @Test

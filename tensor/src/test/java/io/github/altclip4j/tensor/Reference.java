@@ -38,7 +38,8 @@ final class Reference {
 
     /** Bit-exact comparison of two float arrays, with the first mismatch in the message. */
     static void assertBitIdentical(float[] expected, float[] actual, String what) {
-        if (expected.length != actual.length) throw new AssertionError(what + ": lengths " + expected.length + " vs " + actual.length);
+        if (expected.length != actual.length)
+            throw new AssertionError(what + ": lengths " + expected.length + " vs " + actual.length);
         for (int i = 0; i < expected.length; i++) {
             if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
                 throw new AssertionError(what + ": element " + i + " differs: " + expected[i] + " vs " + actual[i]);
@@ -47,13 +48,21 @@ final class Reference {
     }
 
     /** |actual - expected| <= bound element-wise. */
-    static void assertWithin(double[] expected, double[] bound, float[] actual, int offset, int stride, int rows, int cols, String what) {
+    static void assertWithin(
+            double[] expected,
+            double[] bound,
+            float[] actual,
+            int offset,
+            int stride,
+            int rows,
+            int cols,
+            String what) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 double e = expected[i * cols + j], a = actual[offset + i * stride + j];
                 if (!(Math.abs(a - e) <= bound[i * cols + j])) {
-                    throw new AssertionError(what + ": [" + i + "][" + j + "] = " + a + ", expected " + e
-                            + " +- " + bound[i * cols + j]);
+                    throw new AssertionError(what + ": [" + i + "][" + j + "] = " + a + ", expected " + e + " +- "
+                            + bound[i * cols + j]);
                 }
             }
         }

@@ -15,7 +15,8 @@ class ThreadPoolTest {
                 int n = 1 + round % 37;
                 AtomicIntegerArray hits = new AtomicIntegerArray(n);
                 pool.parallelFor(n, hits::incrementAndGet);
-                for (int i = 0; i < n; i++) assertThat(hits.get(i)).as("round %d task %d", round, i).isEqualTo(1);
+                for (int i = 0; i < n; i++)
+                    assertThat(hits.get(i)).as("round %d task %d", round, i).isEqualTo(1);
             }
         }
     }
@@ -24,8 +25,10 @@ class ThreadPoolTest {
     void aFailingTaskFailsTheCallAndThePoolStaysUsable() {
         try (ThreadPool pool = new ThreadPool(2)) {
             assertThatThrownBy(() -> pool.parallelFor(10, i -> {
-                if (i == 7) throw new IllegalStateException("task 7");
-            })).isInstanceOf(IllegalStateException.class).hasMessage("task 7");
+                        if (i == 7) throw new IllegalStateException("task 7");
+                    }))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("task 7");
             AtomicIntegerArray hits = new AtomicIntegerArray(5);
             pool.parallelFor(5, hits::incrementAndGet);
             assertThat(hits.toString()).isEqualTo("[1, 1, 1, 1, 1]");

@@ -10,9 +10,13 @@ class WarmupTest {
         float[] a = Reference.randomFloats(1, 13 * 40, 1f), w = Reference.randomFloats(2, 70 * 40, 1f);
         PackedMatrix packed = PackedMatrix.pack(FloatTensor.wrap(w, 70, 40));
         try (ThreadPool pool = new ThreadPool(2)) {
-            float[] before = Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data();
+            float[] before =
+                    Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data();
             for (DType t : DType.values()) Warmup.run(t);
-            Reference.assertBitIdentical(before, Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data(), "after the warm-up");
+            Reference.assertBitIdentical(
+                    before,
+                    Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data(),
+                    "after the warm-up");
         }
     }
 }

@@ -46,13 +46,19 @@ class AltClipServerTest {
     private static AltClip clip;
     private static ImageIndex index;
     private static AltClipServer server;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    @TempDir static Path tmp;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path tmp;
+
     private static final Path IMAGES = Reference.fixtures().resolve("images/files");
 
     @BeforeAll
     static void start() throws IOException {
-        clip = AltClip.load(Reference.fixtures().resolve("tiny-altclip"), AltClip.Options.defaults().withThreads(2));
+        clip = AltClip.load(
+                Reference.fixtures().resolve("tiny-altclip"),
+                AltClip.Options.defaults().withThreads(2));
         index = ImageIndex.create(tmp.resolve("idx"), IMAGES, clip, ImageIndex.Store.F32);
         index.update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
         server = AltClipServer.start(AltClipServer.Config.defaults().withPort(0));
@@ -65,15 +71,21 @@ class AltClipServerTest {
         clip.close();
     }
 
-    private static HttpResponse<String> post(AltClipServer s, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).timeout(Duration.ofSeconds(60))
+    private static HttpResponse<String> post(AltClipServer s, String path, String body, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+                .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) b.headers(headers);
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(AltClipServer s, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static float[] floats(Object list) {
@@ -90,7 +102,15 @@ class AltClipServerTest {
     @Test
     void openAiEmbeddingsOfTextsAndImagesAreAltClipsBitForBit() throws Exception {
         List<String> texts = List.of("a photo of a cat", "一只猫的照片", "");
-        HttpResponse<String> r = post(server, "/v1/embeddings", new JsonWriter().beginObject().name("input").any(texts).endObject().toString());
+        HttpResponse<String> r = post(
+                server,
+                "/v1/embeddings",
+                new JsonWriter()
+                        .beginObject()
+                        .name("input")
+                        .any(texts)
+                        .endObject()
+                        .toString());
         assertThat(r.statusCode()).isEqualTo(200);
         Map<?, ?> body = (Map<?, ?>) Json.parse(r.body());
         List<?> data = (List<?>) body.get("data");
@@ -99,21 +119,27 @@ class AltClipServerTest {
             assertThat(floats(((Map<?, ?>) data.get(i)).get("embedding"))).containsExactly(expected.get(i));
             assertThat(((Map<?, ?>) data.get(i)).get("index")).isEqualTo((long) i);
         }
-        assertThat(((Map<?, ?>) body.get("usage")).get("prompt_tokens")).isEqualTo((long) texts.stream().mapToInt(clip::tokenCount).sum());
+        assertThat(((Map<?, ?>) body.get("usage")).get("prompt_tokens"))
+                .isEqualTo((long) texts.stream().mapToInt(clip::tokenCount).sum());
         // base64: little-endian float32
         r = post(server, "/v1/embeddings", "{\"input\": \"a photo of a cat\", \"encoding_format\": \"base64\"}");
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode((String) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.body())).get("data")).get(0)).get("embedding")))
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode((String) ((Map<?, ?>)
+                                ((List<?>) ((Map<?, ?>) Json.parse(r.body())).get("data")).get(0))
+                        .get("embedding")))
                 .order(ByteOrder.LITTLE_ENDIAN);
         float[] decoded = new float[bytes.remaining() / 4];
         bytes.asFloatBuffer().get(decoded);
         assertThat(decoded).containsExactly(expected.get(0));
         // images as data URIs and as plain base64
-        String body2 = "{\"modality\": \"image\", \"input\": [\"data:image/png;base64," + b64("small_64x48.png") + "\", \"" + b64("rgb_baseline_400x300.jpg") + "\"]}";
+        String body2 = "{\"modality\": \"image\", \"input\": [\"data:image/png;base64," + b64("small_64x48.png")
+                + "\", \"" + b64("rgb_baseline_400x300.jpg") + "\"]}";
         r = post(server, "/v1/embeddings", body2);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        List<float[]> imgs = clip.embedImages(List.of(IMAGES.resolve("small_64x48.png"), IMAGES.resolve("rgb_baseline_400x300.jpg")));
+        List<float[]> imgs = clip.embedImages(
+                List.of(IMAGES.resolve("small_64x48.png"), IMAGES.resolve("rgb_baseline_400x300.jpg")));
         data = (List<?>) ((Map<?, ?>) Json.parse(r.body())).get("data");
-        for (int i = 0; i < 2; i++) assertThat(floats(((Map<?, ?>) data.get(i)).get("embedding"))).containsExactly(imgs.get(i));
+        for (int i = 0; i < 2; i++)
+            assertThat(floats(((Map<?, ?>) data.get(i)).get("embedding"))).containsExactly(imgs.get(i));
     }
 
     @Test
@@ -126,18 +152,28 @@ class AltClipServerTest {
         r = post(server, "/embed", "{\"inputs\": \"a cat\"}");
         assertThat(floats(((List<?>) Json.parse(r.body())).get(0))).containsExactly(clip.embedText("a cat"));
 
-        r = post(server, "/vectorize", "{\"texts\": [\"a cat\"], \"images\": [\"" + b64("palette_256x200.png") + "\"]}");
+        r = post(
+                server, "/vectorize", "{\"texts\": [\"a cat\"], \"images\": [\"" + b64("palette_256x200.png") + "\"]}");
         Map<?, ?> w = (Map<?, ?>) Json.parse(r.body());
         assertThat(floats(((List<?>) w.get("textVectors")).get(0))).containsExactly(clip.embedText("a cat"));
-        assertThat(floats(((List<?>) w.get("imageVectors")).get(0))).containsExactly(clip.embedImages(List.of(IMAGES.resolve("palette_256x200.png"))).get(0));
+        assertThat(floats(((List<?>) w.get("imageVectors")).get(0)))
+                .containsExactly(clip.embedImages(List.of(IMAGES.resolve("palette_256x200.png")))
+                        .get(0));
         assertThat(get(server, "/meta").body()).contains("\"dimension\": 32");
 
-        r = post(server, "/classify", "{\"image\": \"" + b64("rgb_baseline_400x300.jpg") + "\", \"labels\": [\"a cat\", \"a dog\", \"一辆汽车\"]}");
+        r = post(
+                server,
+                "/classify",
+                "{\"image\": \"" + b64("rgb_baseline_400x300.jpg")
+                        + "\", \"labels\": [\"a cat\", \"a dog\", \"一辆汽车\"]}");
         List<?> labels = (List<?>) ((Map<?, ?>) Json.parse(r.body())).get("labels");
-        List<AltClip.Label> expected = clip.classify(IMAGES.resolve("rgb_baseline_400x300.jpg"), List.of("a cat", "a dog", "一辆汽车"));
+        List<AltClip.Label> expected =
+                clip.classify(IMAGES.resolve("rgb_baseline_400x300.jpg"), List.of("a cat", "a dog", "一辆汽车"));
         for (int i = 0; i < 3; i++) {
-            assertThat(((Map<?, ?>) labels.get(i)).get("label")).isEqualTo(expected.get(i).text());
-            assertThat(((Number) ((Map<?, ?>) labels.get(i)).get("probability")).floatValue()).isEqualTo(expected.get(i).probability());
+            assertThat(((Map<?, ?>) labels.get(i)).get("label"))
+                    .isEqualTo(expected.get(i).text());
+            assertThat(((Number) ((Map<?, ?>) labels.get(i)).get("probability")).floatValue())
+                    .isEqualTo(expected.get(i).probability());
         }
 
         r = post(server, "/search", "{\"query\": \"一只猫\", \"k\": 4}");
@@ -147,15 +183,20 @@ class AltClipServerTest {
         for (int i = 0; i < 4; i++) {
             Map<?, ?> hit = (Map<?, ?>) results.get(i);
             assertThat(hit.get("path")).isEqualTo(local.get(i).path().toString());
-            assertThat(((Number) hit.get("score")).floatValue()).isEqualTo(local.get(i).score());
+            assertThat(((Number) hit.get("score")).floatValue())
+                    .isEqualTo(local.get(i).score());
             assertThat(hit.get("row")).isEqualTo((long) local.get(i).row());
         }
         r = post(server, "/search", "{\"row\": 2, \"k\": 1}");
-        assertThat(((Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.body())).get("results")).get(0)).get("row")).isEqualTo(2L);
+        assertThat(((Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.body())).get("results")).get(0)).get("row"))
+                .isEqualTo(2L);
 
         r = post(server, "/tokenize", "{\"inputs\": [\"hello world\"]}");
-        assertThat(((Map<?, ?>) ((List<?>) Json.parse(r.body())).get(0)).get("input_ids").toString())
-                .isEqualTo(Arrays.toString(clip.tokenizer().tokenize("hello world").ids()));
+        assertThat(((Map<?, ?>) ((List<?>) Json.parse(r.body())).get(0))
+                        .get("input_ids")
+                        .toString())
+                .isEqualTo(
+                        Arrays.toString(clip.tokenizer().tokenize("hello world").ids()));
     }
 
     @Test
@@ -168,14 +209,20 @@ class AltClipServerTest {
         assertThat(info.get("indexed_images")).isEqualTo(12L);
         post(server, "/embed", "{\"inputs\": \"metrics\"}");
         String metrics = get(server, "/metrics").body();
-        assertThat(metrics).contains("altclip_requests_total{endpoint=\"/embed\",status=\"200\"}").contains("altclip_request_duration_seconds_bucket")
-                .contains("altclip_text_batch_size_count").contains("altclip_tokens_embedded_total");
+        assertThat(metrics)
+                .contains("altclip_requests_total{endpoint=\"/embed\",status=\"200\"}")
+                .contains("altclip_request_duration_seconds_bucket")
+                .contains("altclip_text_batch_size_count")
+                .contains("altclip_tokens_embedded_total");
         assertThat(get(server, "/").body()).contains("<title>altclip4j search</title>");
-        HttpResponse<byte[]> thumb = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/thumb/0")).build(),
+        HttpResponse<byte[]> thumb = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/thumb/0"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(thumb.statusCode()).isEqualTo(200);
         assertThat(thumb.headers().firstValue("Content-Type")).hasValue("image/jpeg");
-        assertThat(ImageIO.read(new ByteArrayInputStream(thumb.body())).getWidth()).isLessThanOrEqualTo(256);
+        assertThat(ImageIO.read(new ByteArrayInputStream(thumb.body())).getWidth())
+                .isLessThanOrEqualTo(256);
         assertThat(get(server, "/image/0").statusCode()).isEqualTo(200);
         assertThat(get(server, "/thumb/9999").statusCode()).isEqualTo(404);
         assertThat(get(server, "/image/..%2F..%2Fetc%2Fpasswd").statusCode()).isEqualTo(404);
@@ -191,31 +238,61 @@ class AltClipServerTest {
         r = post(server, "/vectorize", "{\"images\": [\"" + b64("small_64x48.png") + "\", \"!!!not base64\"]}");
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(r.body()).contains("images[1]: not valid base64");
-        r = post(server, "/vectorize", "{\"images\": [\"" + Base64.getEncoder().encodeToString("just text".getBytes()) + "\"]}");
+        r = post(
+                server,
+                "/vectorize",
+                "{\"images\": [\"" + Base64.getEncoder().encodeToString("just text".getBytes()) + "\"]}");
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(r.body()).contains("images[0]");
-        assertThat(post(server, "/v1/embeddings", "{\"input\": \"http://example.com/cat.jpg\", \"modality\": \"image\"}").body()).contains("URLs are not fetched");
+        assertThat(post(
+                                server,
+                                "/v1/embeddings",
+                                "{\"input\": \"http://example.com/cat.jpg\", \"modality\": \"image\"}")
+                        .body())
+                .contains("URLs are not fetched");
         assertThat(post(server, "/nope", "{}").statusCode()).isEqualTo(404);
         assertThat(get(server, "/embed").statusCode()).isEqualTo(405);
         List<String> many = new ArrayList<>();
         for (int i = 0; i < 65; i++) many.add("t" + i);
-        assertThat(post(server, "/embed", new JsonWriter().beginObject().name("inputs").any(many).endObject().toString()).statusCode()).isEqualTo(413);
-        assertThat(post(server, "/embed", "{\"inputs\": \"" + "x".repeat(33 << 20) + "\"}").statusCode()).isEqualTo(413);
+        assertThat(post(
+                                server,
+                                "/embed",
+                                new JsonWriter()
+                                        .beginObject()
+                                        .name("inputs")
+                                        .any(many)
+                                        .endObject()
+                                        .toString())
+                        .statusCode())
+                .isEqualTo(413);
+        assertThat(post(server, "/embed", "{\"inputs\": \"" + "x".repeat(33 << 20) + "\"}")
+                        .statusCode())
+                .isEqualTo(413);
         assertThat(post(server, "/classify", "{\"labels\": []}").statusCode()).isEqualTo(422);
-        assertThat(post(server, "/search", "{\"query\": \"a\", \"row\": 1}").statusCode()).isEqualTo(422);
+        assertThat(post(server, "/search", "{\"query\": \"a\", \"row\": 1}").statusCode())
+                .isEqualTo(422);
         assertThat(post(server, "/search", "{\"row\": 999}").statusCode()).isEqualTo(404);
     }
 
     @Test
     void apiKeyIsRequiredWhenConfiguredAndSearchNeedsAnIndex() throws Exception {
-        try (AltClipServer keyed = AltClipServer.start(AltClipServer.Config.defaults().withPort(0).withApiKey("s3cret"))) {
-            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}").statusCode()).as("before the model is served").isEqualTo(401);
+        try (AltClipServer keyed =
+                AltClipServer.start(AltClipServer.Config.defaults().withPort(0).withApiKey("s3cret"))) {
+            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}").statusCode())
+                    .as("before the model is served")
+                    .isEqualTo(401);
             assertThat(get(keyed, "/.well-known/ready").statusCode()).isEqualTo(503);
             assertThat(get(keyed, "/health").statusCode()).isEqualTo(503);
-            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(503);
+            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}", "Authorization", "Bearer s3cret")
+                            .statusCode())
+                    .isEqualTo(503);
             keyed.serve(clip, null);
-            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}", "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
-            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(200);
+            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}", "Authorization", "Bearer wrong")
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(post(keyed, "/embed", "{\"inputs\": \"a\"}", "Authorization", "Bearer s3cret")
+                            .statusCode())
+                    .isEqualTo(200);
             HttpResponse<String> r = post(keyed, "/search", "{\"query\": \"a\"}", "Authorization", "Bearer s3cret");
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(r.body()).contains("no index");
@@ -233,12 +310,23 @@ class AltClipServerTest {
             List<Future<float[]>> got = new ArrayList<>();
             for (String t : texts) {
                 got.add(pool.submit(() -> {
-                    HttpResponse<String> r = post(server, "/embed", new JsonWriter().beginObject().name("inputs").value(t).endObject().toString());
+                    HttpResponse<String> r = post(
+                            server,
+                            "/embed",
+                            new JsonWriter()
+                                    .beginObject()
+                                    .name("inputs")
+                                    .value(t)
+                                    .endObject()
+                                    .toString());
                     assertThat(r.statusCode()).isEqualTo(200);
                     return floats(((List<?>) Json.parse(r.body())).get(0));
                 }));
             }
-            for (int i = 0; i < texts.size(); i++) assertThat(got.get(i).get(60, TimeUnit.SECONDS)).as(texts.get(i)).containsExactly(serial.get(i));
+            for (int i = 0; i < texts.size(); i++)
+                assertThat(got.get(i).get(60, TimeUnit.SECONDS))
+                        .as(texts.get(i))
+                        .containsExactly(serial.get(i));
         } finally {
             pool.shutdownNow();
         }
@@ -247,14 +335,17 @@ class AltClipServerTest {
 
     @Test
     void aFullQueueAnswers429AndTheServerRecovers() throws Exception {
-        try (AltClipServer small = AltClipServer.start(AltClipServer.Config.defaults().withPort(0).withBatching(8, 5, 4))) {
+        try (AltClipServer small =
+                AltClipServer.start(AltClipServer.Config.defaults().withPort(0).withBatching(8, 5, 4))) {
             small.serve(clip, null);
             HttpResponse<String> r = post(small, "/embed", "{\"inputs\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}");
             assertThat(r.statusCode()).isEqualTo(429);
             assertThat(r.body()).contains("\"error_type\": \"overloaded\"");
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<Integer>> codes = new ArrayList<>();
-            for (int i = 0; i < 64; i++) codes.add(pool.submit(() -> post(small, "/embed", "{\"inputs\": [\"x\", \"y\", \"z\"]}").statusCode()));
+            for (int i = 0; i < 64; i++)
+                codes.add(pool.submit(() -> post(small, "/embed", "{\"inputs\": [\"x\", \"y\", \"z\"]}")
+                        .statusCode()));
             int ok = 0, overloaded = 0;
             for (Future<Integer> c : codes) {
                 int code = c.get(60, TimeUnit.SECONDS);
@@ -265,7 +356,8 @@ class AltClipServerTest {
             pool.shutdownNow();
             assertThat(ok).isPositive();
             assertThat(ok + overloaded).isEqualTo(64);
-            assertThat(post(small, "/embed", "{\"inputs\": [\"after\"]}").statusCode()).isEqualTo(200);
+            assertThat(post(small, "/embed", "{\"inputs\": [\"after\"]}").statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -275,8 +367,11 @@ class AltClipServerTest {
         s.serve(clip, null);
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            inFlight.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/embed"))
-                    .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [\"in flight " + i + "\"]}")).build(),
+            inFlight.add(HTTP.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/embed"))
+                            .timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\": [\"in flight " + i + "\"]}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         Thread.sleep(20);
@@ -288,7 +383,7 @@ class AltClipServerTest {
                 assertThat(code).isIn(200, 503);
                 answered++;
             } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(IOException.class);   // a clean connection close, not a hang
+                assertThat(e.getCause()).isInstanceOf(IOException.class); // a clean connection close, not a hang
                 closed++;
             }
         }

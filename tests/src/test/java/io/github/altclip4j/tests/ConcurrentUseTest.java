@@ -17,7 +17,8 @@ class ConcurrentUseTest {
     @Test
     void sharedInstanceGivesTheSameBitsUnderConcurrentCalls() throws Exception {
         Path model = Reference.fixtures().resolve("tiny-altclip");
-        List<Path> images = List.of(Reference.fixtures().resolve("images/files/small_64x48.png"),
+        List<Path> images = List.of(
+                Reference.fixtures().resolve("images/files/small_64x48.png"),
                 Reference.fixtures().resolve("images/files/rgb24_150x100.bmp"));
         List<String> texts = List.of("a photo of a cat", "一只猫的照片", "고양이 사진");
         try (AltClip clip = AltClip.load(model, AltClip.Options.defaults().withThreads(2))) {
@@ -30,8 +31,10 @@ class ConcurrentUseTest {
                     results.add(callers.submit(() -> text ? clip.embedTexts(texts) : clip.embedImages(images)));
                 }
                 for (int i = 0; i < results.size(); i++) {
-                    List<float[]> expected = i % 2 == 0 ? textAlone : imageAlone, got = results.get(i).get();
-                    for (int k = 0; k < expected.size(); k++) assertThat(got.get(k)).isEqualTo(expected.get(k));
+                    List<float[]> expected = i % 2 == 0 ? textAlone : imageAlone,
+                            got = results.get(i).get();
+                    for (int k = 0; k < expected.size(); k++)
+                        assertThat(got.get(k)).isEqualTo(expected.get(k));
                 }
             } finally {
                 callers.shutdown();

@@ -38,41 +38,56 @@ import org.junit.jupiter.api.io.TempDir;
 class FullSizeParityTest {
     private static final long NEEDED_DISK = 4L << 30, NEEDED_HEAP = 5L << 30;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void fullSizeOutputsAreWithinTwicePyTorchsFloat32Error() throws Exception {
         if (System.getProperty("altclip4j.fullsize") == null) {
-            assumeTrue(tmp.getFileSystem().provider().getFileStore(tmp).getUsableSpace() > NEEDED_DISK,
+            assumeTrue(
+                    tmp.getFileSystem().provider().getFileStore(tmp).getUsableSpace() > NEEDED_DISK,
                     "the full-size parity test needs 3.5 GB of free disk in " + tmp);
             assumeTrue(Runtime.getRuntime().maxMemory() > NEEDED_HEAP, "the full-size parity test needs a 5 GB heap");
         }
         Path fixture = Reference.fixtures().resolve("fullsize-random");
         Map<?, ?> cases = (Map<?, ?>) Json.parse(Files.readAllBytes(fixture.resolve("cases.json")));
         Path model = modelFolder();
-        assertThat(sha256(model.resolve("model.safetensors"))).as("the random-model generator must stay as it was").isEqualTo(cases.get("weights_sha256"));
+        assertThat(sha256(model.resolve("model.safetensors")))
+                .as("the random-model generator must stay as it was")
+                .isEqualTo(cases.get("weights_sha256"));
         Map<?, ?> torchError = (Map<?, ?>) cases.get("pytorch_f32_max_abs_error_vs_f64");
-        try (ThreadPool pool = new ThreadPool(2); SafetensorsFile ref = SafetensorsFile.open(fixture.resolve("expected.safetensors"))) {
-            AltClipModel m = AltClipModel.load(model, WeightFormat.AS_STORED, w -> { throw new AssertionError(w); });
+        try (ThreadPool pool = new ThreadPool(2);
+                SafetensorsFile ref = SafetensorsFile.open(fixture.resolve("expected.safetensors"))) {
+            AltClipModel m = AltClipModel.load(model, WeightFormat.AS_STORED, w -> {
+                throw new AssertionError(w);
+            });
             int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
             AltClipModel.TextFeatures text = m.textFeatures(pool, ids, mask);
             AltClipModel.ImageFeatures image = m.imageFeatures(pool, ref.readFloat("pixel_values"));
             Map<String, float[]> ours = new LinkedHashMap<>();
             ours.put("text_pooled", text.tower().pooled().toArray());
             ours.put("text_embeds", text.features().toArray());
-            ours.put("text_embeds_normalized", AltClipModel.normalize(pool, text.features()).toArray());
+            ours.put(
+                    "text_embeds_normalized",
+                    AltClipModel.normalize(pool, text.features()).toArray());
             ours.put("image_pooled", image.tower().pooled().toArray());
             ours.put("image_embeds", image.features().toArray());
-            ours.put("image_embeds_normalized", AltClipModel.normalize(pool, image.features()).toArray());
+            ours.put(
+                    "image_embeds_normalized",
+                    AltClipModel.normalize(pool, image.features()).toArray());
             List<String> problems = new ArrayList<>();
             for (Map.Entry<String, float[]> e : ours.entrySet()) {
                 double[] f64 = Reference.doubles(ref, e.getKey() + "_f64");
                 double ourError = Reference.maxAbsDiff(f64, e.getValue());
                 double torch = ((Number) torchError.get(e.getKey())).doubleValue();
-                double ulp = Math.ulp((float) Arrays.stream(f64).map(Math::abs).max().orElse(0));
+                double ulp =
+                        Math.ulp((float) Arrays.stream(f64).map(Math::abs).max().orElse(0));
                 double bar = 2 * torch + ulp;
-                System.out.printf("full size %s: our error %.3g, PyTorch float32 %.3g: %.2f of the bar%n", e.getKey(), ourError, torch, ourError / bar);
-                if (ourError > bar) problems.add(String.format("%s: our error %.3g > 2 x PyTorch's %.3g", e.getKey(), ourError, torch));
+                System.out.printf(
+                        "full size %s: our error %.3g, PyTorch float32 %.3g: %.2f of the bar%n",
+                        e.getKey(), ourError, torch, ourError / bar);
+                if (ourError > bar)
+                    problems.add(String.format("%s: our error %.3g > 2 x PyTorch's %.3g", e.getKey(), ourError, torch));
             }
             assertThat(problems).isEmpty();
         }
@@ -82,7 +97,13 @@ class FullSizeParityTest {
         String given = System.getProperty("altclip4j.fullsize");
         if (given != null) return Path.of(given);
         Path dir = tmp.resolve("altclip-random");
-        RandomModel.write(RandomModel.ALTCLIP, Reference.fixtures().resolve("tiny-altclip"), dir, StoredType.F32, 0, new PrintStream(PrintStream.nullOutputStream()));
+        RandomModel.write(
+                RandomModel.ALTCLIP,
+                Reference.fixtures().resolve("tiny-altclip"),
+                dir,
+                StoredType.F32,
+                0,
+                new PrintStream(PrintStream.nullOutputStream()));
         return dir;
     }
 

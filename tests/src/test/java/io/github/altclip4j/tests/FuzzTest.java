@@ -53,15 +53,29 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mvn verify}; {@code -Daltclip4j.fuzz.cases=100000} runs that many per format (docs/reliability.md).
  */
 class FuzzTest {
-    enum Format { SAFETENSORS, TORCH_BIN, SENTENCEPIECE, JSON_CONFIG, IMAGE }
+    enum Format {
+        SAFETENSORS,
+        TORCH_BIN,
+        SENTENCEPIECE,
+        JSON_CONFIG,
+        IMAGE
+    }
 
-    enum Outcome { LOADED, REFUSED, CRASH, HANG, NO_MESSAGE }
+    enum Outcome {
+        LOADED,
+        REFUSED,
+        CRASH,
+        HANG,
+        NO_MESSAGE
+    }
 
     private static final int QUICK_CASES = 500;
     private static final long TIMEOUT_SECONDS = 20;
     private static final Path FIXTURES = Reference.fixtures();
     private static final List<String> TEXTS = List.of("a photo of a cat", "一只猫的照片", "<mask> x </s> 🐕 ﬁ  \u0000 end");
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void everyFormatLoadsOrFailsCleanlyUnderMutation() throws Exception {
@@ -94,8 +108,10 @@ class FuzzTest {
                         Files.createDirectories(findings);
                         Path saved = findings.resolve(format + "-" + seed + "-" + i + "-" + s.name);
                         Files.write(saved, input);
-                        if (problems.size() < 20) problems.add(format + " case " + i + " (" + saved + "): " + o + ": " + detail[0]);
-                        if (o == Outcome.HANG) worker = Executors.newCachedThreadPool();   // the stuck thread keeps the old one
+                        if (problems.size() < 20)
+                            problems.add(format + " case " + i + " (" + saved + "): " + o + ": " + detail[0]);
+                        if (o == Outcome.HANG)
+                            worker = Executors.newCachedThreadPool(); // the stuck thread keeps the old one
                     }
                     Files.deleteIfExists(file);
                 }
@@ -126,7 +142,9 @@ class FuzzTest {
         } catch (ExecutionException e) {
             Throwable t = e.getCause();
             detail[0] = t.toString();
-            boolean ours = t instanceof WeightFormatException || t instanceof ImageException || t instanceof TokenizerException;
+            boolean ours = t instanceof WeightFormatException
+                    || t instanceof ImageException
+                    || t instanceof TokenizerException;
             if (!ours) return Outcome.CRASH;
             String m = t.getMessage();
             return m == null || m.isBlank() || m.endsWith(": null") ? Outcome.NO_MESSAGE : Outcome.REFUSED;
@@ -156,13 +174,16 @@ class FuzzTest {
             case JSON_CONFIG:
                 if (file.getFileName().toString().contains("preprocessor")) {
                     PreprocessorConfig pc = PreprocessorConfig.read(file);
-                    new ClipImageProcessor(pc).preprocess(List.of(new ImageDecoder().decode(FIXTURES.resolve("images/files/small_64x48.png"))));
+                    new ClipImageProcessor(pc)
+                            .preprocess(List.of(
+                                    new ImageDecoder().decode(FIXTURES.resolve("images/files/small_64x48.png"))));
                 } else {
                     AltClipConfig.read(file);
                 }
                 break;
             default: {
-                ClipImageProcessor p = new ClipImageProcessor(PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json")));
+                ClipImageProcessor p = new ClipImageProcessor(
+                        PreprocessorConfig.read(FIXTURES.resolve("images/preprocessor_config.json")));
                 p.preprocess(List.of(new ImageDecoder().decode(file)));
             }
         }
@@ -188,12 +209,15 @@ class FuzzTest {
             case JSON_CONFIG:
                 add(out, "tiny-altclip/config.json");
                 add(out, "tiny-altclip-vith/config.json");
-                out.add(new Seed("preprocessor_config.json", Files.readAllBytes(FIXTURES.resolve("images/preprocessor_config.json"))));
+                out.add(new Seed(
+                        "preprocessor_config.json",
+                        Files.readAllBytes(FIXTURES.resolve("images/preprocessor_config.json"))));
                 break;
             default:
                 try (var files = Files.list(FIXTURES.resolve("images/files"))) {
                     for (Path f : files.sorted().toList()) {
-                        if (Files.size(f) < 200_000) out.add(new Seed(f.getFileName().toString(), Files.readAllBytes(f)));
+                        if (Files.size(f) < 200_000)
+                            out.add(new Seed(f.getFileName().toString(), Files.readAllBytes(f)));
                     }
                 }
         }
@@ -207,19 +231,43 @@ class FuzzTest {
 
     // ---- mutations ----
 
-    private static final long[] INTERESTING = {0, 1, -1, 2, 255, 256, 65535, 65536, Integer.MAX_VALUE, Integer.MIN_VALUE,
-        0xFFFFFFFFL, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 31, 1L << 32, 1L << 40, 46341, 20000, 3_000_000};
+    private static final long[] INTERESTING = {
+        0,
+        1,
+        -1,
+        2,
+        255,
+        256,
+        65535,
+        65536,
+        Integer.MAX_VALUE,
+        Integer.MIN_VALUE,
+        0xFFFFFFFFL,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        1L << 31,
+        1L << 32,
+        1L << 40,
+        46341,
+        20000,
+        3_000_000
+    };
 
     static byte[] mutate(Format format, Seed seed, SplittableRandom r) throws IOException {
         byte[] b = seed.bytes().clone();
         int kind = r.nextInt(4);
         if (kind == 0) return bytes(b, r);
         switch (format) {
-            case SAFETENSORS: return safetensors(b, r);
-            case TORCH_BIN: return r.nextBoolean() ? pickleInZip(b, r) : tail(b, r);
-            case SENTENCEPIECE: return varint(b, r);
-            case JSON_CONFIG: return json(b, r);
-            default: return image(seed.name(), b, r);
+            case SAFETENSORS:
+                return safetensors(b, r);
+            case TORCH_BIN:
+                return r.nextBoolean() ? pickleInZip(b, r) : tail(b, r);
+            case SENTENCEPIECE:
+                return varint(b, r);
+            case JSON_CONFIG:
+                return json(b, r);
+            default:
+                return image(seed.name(), b, r);
         }
     }
 
@@ -230,7 +278,8 @@ class FuzzTest {
                 for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
                 return b;
             case 1:
-                for (int i = 0, n = 1 + r.nextInt(4); i < n; i++) b[r.nextInt(b.length)] = (byte) (new int[] {0, 0xFF, 0x7F, 0x80}[r.nextInt(4)]);
+                for (int i = 0, n = 1 + r.nextInt(4); i < n; i++)
+                    b[r.nextInt(b.length)] = (byte) (new int[] {0, 0xFF, 0x7F, 0x80}[r.nextInt(4)]);
                 return b;
             case 2:
                 return Arrays.copyOf(b, r.nextInt(b.length));
@@ -263,7 +312,8 @@ class FuzzTest {
         String header = new String(b, 8, (int) n, StandardCharsets.UTF_8);
         String mutated = replaceNumber(header, r);
         byte[] h = mutated.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(8 + h.length + b.length - 8 - (int) n).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out =
+                ByteBuffer.allocate(8 + h.length + b.length - 8 - (int) n).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(h.length).put(h).put(b, 8 + (int) n, b.length - 8 - (int) n);
         return out.array();
     }
@@ -276,7 +326,9 @@ class FuzzTest {
         while (m.find()) spans.add(new int[] {m.start(), m.end()});
         if (spans.isEmpty()) return s;
         int[] sp = spans.get(r.nextInt(spans.size()));
-        String v = r.nextInt(5) == 0 ? "\"x\"" : r.nextInt(6) == 0 ? "1e999" : Long.toString(INTERESTING[r.nextInt(INTERESTING.length)]);
+        String v = r.nextInt(5) == 0
+                ? "\"x\""
+                : r.nextInt(6) == 0 ? "1e999" : Long.toString(INTERESTING[r.nextInt(INTERESTING.length)]);
         return s.substring(0, sp[0]) + v + s.substring(sp[1]);
     }
 
@@ -289,7 +341,8 @@ class FuzzTest {
                 if (e.getKey().endsWith("data.pkl")) {
                     if (r.nextBoolean()) {
                         int at = r.nextInt(Math.max(1, data.length - 8));
-                        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putInt(at, (int) INTERESTING[r.nextInt(INTERESTING.length)]);
+                        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putInt(at, (int)
+                                INTERESTING[r.nextInt(INTERESTING.length)]);
                     } else {
                         data = bytes(data, r);
                     }
@@ -319,7 +372,8 @@ class FuzzTest {
             Files.write(f, zip);
             Map<String, byte[]> m = new LinkedHashMap<>();
             try (ZipFile z = new ZipFile(f.toFile())) {
-                for (ZipEntry e : Collections.list(z.entries())) m.put(e.getName(), z.getInputStream(e).readAllBytes());
+                for (ZipEntry e : Collections.list(z.entries()))
+                    m.put(e.getName(), z.getInputStream(e).readAllBytes());
             }
             ZIP_ENTRIES.put(Arrays.hashCode(zip), m);
             return m;
@@ -369,8 +423,8 @@ class FuzzTest {
     static byte[] image(String name, byte[] b, SplittableRandom r) {
         ByteBuffer be = ByteBuffer.wrap(b);
         if (name.endsWith(".png") && b.length > 33) {
-            int chunk = 8;   // the first chunk is IHDR
-            if (r.nextBoolean()) {   // a later chunk
+            int chunk = 8; // the first chunk is IHDR
+            if (r.nextBoolean()) { // a later chunk
                 for (int i = 0, hops = r.nextInt(4); i < hops && chunk + 12 < b.length; i++) {
                     long len = be.getInt(chunk) & 0xFFFFFFFFL;
                     if (chunk + 12 + len >= b.length) break;
@@ -380,7 +434,7 @@ class FuzzTest {
             long len = be.getInt(chunk) & 0xFFFFFFFFL;
             if (chunk + 12 + len > b.length || len == 0) return bytes(b, r);
             int at = chunk + 8 + r.nextInt((int) Math.max(1, len - 3));
-            if (chunk == 8 && r.nextBoolean()) at = chunk + 8 + 4 * r.nextInt(2);   // width or height
+            if (chunk == 8 && r.nextBoolean()) at = chunk + 8 + 4 * r.nextInt(2); // width or height
             be.putInt(Math.min(at, chunk + 8 + (int) len - 4), (int) INTERESTING[r.nextInt(INTERESTING.length)]);
             CRC32 crc = new CRC32();
             crc.update(b, chunk + 4, (int) len + 4);
@@ -390,19 +444,25 @@ class FuzzTest {
         if (name.endsWith(".jpg")) {
             List<Integer> markers = new ArrayList<>();
             for (int i = 2; i + 4 < b.length && markers.size() < 32; i++) {
-                if ((b[i] & 0xFF) == 0xFF && (b[i + 1] & 0xFF) >= 0xC0 && (b[i + 1] & 0xFF) != 0xFF && (b[i + 1] & 0xFF) != 0xD8 && (b[i + 1] & 0xFF) < 0xDA + 1) {
+                if ((b[i] & 0xFF) == 0xFF
+                        && (b[i + 1] & 0xFF) >= 0xC0
+                        && (b[i + 1] & 0xFF) != 0xFF
+                        && (b[i + 1] & 0xFF) != 0xD8
+                        && (b[i + 1] & 0xFF) < 0xDA + 1) {
                     markers.add(i);
                 }
             }
             if (markers.isEmpty()) return bytes(b, r);
             int m = markers.get(r.nextInt(markers.size()));
-            int field = m + 2 + (r.nextBoolean() ? 0 : 3 + 2 * r.nextInt(2));   // the segment length, or SOF's height/width
+            int field =
+                    m + 2 + (r.nextBoolean() ? 0 : 3 + 2 * r.nextInt(2)); // the segment length, or SOF's height/width
             if (field + 2 <= b.length) be.putShort(field, (short) INTERESTING[r.nextInt(INTERESTING.length)]);
             return b;
         }
         ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         if (name.endsWith(".bmp") && b.length > 30) {
-            le.putInt(new int[] {2, 10, 14, 18, 22, 28}[r.nextInt(6)], (int) INTERESTING[r.nextInt(INTERESTING.length)]);
+            le.putInt(
+                    new int[] {2, 10, 14, 18, 22, 28}[r.nextInt(6)], (int) INTERESTING[r.nextInt(INTERESTING.length)]);
             return b;
         }
         if (name.endsWith(".gif") && b.length > 13) {

@@ -34,11 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ImageIndexTest {
     private static AltClip clip;
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void load() throws IOException {
-        clip = AltClip.load(Reference.fixtures().resolve("tiny-altclip"), AltClip.Options.defaults().withThreads(2));
+        clip = AltClip.load(
+                Reference.fixtures().resolve("tiny-altclip"),
+                AltClip.Options.defaults().withThreads(2));
     }
 
     @AfterAll
@@ -53,7 +57,10 @@ class ImageIndexTest {
         try (Stream<Path> s = Files.list(Reference.fixtures().resolve("images/files"))) {
             for (Path f : s.toList()) {
                 String n = f.getFileName().toString();
-                Files.copy(f, photos.resolve(n.startsWith("gray") ? "sub/" + n : n.startsWith("small") ? "sub/deeper/" + n : n));
+                Files.copy(
+                        f,
+                        photos.resolve(
+                                n.startsWith("gray") ? "sub/" + n : n.startsWith("small") ? "sub/deeper/" + n : n));
             }
         }
         Files.write(photos.resolve("empty.png"), new byte[0]);
@@ -83,7 +90,7 @@ class ImageIndexTest {
         List<ImageIndex.Entry> entries = index.entries();
         assertThat(entries).hasSize(good);
         List<Path> files = entries.stream().map(e -> photos.resolve(e.path())).toList();
-        List<float[]> expected = clip.embedImages(files);   // what altclip embed computes for them
+        List<float[]> expected = clip.embedImages(files); // what altclip embed computes for them
         ImageIndex reopened = ImageIndex.open(index.dir());
         for (int r = 0; r < entries.size(); r++) {
             assertThat(reopened.vector(r)).as(entries.get(r).path()).containsExactly(expected.get(r));
@@ -92,7 +99,10 @@ class ImageIndexTest {
         assertThat(index.failures()).extracting(ImageIndex.Failure::path).containsExactlyInAnyOrderElementsOf(BROKEN);
         assertThat(index.failures()).allSatisfy(f -> assertThat(f.error()).contains(f.path()));
         // widths and heights as decoded
-        ImageIndex.Entry large = entries.stream().filter(e -> e.path().equals("large_1920x1080.jpg")).findFirst().orElseThrow();
+        ImageIndex.Entry large = entries.stream()
+                .filter(e -> e.path().equals("large_1920x1080.jpg"))
+                .findFirst()
+                .orElseThrow();
         assertThat(large.width()).isEqualTo(1920);
         assertThat(large.height()).isEqualTo(1080);
     }
@@ -109,25 +119,34 @@ class ImageIndexTest {
 
         Files.copy(Reference.fixtures().resolve("images/files/small_64x48.png"), photos.resolve("added.png"));
         Files.delete(photos.resolve("palette_256x200.png"));
-        Files.copy(Reference.fixtures().resolve("images/files/rgb24_150x100.bmp"), photos.resolve("rgb_baseline_400x300.jpg.bmp"));
+        Files.copy(
+                Reference.fixtures().resolve("images/files/rgb24_150x100.bmp"),
+                photos.resolve("rgb_baseline_400x300.jpg.bmp"));
         Path changed = photos.resolve("rgba_320x240.png");
-        Files.setLastModifiedTime(changed, FileTime.fromMillis(Files.getLastModifiedTime(changed).toMillis() + 5000));
+        Files.setLastModifiedTime(
+                changed, FileTime.fromMillis(Files.getLastModifiedTime(changed).toMillis() + 5000));
         Files.writeString(photos.resolve("notes.jpg"), "still not an image, but changed", StandardCharsets.UTF_8);
         IndexUpdate.Summary s = update(index);
-        assertThat(s.embedded()).isEqualTo(3);   // added.png, the .bmp, the touched png
-        assertThat(s.failed()).isEqualTo(1);     // notes.jpg changed, tried again
-        assertThat(s.removed()).isEqualTo(2);    // the deleted file's row and the touched file's old row
+        assertThat(s.embedded()).isEqualTo(3); // added.png, the .bmp, the touched png
+        assertThat(s.failed()).isEqualTo(1); // notes.jpg changed, tried again
+        assertThat(s.removed()).isEqualTo(2); // the deleted file's row and the touched file's old row
         ImageIndex fresh = ImageIndex.open(tmp.resolve("idx"));
         Set<String> paths = new HashSet<>();
-        for (ImageIndex.Entry e : fresh.entries()) assertThat(paths.add(e.path())).as("no duplicate rows: " + e.path()).isTrue();
+        for (ImageIndex.Entry e : fresh.entries())
+            assertThat(paths.add(e.path())).as("no duplicate rows: " + e.path()).isTrue();
         assertThat(paths).contains("added.png", "rgba_320x240.png").doesNotContain("palette_256x200.png");
         assertThat(fresh.failures()).hasSize(BROKEN.size());
         // every row's vector is its own file's embedding: the image query of each file finds itself first
         for (int r = 0; r < fresh.entries().size(); r++) {
             Path file = photos.resolve(fresh.entries().get(r).path());
-            ImageIndex.Result top = fresh.search(clip, clip.embedImages(List.of(file)).get(0), 1, -1).get(0);
+            ImageIndex.Result top = fresh.search(
+                            clip, clip.embedImages(List.of(file)).get(0), 1, -1)
+                    .get(0);
             assertThat(top.score()).isGreaterThan(0.99999f);
-            if (top.row() != r) assertThat(Files.mismatch(file, top.path())).as("row %d: %s found %s", r, file, top.path()).isEqualTo(-1L);
+            if (top.row() != r)
+                assertThat(Files.mismatch(file, top.path()))
+                        .as("row %d: %s found %s", r, file, top.path())
+                        .isEqualTo(-1L);
         }
     }
 
@@ -137,7 +156,8 @@ class ImageIndexTest {
         ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip, ImageIndex.Store.F32);
         update(index);
         List<ImageIndex.Entry> entries = index.entries();
-        List<float[]> stored = clip.embedImages(entries.stream().map(e -> photos.resolve(e.path())).toList());
+        List<float[]> stored = clip.embedImages(
+                entries.stream().map(e -> photos.resolve(e.path())).toList());
         for (String text : List.of("a photo of a cat", "一只在沙发上睡觉的猫", "red car in the snow")) {
             float[] q = clip.embedText(text);
             List<ImageIndex.Result> got = index.search(clip, q, 5, Float.NEGATIVE_INFINITY);
@@ -151,11 +171,15 @@ class ImageIndexTest {
             for (int i = 0; i < got.size(); i++) {
                 assertThat((double) got.get(i).score()).isCloseTo(ref.get(i)[1], Offset.offset(1e-5));
                 assertThat(got.get(i).row()).isEqualTo((int) ref.get(i)[0]);
-                assertThat(got.get(i).path()).isEqualTo(photos.resolve(entries.get(got.get(i).row()).path()));
+                assertThat(got.get(i).path())
+                        .isEqualTo(photos.resolve(entries.get(got.get(i).row()).path()));
             }
             float min = got.get(2).score();
-            assertThat(index.search(clip, q, 100, min)).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> assertThat(r.score()).isGreaterThanOrEqualTo(min));
-            assertThat(index.search(clip, q, 100, Math.nextUp(got.get(0).score()))).isEmpty();
+            assertThat(index.search(clip, q, 100, min))
+                    .hasSizeGreaterThanOrEqualTo(3)
+                    .allSatisfy(r -> assertThat(r.score()).isGreaterThanOrEqualTo(min));
+            assertThat(index.search(clip, q, 100, Math.nextUp(got.get(0).score())))
+                    .isEmpty();
         }
     }
 
@@ -170,7 +194,9 @@ class ImageIndexTest {
             float[] q = clip.embedText("a photo of a cat");
             List<ImageIndex.Result> a = f32.search(clip, q, 12, -1), b = other.search(clip, q, 12, -1);
             for (int i = 0; i < a.size(); i++) {
-                assertThat(b.get(i).score()).as(store + " rank " + i).isCloseTo(a.get(i).score(), Offset.offset(0.01f));
+                assertThat(b.get(i).score())
+                        .as(store + " rank " + i)
+                        .isCloseTo(a.get(i).score(), Offset.offset(0.01f));
             }
         }
     }
@@ -181,7 +207,9 @@ class ImageIndexTest {
         Files.createDirectories(photos);
         List<Path> sources;
         try (Stream<Path> s = Files.list(Reference.fixtures().resolve("images/files"))) {
-            sources = s.filter(f -> !f.getFileName().toString().startsWith("large")).sorted().toList();
+            sources = s.filter(f -> !f.getFileName().toString().startsWith("large"))
+                    .sorted()
+                    .toList();
         }
         for (int i = 0; i < 120; i++) {
             Path src = sources.get(i % sources.size());
@@ -189,17 +217,35 @@ class ImageIndexTest {
         }
         Path idx = tmp.resolve("idx");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "io.github.altclip4j.cli.Main", "index", "--model", Reference.fixtures().resolve("tiny-altclip").toString(),
-                "--batch", "2", "--threads", "1", "--index", idx.toString(), photos.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.github.altclip4j.cli.Main",
+                        "index",
+                        "--model",
+                        Reference.fixtures().resolve("tiny-altclip").toString(),
+                        "--batch",
+                        "2",
+                        "--threads",
+                        "1",
+                        "--index",
+                        idx.toString(),
+                        photos.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("child.log").toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && p.isAlive()) {
             Path h = idx.resolve("index.json");
-            if (Files.exists(h) && Files.readString(h).contains("\"id\": 4,")) break;   // a few batches committed
+            if (Files.exists(h) && Files.readString(h).contains("\"id\": 4,")) break; // a few batches committed
             Thread.sleep(5);
         }
-        assertThat(p.isAlive()).as("the child was still indexing: " + Files.readString(tmp.resolve("child.log"))).isTrue();
+        assertThat(p.isAlive())
+                .as("the child was still indexing: " + Files.readString(tmp.resolve("child.log")))
+                .isTrue();
         p.destroyForcibly().waitFor();
         long before = ImageIndex.open(idx).size();
         assertThat(before).isPositive().isLessThan(120);
@@ -209,9 +255,14 @@ class ImageIndexTest {
         assertThat(s.embedded()).isEqualTo(120 - before);
         ImageIndex done = ImageIndex.open(idx);
         assertThat(done.size()).isEqualTo(120);
-        assertThat(done.entries().stream().map(ImageIndex.Entry::path).distinct().count()).isEqualTo(120);
+        assertThat(done.entries().stream()
+                        .map(ImageIndex.Entry::path)
+                        .distinct()
+                        .count())
+                .isEqualTo(120);
         try (Stream<Path> left = Files.list(idx)) {
-            assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".partial"))).isEmpty();
+            assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".partial")))
+                    .isEmpty();
         }
     }
 
@@ -219,7 +270,8 @@ class ImageIndexTest {
     void aSecondUpdaterIsRefusedWhileTheLockIsHeld() throws Exception {
         Path photos = photos();
         ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip, ImageIndex.Store.F32);
-        try (RandomAccessFile f = new RandomAccessFile(tmp.resolve("idx/lock").toFile(), "rw"); var lock = f.getChannel().lock()) {
+        try (RandomAccessFile f = new RandomAccessFile(tmp.resolve("idx/lock").toFile(), "rw");
+                var lock = f.getChannel().lock()) {
             assertThatThrownBy(() -> update(index)).hasMessageContaining("another process is updating this index");
         }
         assertThat(update(index).embedded()).isEqualTo(12);
@@ -229,7 +281,8 @@ class ImageIndexTest {
     void anotherModelIsRefused() throws IOException {
         ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos(), clip, ImageIndex.Store.F32);
         try (AltClip other = AltClip.load(Reference.fixtures().resolve("tiny-altclip-vith"))) {
-            assertThatThrownBy(() -> index.search(other, new float[48], 3, -1)).hasMessageContaining("was made with the model \"tiny-altclip\"");
+            assertThatThrownBy(() -> index.search(other, new float[48], 3, -1))
+                    .hasMessageContaining("was made with the model \"tiny-altclip\"");
         }
     }
 
@@ -241,18 +294,25 @@ class ImageIndexTest {
         Path npy = idx.resolve("seg-000001.npy");
         byte[] good = Files.readAllBytes(npy);
         Files.write(npy, Arrays.copyOf(good, good.length - 10));
-        assertThatThrownBy(() -> ImageIndex.open(idx).entries()).hasMessageContaining("seg-000001.npy").hasMessageContaining("truncated");
+        assertThatThrownBy(() -> ImageIndex.open(idx).entries())
+                .hasMessageContaining("seg-000001.npy")
+                .hasMessageContaining("truncated");
         byte[] huge = good.clone();
-        String header = new String(huge, 0, 128, StandardCharsets.ISO_8859_1).replaceFirst("\\(\\d+, 32\\)", "(999999999, 9)");
+        String header =
+                new String(huge, 0, 128, StandardCharsets.ISO_8859_1).replaceFirst("\\(\\d+, 32\\)", "(999999999, 9)");
         System.arraycopy(header.getBytes(StandardCharsets.ISO_8859_1), 0, huge, 0, 128);
         Files.write(npy, huge);
-        assertThatThrownBy(() -> ImageIndex.open(idx).entries()).hasMessageContaining("seg-000001.npy").hasMessageContaining("does not match");
+        assertThatThrownBy(() -> ImageIndex.open(idx).entries())
+                .hasMessageContaining("seg-000001.npy")
+                .hasMessageContaining("does not match");
         Files.write(npy, good);
         Path lines = idx.resolve("seg-000001.jsonl");
         Files.writeString(lines, Files.readString(lines).replaceFirst("\\{", "{oops"));
         assertThatThrownBy(() -> ImageIndex.open(idx).entries()).hasMessageContaining("seg-000001.jsonl: line 1");
         Files.writeString(idx.resolve("index.json"), "{\"format\": \"altclip4j-image-index\", \"version\": 1}");
-        assertThatThrownBy(() -> ImageIndex.open(idx)).hasMessageContaining("index.json").hasMessageContaining("\"store\"");
+        assertThatThrownBy(() -> ImageIndex.open(idx))
+                .hasMessageContaining("index.json")
+                .hasMessageContaining("\"store\"");
         assertThatThrownBy(() -> ImageIndex.open(tmp.resolve("nothing"))).hasMessageContaining("not an index");
     }
 
@@ -268,6 +328,8 @@ class ImageIndexTest {
         update(index);
         List<ImageIndex.DuplicateGroup> groups = index.duplicates(clip.pool(), 0.99999f);
         assertThat(groups).hasSize(1);
-        assertThat(groups.get(0).images()).extracting(r -> r.path().getFileName().toString()).containsExactly("a-copy.jpg", "a.jpg");
+        assertThat(groups.get(0).images())
+                .extracting(r -> r.path().getFileName().toString())
+                .containsExactly("a-copy.jpg", "a.jpg");
     }
 }

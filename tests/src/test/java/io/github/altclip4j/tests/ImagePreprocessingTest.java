@@ -80,13 +80,20 @@ class ImagePreprocessingTest {
             String key = whole ? file : file + "#center256";
             long[] pil = ref.readLongs(key);
             long[] shape = ref.tensors().get(key).shape();
-            int h = (int) shape[0], w = (int) shape[1], top = (decoded.height() - h) / 2, left = (decoded.width() - w) / 2;
+            int h = (int) shape[0],
+                    w = (int) shape[1],
+                    top = (decoded.height() - h) / 2,
+                    left = (decoded.width() - w) / 2;
             int max = 0;
             byte[] pilBytes = new byte[pil.length];
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
                     for (int c = 0; c < 3; c++) {
-                        int i = (y * w + x) * 3 + c, d = Math.abs((decoded.pixels()[((top + y) * decoded.width() + left + x) * 3 + c] & 0xFF) - (int) pil[i]);
+                        int i = (y * w + x) * 3 + c,
+                                d =
+                                        Math.abs((decoded.pixels()[((top + y) * decoded.width() + left + x) * 3 + c]
+                                                        & 0xFF)
+                                                - (int) pil[i]);
                         pilBytes[i] = (byte) pil[i];
                         max = Math.max(max, d);
                     }
@@ -96,7 +103,7 @@ class ImagePreprocessingTest {
             // conversion is libjpeg's own (JpegColour): the same bytes
             assertThat(max).as("%s max decode difference", file).isZero();
             if (whole) assertPixelValues(file, processor().preprocess(List.of(new RgbImage(w, h, pilBytes))));
-            assertPixelValues(file, processor().preprocess(List.of(decoded)));   // and end to end from the file
+            assertPixelValues(file, processor().preprocess(List.of(decoded))); // and end to end from the file
         }
     }
 
@@ -108,14 +115,21 @@ class ImagePreprocessingTest {
         byte[] b = png.toByteArray();
         ByteBuffer.wrap(b).putInt(16, 100_000).putInt(20, 100_000); // IHDR width, height (CRC now wrong)
         assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream(b), "huge.png"))
-                .isInstanceOf(ImageException.class).hasMessageContaining("huge.png").hasMessageContaining("exceeds the limit");
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("huge.png")
+                .hasMessageContaining("exceeds the limit");
         assertThatThrownBy(() -> new ImageDecoder(100).decode(IMAGES.resolve("files/small_64x48.png")))
                 .hasMessageContaining("3072 pixels exceeds the limit of 100");
         byte[] jpeg = Files.readAllBytes(IMAGES.resolve("files/rgb_baseline_400x300.jpg"));
-        assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream(Arrays.copyOf(jpeg, 300)), "cut.jpg"))
-                .isInstanceOf(ImageException.class).hasMessageContaining("cut.jpg");
-        assertThatThrownBy(() -> new ImageDecoder().decode(new ByteArrayInputStream("not an image".getBytes()), "text.png"))
-                .isInstanceOf(ImageException.class).hasMessageContaining("text.png: not an image");
-        assertThatThrownBy(() -> new ImageDecoder().decode(IMAGES.resolve("files/missing.png"))).hasMessageContaining("no such image file");
+        assertThatThrownBy(
+                        () -> new ImageDecoder().decode(new ByteArrayInputStream(Arrays.copyOf(jpeg, 300)), "cut.jpg"))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("cut.jpg");
+        assertThatThrownBy(() ->
+                        new ImageDecoder().decode(new ByteArrayInputStream("not an image".getBytes()), "text.png"))
+                .isInstanceOf(ImageException.class)
+                .hasMessageContaining("text.png: not an image");
+        assertThatThrownBy(() -> new ImageDecoder().decode(IMAGES.resolve("files/missing.png")))
+                .hasMessageContaining("no such image file");
     }
 }

@@ -32,10 +32,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ModelParityTest {
     private static final ThreadPool ONE = new ThreadPool(1), THREE = new ThreadPool(3);
-    private static final String[] VARIANTS = {"tiny-altclip", "tiny-altclip-bf16", "tiny-altclip-f16", "tiny-altclip-bin"};
-    private static final String[] CASES = {"single_en", "batch_padding", "truncation", "multilingual", "special_tokens_and_spaces"};
+    private static final String[] VARIANTS = {
+        "tiny-altclip", "tiny-altclip-bf16", "tiny-altclip-f16", "tiny-altclip-bin"
+    };
+    private static final String[] CASES = {
+        "single_en", "batch_padding", "truncation", "multilingual", "special_tokens_and_spaces"
+    };
     /** AltCLIP-m18's ViT-H/14 traits: exact-erf GELU in the vision MLP, head size 20, projection 48 != project_dim 40. */
     private static final String[] VIT_H_VARIANTS = {"tiny-altclip-vith", "tiny-altclip-vith-bf16"};
+
     private static final String[] VIT_H_CASES = {"single_en", "batch_padding", "multilingual"};
 
     @AfterAll
@@ -56,14 +61,17 @@ class ModelParityTest {
     private static synchronized AltClipModel model(String variant) throws IOException {
         AltClipModel m = MODELS.get(variant);
         if (m == null) {
-            m = AltClipModel.load(Reference.fixtures().resolve(variant), WeightFormat.AS_STORED, w -> { throw new AssertionError(w); });
+            m = AltClipModel.load(Reference.fixtures().resolve(variant), WeightFormat.AS_STORED, w -> {
+                throw new AssertionError(w);
+            });
             MODELS.put(variant, m);
         }
         return m;
     }
 
     /** Everything the reference stores for one case, computed by us. */
-    private static Map<String, float[]> run(AltClipModel model, ThreadPool pool, SafetensorsFile ref) throws IOException {
+    private static Map<String, float[]> run(AltClipModel model, ThreadPool pool, SafetensorsFile ref)
+            throws IOException {
         int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
         FloatTensor pixels = ref.readFloat("pixel_values");
         AltClipModel.TextFeatures text = model.textFeatures(pool, ids, mask);
@@ -108,14 +116,16 @@ class ModelParityTest {
                 double[] f64 = Reference.doubles(ref, name + "_f64"), f32 = Reference.doubles(ref, name + "_f32");
                 double ourError = Reference.maxAbsDiff(f64, e.getValue()), torchError = Reference.maxAbsDiff(f64, f32);
                 compared++;
-                double ulpFloor = Math.ulp((float) Arrays.stream(f64).map(Math::abs).max().orElse(0));
+                double ulpFloor =
+                        Math.ulp((float) Arrays.stream(f64).map(Math::abs).max().orElse(0));
                 double ratio = ourError / (2 * torchError + ulpFloor);
                 if (ratio > worst) {
                     worst = ratio;
                     worstName = name;
                 }
                 if (ourError > 2 * torchError + ulpFloor) {
-                    problems.add(String.format("%s: our error %.3g > 2 x PyTorch float32 error %.3g", name, ourError, torchError));
+                    problems.add(String.format(
+                            "%s: our error %.3g > 2 x PyTorch float32 error %.3g", name, ourError, torchError));
                 }
                 if (name.endsWith("_normalized")) {
                     int dim = model.config().projectionDim();
@@ -134,7 +144,9 @@ class ModelParityTest {
             }
             // logits: exactly the scaled dot products of our normalised embeddings
             int dim = model.config().projectionDim();
-            float[] te = ours.get("text_embeds_normalized"), ie = ours.get("image_embeds_normalized"), lt = ours.get("logits_per_text");
+            float[] te = ours.get("text_embeds_normalized"),
+                    ie = ours.get("image_embeds_normalized"),
+                    lt = ours.get("logits_per_text");
             int texts = te.length / dim, images = ie.length / dim;
             for (int a = 0; a < texts; a++) {
                 for (int b = 0; b < images; b++) {
@@ -144,12 +156,16 @@ class ModelParityTest {
                         abs += Math.abs((double) te[a * dim + k] * ie[b * dim + k]);
                     }
                     double scale = model.logitScaleExp(), expected = dot * scale, got = lt[a * images + b];
-                    double bound = (dim + 2) * 0x1p-24 * abs * scale; // gamma_(k+2) sum|ab|, the classical float32 bound
-                    if (Math.abs(got - expected) > bound) problems.add("logits_per_text[" + a + "][" + b + "] = " + got + ", expected " + expected);
-                    if (ours.get("logits_per_image")[b * texts + a] != got) problems.add("logits_per_image is not the transpose");
+                    double bound =
+                            (dim + 2) * 0x1p-24 * abs * scale; // gamma_(k+2) sum|ab|, the classical float32 bound
+                    if (Math.abs(got - expected) > bound)
+                        problems.add("logits_per_text[" + a + "][" + b + "] = " + got + ", expected " + expected);
+                    if (ours.get("logits_per_image")[b * texts + a] != got)
+                        problems.add("logits_per_image is not the transpose");
                 }
             }
-            System.out.printf("parity %s %s: worst tensor %s at %.2f of the bar%n", variant, caseName, worstName, worst);
+            System.out.printf(
+                    "parity %s %s: worst tensor %s at %.2f of the bar%n", variant, caseName, worstName, worst);
             assertThat(compared).isGreaterThanOrEqualTo(7);
             assertThat(problems).isEmpty();
         }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +24,10 @@ class PilDecodingTest {
 
     private static Path resources() {
         try {
-            return Paths.get(PilDecodingTest.class.getResource("/pil/expected_rgb.safetensors").toURI()).getParent();
+            return Paths.get(PilDecodingTest.class
+                            .getResource("/pil/expected_rgb.safetensors")
+                            .toURI())
+                    .getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -44,7 +46,9 @@ class PilDecodingTest {
         try (SafetensorsFile ref = SafetensorsFile.open(PIL.resolve("expected_rgb.safetensors"))) {
             long[] shape = ref.tensors().get(file).shape();
             long[] pil = ref.readLongs(file);
-            assertThat(new int[] {ours.height(), ours.width()}).as(file + " size").containsExactly((int) shape[0], (int) shape[1]);
+            assertThat(new int[] {ours.height(), ours.width()})
+                    .as(file + " size")
+                    .containsExactly((int) shape[0], (int) shape[1]);
             int differing = 0, max = 0, first = -1;
             for (int i = 0; i < pil.length; i++) {
                 int d = Math.abs((ours.pixels()[i] & 0xFF) - (int) pil[i]);
@@ -54,9 +58,18 @@ class PilDecodingTest {
                 }
                 max = Math.max(max, d);
             }
-            String where = first < 0 ? "" : String.format(" (first at pixel %d,%d channel %d: ours %d, PIL %d)",
-                    (first / 3) % ours.width(), first / 3 / ours.width(), first % 3, ours.pixels()[first] & 0xFF, pil[first]);
-            assertThat(differing).as("%s: %d of %d values differ, by up to %d%s", file, differing, pil.length, max, where).isZero();
+            String where = first < 0
+                    ? ""
+                    : String.format(
+                            " (first at pixel %d,%d channel %d: ours %d, PIL %d)",
+                            (first / 3) % ours.width(),
+                            first / 3 / ours.width(),
+                            first % 3,
+                            ours.pixels()[first] & 0xFF,
+                            pil[first]);
+            assertThat(differing)
+                    .as("%s: %d of %d values differ, by up to %d%s", file, differing, pil.length, max, where)
+                    .isZero();
         }
     }
 }

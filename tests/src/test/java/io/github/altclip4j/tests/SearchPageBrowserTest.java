@@ -39,43 +39,76 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SearchPageBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    @TempDir Path tmp;
+
+    @TempDir
+    Path tmp;
 
     @Test
     void typingAQueryShowsTheIndexResultsAndMoreLikeThisWorks() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed (apt-get install chromium): the browser test is skipped");
-        try (AltClip clip = AltClip.load(Reference.fixtures().resolve("tiny-altclip"), AltClip.Options.defaults().withThreads(2))) {
-            ImageIndex index = ImageIndex.create(tmp.resolve("idx"), Reference.fixtures().resolve("images/files"), clip, ImageIndex.Store.F32);
+        assumeTrue(
+                Files.isExecutable(CHROMIUM),
+                "Chromium is not installed (apt-get install chromium): the browser test is skipped");
+        try (AltClip clip = AltClip.load(
+                Reference.fixtures().resolve("tiny-altclip"),
+                AltClip.Options.defaults().withThreads(2))) {
+            ImageIndex index = ImageIndex.create(
+                    tmp.resolve("idx"), Reference.fixtures().resolve("images/files"), clip, ImageIndex.Store.F32);
             index.update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
-            try (AltClipServer server = AltClipServer.start(AltClipServer.Config.defaults().withPort(0))) {
+            try (AltClipServer server =
+                    AltClipServer.start(AltClipServer.Config.defaults().withPort(0))) {
                 server.serve(clip, index);
-                Process browser = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--user-data-dir=" + tmp.resolve("profile"), "--remote-debugging-port=0", "about:blank")
-                        .redirectErrorStream(true).start();
+                Process browser = new ProcessBuilder(
+                                CHROMIUM.toString(),
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--user-data-dir=" + tmp.resolve("profile"),
+                                "--remote-debugging-port=0",
+                                "about:blank")
+                        .redirectErrorStream(true)
+                        .start();
                 try {
                     Cdp page = Cdp.connect(devToolsPort(browser));
                     page.call("Page.enable", "{}");
                     page.call("Page.navigate", "{\"url\": \"http://127.0.0.1:" + server.port() + "/\"}");
                     page.waitFor("document.readyState === 'complete' && !!document.getElementById('query')");
-                    page.eval("document.getElementById('query').value = '一只猫的照片'; document.getElementById('form').requestSubmit(); true");
+                    page.eval(
+                            "document.getElementById('query').value = '一只猫的照片'; document.getElementById('form').requestSubmit(); true");
                     page.waitFor("document.querySelectorAll('#grid .hit').length > 0");
-                    List<?> shown = (List<?>) Json.parse((String) page.eval("JSON.stringify([...document.querySelectorAll('#grid .hit')]"
-                            + ".map(e => ({row: +e.dataset.row, path: e.querySelector('.path').textContent, score: e.querySelector('.score').textContent})))"));
-                    List<ImageIndex.Result> expected = index.search(clip, clip.embedText("一只猫的照片"), 24, Float.NEGATIVE_INFINITY);
+                    List<?> shown = (List<?>)
+                            Json.parse(
+                                    (String)
+                                            page.eval(
+                                                    "JSON.stringify([...document.querySelectorAll('#grid .hit')]"
+                                                            + ".map(e => ({row: +e.dataset.row, path: e.querySelector('.path').textContent, score: e.querySelector('.score').textContent})))"));
+                    List<ImageIndex.Result> expected =
+                            index.search(clip, clip.embedText("一只猫的照片"), 24, Float.NEGATIVE_INFINITY);
                     assertThat(shown).hasSize(expected.size());
                     for (int i = 0; i < shown.size(); i++) {
                         Map<?, ?> card = (Map<?, ?>) shown.get(i);
-                        assertThat(card.get("row")).isEqualTo((long) expected.get(i).row());
-                        assertThat(card.get("path")).isEqualTo(expected.get(i).path().toString());
-                        assertThat(card.get("score")).isEqualTo(String.format(Locale.ROOT, "%.3f", expected.get(i).score()));
+                        assertThat(card.get("row"))
+                                .isEqualTo((long) expected.get(i).row());
+                        assertThat(card.get("path"))
+                                .isEqualTo(expected.get(i).path().toString());
+                        assertThat(card.get("score"))
+                                .isEqualTo(String.format(
+                                        Locale.ROOT, "%.3f", expected.get(i).score()));
                     }
-                    page.waitFor("[...document.querySelectorAll('#grid img')].every(i => i.complete && i.naturalWidth > 0)");
+                    page.waitFor(
+                            "[...document.querySelectorAll('#grid img')].every(i => i.complete && i.naturalWidth > 0)");
                     // "more like this" on the third card: the first result is that image itself
                     long row = ((Number) ((Map<?, ?>) shown.get(2)).get("row")).longValue();
                     page.eval("document.querySelectorAll('#grid .hit')[2].querySelector('button').click(); true");
-                    page.waitFor("document.getElementById('status').textContent.startsWith('" + expected.size() + " results for images like #" + row + "')");
-                    assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.row")).longValue()).isEqualTo(row);
+                    page.waitFor("document.getElementById('status').textContent.startsWith('" + expected.size()
+                            + " results for images like #" + row + "')");
+                    assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.row"))
+                                    .longValue())
+                            .isEqualTo(row);
                     page.close();
                 } finally {
                     browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -106,11 +139,15 @@ class SearchPageBrowserTest {
 
         static Cdp connect(int port) throws Exception {
             HttpClient http = HttpClient.newHttpClient();
-            String list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String list = http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             String ws = null;
             for (Object t : (List<?>) Json.parse(list)) {
-                if ("page".equals(((Map<?, ?>) t).get("type"))) ws = (String) ((Map<?, ?>) t).get("webSocketDebuggerUrl");
+                if ("page".equals(((Map<?, ?>) t).get("type")))
+                    ws = (String) ((Map<?, ?>) t).get("webSocketDebuggerUrl");
             }
             assertThat(ws).as("a page target in " + list).isNotNull();
             Cdp c = new Cdp();
@@ -122,7 +159,8 @@ class SearchPageBrowserTest {
             long id = nextId++;
             CompletableFuture<Map<?, ?>> f = new CompletableFuture<>();
             pending.put(id, f);
-            socket.sendText("{\"id\": " + id + ", \"method\": \"" + method + "\", \"params\": " + params + "}", true).get(10, TimeUnit.SECONDS);
+            socket.sendText("{\"id\": " + id + ", \"method\": \"" + method + "\", \"params\": " + params + "}", true)
+                    .get(10, TimeUnit.SECONDS);
             Map<?, ?> reply = f.get(30, TimeUnit.SECONDS);
             if (reply.containsKey("error")) throw new AssertionError(method + ": " + reply.get("error"));
             return (Map<?, ?>) reply.get("result");
@@ -130,10 +168,19 @@ class SearchPageBrowserTest {
 
         /** Evaluates a JavaScript expression in the page and returns its value. */
         Object eval(String expression) throws Exception {
-            Map<?, ?> r = call("Runtime.evaluate", new JsonWriter().beginObject().name("expression").value(expression)
-                    .name("returnByValue").value(true).endObject().toString());
+            Map<?, ?> r = call(
+                    "Runtime.evaluate",
+                    new JsonWriter()
+                            .beginObject()
+                            .name("expression")
+                            .value(expression)
+                            .name("returnByValue")
+                            .value(true)
+                            .endObject()
+                            .toString());
             Map<?, ?> result = (Map<?, ?>) r.get("result");
-            if (r.containsKey("exceptionDetails")) throw new AssertionError("JavaScript failed: " + r.get("exceptionDetails"));
+            if (r.containsKey("exceptionDetails"))
+                throw new AssertionError("JavaScript failed: " + r.get("exceptionDetails"));
             return result.get("value");
         }
 
@@ -162,7 +209,8 @@ class SearchPageBrowserTest {
                 Map<?, ?> message = (Map<?, ?>) Json.parse(partial.toString());
                 partial.setLength(0);
                 Object id = message.get("id");
-                if (id instanceof Long && pending.containsKey(id)) pending.remove(id).complete(message);
+                if (id instanceof Long && pending.containsKey(id))
+                    pending.remove(id).complete(message);
             }
             ws.request(1);
             return null;

@@ -31,14 +31,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * >= 0.999 on every case of every fixture model.
  */
 class WeightFormatTest {
-    private static final String[] VARIANTS = {"tiny-altclip", "tiny-altclip-bf16", "tiny-altclip-f16", "tiny-altclip-bin",
-        "tiny-altclip-vith", "tiny-altclip-vith-bf16"};
+    private static final String[] VARIANTS = {
+        "tiny-altclip",
+        "tiny-altclip-bf16",
+        "tiny-altclip-f16",
+        "tiny-altclip-bin",
+        "tiny-altclip-vith",
+        "tiny-altclip-vith-bf16"
+    };
 
     static Stream<Arguments> int8Cases() throws IOException {
         List<Arguments> out = new ArrayList<>();
         for (String v : VARIANTS) {
             try (Stream<Path> files = Files.list(Reference.fixtures().resolve(v.replace("-bin", "") + "/expected"))) {
-                files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".safetensors")).sorted()
+                files.map(f -> f.getFileName().toString())
+                        .filter(f -> f.endsWith(".safetensors"))
+                        .sorted()
                         .forEach(f -> out.add(Arguments.of(v, f)));
             }
         }
@@ -59,56 +67,76 @@ class WeightFormatTest {
     void int8CheckpointOnDiskEqualsInt8AtLoadBitForBit(@TempDir Path dir) throws IOException {
         Path source = Reference.fixtures().resolve("tiny-altclip");
         try (Stream<Path> files = Files.list(source)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".model")).toList()) {
+            for (Path f : files.filter(
+                            f -> f.toString().endsWith(".json") || f.toString().endsWith(".model"))
+                    .toList()) {
                 Files.copy(f, dir.resolve(f.getFileName()));
             }
         }
         Set<String> int8 = new HashSet<>(AltClipModel.int8Tensors(source));
-        assertThat(int8).contains("text_model.roberta.embeddings.word_embeddings.weight", "visual_projection.weight",
-                "vision_model.embeddings.patch_embedding.weight", "text_model.roberta.encoder.layer.0.attention.self.query.weight")
+        assertThat(int8)
+                .contains(
+                        "text_model.roberta.embeddings.word_embeddings.weight",
+                        "visual_projection.weight",
+                        "vision_model.embeddings.patch_embedding.weight",
+                        "text_model.roberta.encoder.layer.0.attention.self.query.weight")
                 .doesNotContain("text_model.roberta.embeddings.position_embeddings.weight", "text_model.pre_LN.weight");
         try (Checkpoint in = Checkpoint.open(source.resolve("model.safetensors"))) {
             Conversion.toSafetensors(in, dir.resolve("model.safetensors"), StoredType.F32, int8);
         }
         try (ThreadPool pool = new ThreadPool(2);
-             SafetensorsFile ref = SafetensorsFile.open(source.resolve("expected/batch_padding.safetensors"));
-             SafetensorsFile stored = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+                SafetensorsFile ref = SafetensorsFile.open(source.resolve("expected/batch_padding.safetensors"));
+                SafetensorsFile stored = SafetensorsFile.open(dir.resolve("model.safetensors"))) {
             assertThat(stored.entry("visual_projection.weight").type()).isEqualTo(StoredType.I8);
             assertThat(stored.entry("visual_projection.weight_scale").type()).isEqualTo(StoredType.F32);
             int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
             FloatTensor pixels = ref.readFloat("pixel_values");
-            AltClipModel atLoad = AltClipModel.load(source, WeightFormat.INT8, w -> { });
-            AltClipModel onDisk = AltClipModel.load(dir, WeightFormat.AS_STORED, w -> { throw new AssertionError(w); });
+            AltClipModel atLoad = AltClipModel.load(source, WeightFormat.INT8, w -> {});
+            AltClipModel onDisk = AltClipModel.load(dir, WeightFormat.AS_STORED, w -> {
+                throw new AssertionError(w);
+            });
             assertThat(onDisk.textFeatures(pool, ids, mask).features().toArray())
-                    .containsExactly(atLoad.textFeatures(pool, ids, mask).features().toArray());
+                    .containsExactly(
+                            atLoad.textFeatures(pool, ids, mask).features().toArray());
             assertThat(onDisk.imageFeatures(pool, pixels).features().toArray())
-                    .containsExactly(atLoad.imageFeatures(pool, pixels).features().toArray());
+                    .containsExactly(
+                            atLoad.imageFeatures(pool, pixels).features().toArray());
         }
         compare(dir, "tiny-altclip", "batch_padding.safetensors", WeightFormat.F32, 0.999);
     }
 
     @ParameterizedTest
-    @EnumSource(value = WeightFormat.class, names = {"BF16", "F16"})
+    @EnumSource(
+            value = WeightFormat.class,
+            names = {"BF16", "F16"})
     void sixteenBitWeightsAtLoadStayCloseToFloat32(WeightFormat format) throws IOException {
         compare("tiny-altclip", "batch_padding.safetensors", format, format == WeightFormat.BF16 ? 0.999 : 0.99999);
     }
 
-    private static void compare(String variant, String caseFile, WeightFormat format, double minCosine) throws IOException {
+    private static void compare(String variant, String caseFile, WeightFormat format, double minCosine)
+            throws IOException {
         compare(Reference.fixtures().resolve(variant), variant, caseFile, format, minCosine);
     }
 
     /** {@code model} loaded as {@code format} against {@code variant} as stored, on one of the variant's cases. */
-    private static void compare(Path model, String variant, String caseFile, WeightFormat format, double minCosine) throws IOException {
+    private static void compare(Path model, String variant, String caseFile, WeightFormat format, double minCosine)
+            throws IOException {
         try (ThreadPool pool = new ThreadPool(2);
-             SafetensorsFile ref = SafetensorsFile.open(Reference.fixtures().resolve(variant.replace("-bin", "") + "/expected/" + caseFile))) {
-            AltClipModel f32 = AltClipModel.load(Reference.fixtures().resolve(variant), WeightFormat.AS_STORED, w -> { });
-            AltClipModel half = AltClipModel.load(model, format, w -> { });
+                SafetensorsFile ref = SafetensorsFile.open(
+                        Reference.fixtures().resolve(variant.replace("-bin", "") + "/expected/" + caseFile))) {
+            AltClipModel f32 =
+                    AltClipModel.load(Reference.fixtures().resolve(variant), WeightFormat.AS_STORED, w -> {});
+            AltClipModel half = AltClipModel.load(model, format, w -> {});
             int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
             FloatTensor pixels = ref.readFloat("pixel_values");
-            FloatTensor[] a = {AltClipModel.normalize(pool, f32.textFeatures(pool, ids, mask).features()),
-                    AltClipModel.normalize(pool, f32.imageFeatures(pool, pixels).features())};
-            FloatTensor[] b = {AltClipModel.normalize(pool, half.textFeatures(pool, ids, mask).features()),
-                    AltClipModel.normalize(pool, half.imageFeatures(pool, pixels).features())};
+            FloatTensor[] a = {
+                AltClipModel.normalize(pool, f32.textFeatures(pool, ids, mask).features()),
+                AltClipModel.normalize(pool, f32.imageFeatures(pool, pixels).features())
+            };
+            FloatTensor[] b = {
+                AltClipModel.normalize(pool, half.textFeatures(pool, ids, mask).features()),
+                AltClipModel.normalize(pool, half.imageFeatures(pool, pixels).features())
+            };
             for (int t = 0; t < 2; t++) {
                 double minCos = 1, maxAbs = 0;
                 for (int r = 0; r < a[t].rows(); r++) {
@@ -119,7 +147,8 @@ class WeightFormatTest {
                     }
                     minCos = Math.min(minCos, dot); // both unit length
                 }
-                System.out.printf("%s %s: %s weights vs as stored, %s embeddings: min cosine %.6f, max |diff| %.2e%n",
+                System.out.printf(
+                        "%s %s: %s weights vs as stored, %s embeddings: min cosine %.6f, max |diff| %.2e%n",
                         variant, caseFile, format, t == 0 ? "text" : "image", minCos, maxAbs);
                 assertThat(minCos).isGreaterThan(minCosine);
             }

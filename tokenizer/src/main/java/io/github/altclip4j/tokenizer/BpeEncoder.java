@@ -41,8 +41,8 @@ final class BpeEncoder implements SentencePiece.Segmenter {
             pos += l;
             next[count] = pos < n ? count + 1 : -1;
         }
-        PriorityQueue<Pair> agenda = new PriorityQueue<>((a, b) ->
-                a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
+        PriorityQueue<Pair> agenda = new PriorityQueue<>(
+                (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
         Map<String, int[]> unusedSplits = new HashMap<>();
         for (int i = 1; i < count; i++) addPair(text, i - 1, i, start, len, frozen, agenda, unusedSplits);
         while (!agenda.isEmpty()) {
@@ -56,12 +56,20 @@ final class BpeEncoder implements SentencePiece.Segmenter {
             addPair(text, top.left, next[top.left], start, len, frozen, agenda, unusedSplits);
         }
         List<int[]> out = new ArrayList<>();
-        for (int i = count > 0 ? 0 : -1; i >= 0; i = next[i]) resegment(text, start[i], start[i] + len[i], unusedSplits, out);
+        for (int i = count > 0 ? 0 : -1; i >= 0; i = next[i])
+            resegment(text, start[i], start[i] + len[i], unusedSplits, out);
         return out;
     }
 
-    private void addPair(byte[] text, int left, int right, int[] start, int[] len, boolean[] frozen,
-                         PriorityQueue<Pair> agenda, Map<String, int[]> unusedSplits) {
+    private void addPair(
+            byte[] text,
+            int left,
+            int right,
+            int[] start,
+            int[] len,
+            boolean[] frozen,
+            PriorityQueue<Pair> agenda,
+            Map<String, int[]> unusedSplits) {
         if (left < 0 || right < 0 || frozen[left] || frozen[right]) return;
         int from = start[left], size = len[left] + len[right];
         int id = sp.pieceTrie.get(text, from, from + size);

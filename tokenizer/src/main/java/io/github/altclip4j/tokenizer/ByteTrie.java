@@ -9,10 +9,10 @@ import java.util.Arrays;
  * {@code (state << 8) | byte} (states stay below 2^23, so a key fits an int).
  */
 final class ByteTrie {
-    private int[] keys;      // (state << 8 | byte) + 1; 0 = empty slot
+    private int[] keys; // (state << 8 | byte) + 1; 0 = empty slot
     private int[] targets;
     private int[] values;
-    private int states = 1;  // state 0 is the root
+    private int states = 1; // state 0 is the root
     private int used;
 
     static final int MAX_STATES = 1 << 23;

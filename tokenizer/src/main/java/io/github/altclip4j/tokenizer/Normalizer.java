@@ -18,10 +18,14 @@ final class Normalizer {
     private static final byte[] SPACE = {' '};
 
     private final PrecompiledCharsmap charsmap;
-    private final ByteTrie userDefined;    // null when the model has none
+    private final ByteTrie userDefined; // null when the model has none
     private final boolean addDummyPrefix, removeExtraWhitespaces, escapeWhitespaces, whitespaceAsSuffix;
 
-    Normalizer(SentencePieceModel.NormalizerSpec spec, PrecompiledCharsmap charsmap, ByteTrie userDefined, boolean whitespaceAsSuffix) {
+    Normalizer(
+            SentencePieceModel.NormalizerSpec spec,
+            PrecompiledCharsmap charsmap,
+            ByteTrie userDefined,
+            boolean whitespaceAsSuffix) {
         this.charsmap = charsmap;
         this.userDefined = userDefined;
         this.addDummyPrefix = spec.addDummyPrefix();

@@ -24,15 +24,20 @@ final class PrecompiledCharsmap {
     /** Parses the blob; null for an empty one (no rules: the identity normalizer). */
     static PrecompiledCharsmap parse(byte[] blob, String what) throws TokenizerException {
         if (blob.length == 0) return null;
-        if (blob.length < 4) throw new TokenizerException(what + ": precompiled_charsmap of " + blob.length + " bytes is truncated");
+        if (blob.length < 4)
+            throw new TokenizerException(what + ": precompiled_charsmap of " + blob.length + " bytes is truncated");
         long trieBytes = (blob[0] & 0xFFL) | (blob[1] & 0xFFL) << 8 | (blob[2] & 0xFFL) << 16 | (blob[3] & 0xFFL) << 24;
         if (trieBytes % 4 != 0 || trieBytes == 0 || trieBytes > blob.length - 4) {
-            throw new TokenizerException(what + ": precompiled_charsmap trie size " + trieBytes + " does not fit its " + blob.length + " bytes");
+            throw new TokenizerException(what + ": precompiled_charsmap trie size " + trieBytes + " does not fit its "
+                    + blob.length + " bytes");
         }
         int[] units = new int[(int) (trieBytes / 4)];
         for (int i = 0; i < units.length; i++) {
             int o = 4 + 4 * i;
-            units[i] = (blob[o] & 0xFF) | (blob[o + 1] & 0xFF) << 8 | (blob[o + 2] & 0xFF) << 16 | (blob[o + 3] & 0xFF) << 24;
+            units[i] = (blob[o] & 0xFF)
+                    | (blob[o + 1] & 0xFF) << 8
+                    | (blob[o + 2] & 0xFF) << 16
+                    | (blob[o + 3] & 0xFF) << 24;
         }
         byte[] pool = Arrays.copyOfRange(blob, 4 + (int) trieBytes, blob.length);
         return new PrecompiledCharsmap(units, pool);

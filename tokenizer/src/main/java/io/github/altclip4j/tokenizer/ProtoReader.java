@@ -32,9 +32,13 @@ final class ProtoReader {
         return true;
     }
 
-    int field() { return tag >>> 3; }
+    int field() {
+        return tag >>> 3;
+    }
 
-    int wireType() { return tag & 7; }
+    int wireType() {
+        return tag & 7;
+    }
 
     long varint() throws TokenizerException {
         long v = 0;
@@ -61,7 +65,10 @@ final class ProtoReader {
     float float32() throws TokenizerException {
         expect(FIXED32);
         if (end - pos < 4) throw error("truncated fixed32");
-        int bits = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
+        int bits = (buf[pos] & 0xFF)
+                | (buf[pos + 1] & 0xFF) << 8
+                | (buf[pos + 2] & 0xFF) << 16
+                | (buf[pos + 3] & 0xFF) << 24;
         pos += 4;
         return Float.intBitsToFloat(bits);
     }
@@ -98,11 +105,22 @@ final class ProtoReader {
 
     void skip() throws TokenizerException {
         switch (wireType()) {
-            case VARINT: varint(); break;
-            case FIXED64: if (end - pos < 8) throw error("truncated fixed64"); pos += 8; break;
-            case LENGTH_DELIMITED: delimited(); break;
-            case FIXED32: if (end - pos < 4) throw error("truncated fixed32"); pos += 4; break;
-            default: throw error("unsupported wire type " + wireType());
+            case VARINT:
+                varint();
+                break;
+            case FIXED64:
+                if (end - pos < 8) throw error("truncated fixed64");
+                pos += 8;
+                break;
+            case LENGTH_DELIMITED:
+                delimited();
+                break;
+            case FIXED32:
+                if (end - pos < 4) throw error("truncated fixed32");
+                pos += 4;
+                break;
+            default:
+                throw error("unsupported wire type " + wireType());
         }
     }
 

@@ -21,9 +21,11 @@ public final class SentencePiece {
     final float[] scores;
     /** Pieces that segmentation can produce: NORMAL, USER_DEFINED and UNUSED (skipped when encoding). */
     final ByteTrie pieceTrie;
+
     final float minScore, maxScore;
     /** CONTROL, UNKNOWN and BYTE pieces: looked up first by {@link #pieceToId}, never produced by segmentation. */
     private final ByteTrie reservedTrie;
+
     private final int[] byteIds = new int[256];
     private final Normalizer normalizer;
     private final Segmenter segmenter;
@@ -46,14 +48,15 @@ public final class SentencePiece {
         for (int i = 0; i < n; i++) {
             pieceBytes[i] = model.pieces().get(i).text().getBytes(StandardCharsets.UTF_8);
             if (pieceBytes[i].length > MAX_PIECE_BYTES) {
-                throw new TokenizerException(name + ": piece " + i + " is " + pieceBytes[i].length + " bytes long; the limit is " + MAX_PIECE_BYTES
-                        + " (SentencePiece's own default is 16 characters)");
+                throw new TokenizerException(
+                        name + ": piece " + i + " is " + pieceBytes[i].length + " bytes long; the limit is "
+                                + MAX_PIECE_BYTES + " (SentencePiece's own default is 16 characters)");
             }
             totalBytes += pieceBytes[i].length;
         }
         if (totalBytes > ByteTrie.MAX_STATES) {
-            throw new TokenizerException(name + ": the pieces hold " + totalBytes + " bytes in all, more than the " + ByteTrie.MAX_STATES
-                    + " a piece trie may have");
+            throw new TokenizerException(name + ": the pieces hold " + totalBytes + " bytes in all, more than the "
+                    + ByteTrie.MAX_STATES + " a piece trie may have");
         }
         pieceTrie = new ByteTrie((int) Math.min(totalBytes, 1 << 24));
         reservedTrie = new ByteTrie(64);
@@ -64,7 +67,8 @@ public final class SentencePiece {
             SentencePieceModel.Piece p = model.pieces().get(i);
             types[i] = p.type();
             scores[i] = p.score();
-            boolean segmentable = p.type() == PieceType.NORMAL || p.type() == PieceType.USER_DEFINED || p.type() == PieceType.UNUSED;
+            boolean segmentable =
+                    p.type() == PieceType.NORMAL || p.type() == PieceType.USER_DEFINED || p.type() == PieceType.UNUSED;
             if (!(segmentable ? pieceTrie : reservedTrie).put(pieceBytes[i], i)) {
                 throw new TokenizerException(name + ": piece \"" + p.text() + "\" is defined twice");
             }
@@ -78,7 +82,8 @@ public final class SentencePiece {
             }
             if (p.type() == PieceType.BYTE) {
                 int b = byteValue(p.text());
-                if (b < 0) throw new TokenizerException(name + ": byte piece \"" + p.text() + "\" is not of the form <0xNN>");
+                if (b < 0)
+                    throw new TokenizerException(name + ": byte piece \"" + p.text() + "\" is not of the form <0xNN>");
                 byteIds[b] = i;
             }
         }
@@ -86,12 +91,19 @@ public final class SentencePiece {
         maxScore = max;
         if (model.byteFallback) {
             for (int b = 0; b < 256; b++) {
-                if (byteIds[b] < 0) throw new TokenizerException(name + ": byte_fallback is on but piece " + bytePiece(b) + " is missing");
+                if (byteIds[b] < 0)
+                    throw new TokenizerException(
+                            name + ": byte_fallback is on but piece " + bytePiece(b) + " is missing");
             }
         }
-        normalizer = new Normalizer(model.normalizer, PrecompiledCharsmap.parse(model.normalizer.precompiledCharsmap(), name),
-                userDefined, model.treatWhitespaceAsSuffix);
-        segmenter = model.algorithm == SentencePieceModel.Algorithm.BPE ? new BpeEncoder(this, userDefined) : new UnigramEncoder(this);
+        normalizer = new Normalizer(
+                model.normalizer,
+                PrecompiledCharsmap.parse(model.normalizer.precompiledCharsmap(), name),
+                userDefined,
+                model.treatWhitespaceAsSuffix);
+        segmenter = model.algorithm == SentencePieceModel.Algorithm.BPE
+                ? new BpeEncoder(this, userDefined)
+                : new UnigramEncoder(this);
     }
 
     /** The longest piece accepted, in UTF-8 bytes: far above any trained model's, far below what could exhaust memory. */
@@ -105,12 +117,18 @@ public final class SentencePiece {
         return new SentencePiece(model, name);
     }
 
-    public SentencePieceModel model() { return model; }
+    public SentencePieceModel model() {
+        return model;
+    }
 
     /** Number of pieces (ids are {@code 0 .. size-1}). */
-    public int size() { return pieceBytes.length; }
+    public int size() {
+        return pieceBytes.length;
+    }
 
-    public int unkId() { return model.unkId; }
+    public int unkId() {
+        return model.unkId;
+    }
 
     /** The id of a piece string, or the unknown id, as {@code PieceToId}: reserved pieces first, then the others. */
     public int pieceToId(String piece) {
@@ -142,7 +160,8 @@ public final class SentencePiece {
             int start = seg[0], end = seg[1], id = seg[2];
             boolean unknown = id == model.unkId;
             if (unknown && model.byteFallback) {
-                if (count + (end - start) > ids.length) ids = Arrays.copyOf(ids, Math.max(ids.length * 2, count + end - start));
+                if (count + (end - start) > ids.length)
+                    ids = Arrays.copyOf(ids, Math.max(ids.length * 2, count + end - start));
                 for (int i = start; i < end; i++) {
                     int b = normalized[i] & 0xFF;
                     pieces.add(bytePiece(b));
@@ -170,16 +189,21 @@ public final class SentencePiece {
     public String decode(int[] ids) {
         ByteBuf out = new ByteBuf(ids.length * 4);
         for (int id : ids) {
-            if (id < 0 || id >= size()) throw new IllegalArgumentException("id " + id + " is outside the vocabulary of " + size());
+            if (id < 0 || id >= size())
+                throw new IllegalArgumentException("id " + id + " is outside the vocabulary of " + size());
             switch (types[id]) {
-                case CONTROL: break;
+                case CONTROL:
+                    break;
                 case UNKNOWN: {
                     byte[] u = model.unkSurface.getBytes(StandardCharsets.UTF_8);
                     out.append(u, 0, u.length);
                     break;
                 }
-                case BYTE: out.append((byte) byteValue(model.pieces().get(id).text())); break;
-                default: out.append(pieceBytes[id], 0, pieceBytes[id].length);
+                case BYTE:
+                    out.append((byte) byteValue(model.pieces().get(id).text()));
+                    break;
+                default:
+                    out.append(pieceBytes[id], 0, pieceBytes[id].length);
             }
         }
         String text = new String(out.toArray(), StandardCharsets.UTF_8).replace('\u2581', ' ');

@@ -16,16 +16,32 @@ import java.util.Optional;
 public final class SentencePieceModel {
 
     /** {@code SentencePiece.Type}. */
-    public enum PieceType { NORMAL, UNKNOWN, CONTROL, USER_DEFINED, UNUSED, BYTE }
+    public enum PieceType {
+        NORMAL,
+        UNKNOWN,
+        CONTROL,
+        USER_DEFINED,
+        UNUSED,
+        BYTE
+    }
 
     /** {@code TrainerSpec.ModelType}. */
-    public enum Algorithm { UNIGRAM, BPE, WORD, CHAR }
+    public enum Algorithm {
+        UNIGRAM,
+        BPE,
+        WORD,
+        CHAR
+    }
 
     public record Piece(String text, float score, PieceType type) {}
 
     /** {@code NormalizerSpec}: the rule name, the compiled rules, and the whitespace switches. */
-    public record NormalizerSpec(String name, byte[] precompiledCharsmap, boolean addDummyPrefix,
-                                 boolean removeExtraWhitespaces, boolean escapeWhitespaces) {}
+    public record NormalizerSpec(
+            String name,
+            byte[] precompiledCharsmap,
+            boolean addDummyPrefix,
+            boolean removeExtraWhitespaces,
+            boolean escapeWhitespaces) {}
 
     final List<Piece> pieces;
     final Algorithm algorithm;
@@ -36,9 +52,15 @@ public final class SentencePieceModel {
     final NormalizerSpec normalizer;
     final NormalizerSpec denormalizer;
 
-    private SentencePieceModel(List<Piece> pieces, Algorithm algorithm, boolean byteFallback, boolean treatWhitespaceAsSuffix,
-                               int unkId, String unkSurface,
-                               NormalizerSpec normalizer, NormalizerSpec denormalizer) {
+    private SentencePieceModel(
+            List<Piece> pieces,
+            Algorithm algorithm,
+            boolean byteFallback,
+            boolean treatWhitespaceAsSuffix,
+            int unkId,
+            String unkSurface,
+            NormalizerSpec normalizer,
+            NormalizerSpec denormalizer) {
         this.pieces = pieces;
         this.algorithm = algorithm;
         this.byteFallback = byteFallback;
@@ -51,7 +73,8 @@ public final class SentencePieceModel {
 
     public static SentencePieceModel read(Path file) throws IOException {
         long size = Files.size(file);
-        if (size > (256L << 20)) throw new TokenizerException(file + ": " + size + " bytes is too large for a SentencePiece model");
+        if (size > (256L << 20))
+            throw new TokenizerException(file + ": " + size + " bytes is too large for a SentencePiece model");
         return parse(Files.readAllBytes(file), file.toString());
     }
 
@@ -65,7 +88,9 @@ public final class SentencePieceModel {
         NormalizerSpec normalizer = null, denormalizer = null;
         while (r.next()) {
             switch (r.field()) {
-                case 1: pieces.add(piece(r.message(name + ": piece " + pieces.size()))); break;
+                case 1:
+                    pieces.add(piece(r.message(name + ": piece " + pieces.size())));
+                    break;
                 case 2: {
                     ProtoReader t = r.message(name + ": trainer_spec");
                     while (t.next()) {
@@ -76,20 +101,34 @@ public final class SentencePieceModel {
                                 algorithm = Algorithm.values()[v - 1];
                                 break;
                             }
-                            case 24: suffix = t.bool(); break;
-                            case 35: byteFallback = t.bool(); break;
-                            case 40: unk = t.int32(); break;
+                            case 24:
+                                suffix = t.bool();
+                                break;
+                            case 35:
+                                byteFallback = t.bool();
+                                break;
+                            case 40:
+                                unk = t.int32();
+                                break;
                             // 41-43 (bos, eos, pad ids) are not needed: the XLM-R tokenizer maps its special
                             // tokens itself (fairseq ids), as transformers does.
-                            case 44: unkSurface = t.string(); break;
-                            default: t.skip();
+                            case 44:
+                                unkSurface = t.string();
+                                break;
+                            default:
+                                t.skip();
                         }
                     }
                     break;
                 }
-                case 3: normalizer = normalizerSpec(r.message(name + ": normalizer_spec")); break;
-                case 5: denormalizer = normalizerSpec(r.message(name + ": denormalizer_spec")); break;
-                default: r.skip();
+                case 3:
+                    normalizer = normalizerSpec(r.message(name + ": normalizer_spec"));
+                    break;
+                case 5:
+                    denormalizer = normalizerSpec(r.message(name + ": denormalizer_spec"));
+                    break;
+                default:
+                    r.skip();
             }
         }
         if (pieces.isEmpty()) throw new TokenizerException(name + ": the model has no pieces");
@@ -98,10 +137,18 @@ public final class SentencePieceModel {
             throw new TokenizerException(name + ": unk_id " + unk + " is not an UNKNOWN piece");
         }
         if (algorithm != Algorithm.UNIGRAM && algorithm != Algorithm.BPE) {
-            throw new TokenizerException(name + ": model_type " + algorithm + " is not supported (UNIGRAM and BPE are)");
+            throw new TokenizerException(
+                    name + ": model_type " + algorithm + " is not supported (UNIGRAM and BPE are)");
         }
-        return new SentencePieceModel(Collections.unmodifiableList(pieces), algorithm, byteFallback, suffix,
-                unk, unkSurface, normalizer, denormalizer);
+        return new SentencePieceModel(
+                Collections.unmodifiableList(pieces),
+                algorithm,
+                byteFallback,
+                suffix,
+                unk,
+                unkSurface,
+                normalizer,
+                denormalizer);
     }
 
     private static Piece piece(ProtoReader p) throws TokenizerException {
@@ -110,22 +157,40 @@ public final class SentencePieceModel {
         PieceType type = PieceType.NORMAL;
         while (p.next()) {
             switch (p.field()) {
-                case 1: text = p.string(); break;
-                case 2: score = p.float32(); break;
+                case 1:
+                    text = p.string();
+                    break;
+                case 2:
+                    score = p.float32();
+                    break;
                 case 3: {
                     int t = p.int32();
                     switch (t) {
-                        case 1: type = PieceType.NORMAL; break;
-                        case 2: type = PieceType.UNKNOWN; break;
-                        case 3: type = PieceType.CONTROL; break;
-                        case 4: type = PieceType.USER_DEFINED; break;
-                        case 5: type = PieceType.UNUSED; break;
-                        case 6: type = PieceType.BYTE; break;
-                        default: throw p.error("unknown piece type " + t);
+                        case 1:
+                            type = PieceType.NORMAL;
+                            break;
+                        case 2:
+                            type = PieceType.UNKNOWN;
+                            break;
+                        case 3:
+                            type = PieceType.CONTROL;
+                            break;
+                        case 4:
+                            type = PieceType.USER_DEFINED;
+                            break;
+                        case 5:
+                            type = PieceType.UNUSED;
+                            break;
+                        case 6:
+                            type = PieceType.BYTE;
+                            break;
+                        default:
+                            throw p.error("unknown piece type " + t);
                     }
                     break;
                 }
-                default: p.skip();
+                default:
+                    p.skip();
             }
         }
         if (text == null || text.isEmpty()) throw p.error("piece without text");
@@ -138,30 +203,53 @@ public final class SentencePieceModel {
         boolean dummy = true, removeWs = true, escapeWs = true;
         while (n.next()) {
             switch (n.field()) {
-                case 1: name = n.string(); break;
-                case 2: charsmap = n.bytes(); break;
-                case 3: dummy = n.bool(); break;
-                case 4: removeWs = n.bool(); break;
-                case 5: escapeWs = n.bool(); break;
-                default: n.skip();
+                case 1:
+                    name = n.string();
+                    break;
+                case 2:
+                    charsmap = n.bytes();
+                    break;
+                case 3:
+                    dummy = n.bool();
+                    break;
+                case 4:
+                    removeWs = n.bool();
+                    break;
+                case 5:
+                    escapeWs = n.bool();
+                    break;
+                default:
+                    n.skip();
             }
         }
         return new NormalizerSpec(name, charsmap, dummy, removeWs, escapeWs);
     }
 
-    public List<Piece> pieces() { return pieces; }
+    public List<Piece> pieces() {
+        return pieces;
+    }
 
-    public int size() { return pieces.size(); }
+    public int size() {
+        return pieces.size();
+    }
 
-    public Algorithm algorithm() { return algorithm; }
+    public Algorithm algorithm() {
+        return algorithm;
+    }
 
-    public NormalizerSpec normalizerSpec() { return normalizer; }
+    public NormalizerSpec normalizerSpec() {
+        return normalizer;
+    }
 
     /**
      * The {@code denormalizer_spec}, if the model has one. {@link SentencePiece#decode} does not apply it yet (none of
      * the models here carries one); it is read so that a caller can see whether it matters.
      */
-    public Optional<NormalizerSpec> denormalizerSpec() { return Optional.ofNullable(denormalizer); }
+    public Optional<NormalizerSpec> denormalizerSpec() {
+        return Optional.ofNullable(denormalizer);
+    }
 
-    public int unkId() { return unkId; }
+    public int unkId() {
+        return unkId;
+    }
 }

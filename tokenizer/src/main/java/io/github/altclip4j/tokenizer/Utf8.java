@@ -28,10 +28,16 @@ final class Utf8 {
         if (b < 0x80) return 1;
         int n;
         int min;
-        if (b >= 0xC2 && b < 0xE0) { n = 2; min = 0x80; }
-        else if (b >= 0xE0 && b < 0xF0) { n = 3; min = 0x800; }
-        else if (b >= 0xF0 && b < 0xF5) { n = 4; min = 0x10000; }
-        else return 0;
+        if (b >= 0xC2 && b < 0xE0) {
+            n = 2;
+            min = 0x80;
+        } else if (b >= 0xE0 && b < 0xF0) {
+            n = 3;
+            min = 0x800;
+        } else if (b >= 0xF0 && b < 0xF5) {
+            n = 4;
+            min = 0x10000;
+        } else return 0;
         if (i + n > end) return 0;
         int cp = b & (0x7F >> n);
         for (int k = 1; k < n; k++) {
@@ -45,7 +51,8 @@ final class Utf8 {
 
     /** Encodes a Java string; unpaired surrogates become U+FFFD (a Java string may hold them, UTF-8 may not). */
     static byte[] encode(String s) {
-        CharsetEncoder enc = StandardCharsets.UTF_8.newEncoder()
+        CharsetEncoder enc = StandardCharsets.UTF_8
+                .newEncoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE)
                 .replaceWith(REPLACEMENT);

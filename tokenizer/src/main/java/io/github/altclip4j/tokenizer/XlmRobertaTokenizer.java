@@ -29,7 +29,8 @@ public final class XlmRobertaTokenizer {
 
     /** @param maxLength longest output including {@code <s>} and {@code </s>} (at least 2), or -1 for no limit */
     public XlmRobertaTokenizer(SentencePiece sp, int maxLength) {
-        if (maxLength != -1 && maxLength < 2) throw new IllegalArgumentException("max length must be at least 2, got " + maxLength);
+        if (maxLength != -1 && maxLength < 2)
+            throw new IllegalArgumentException("max length must be at least 2, got " + maxLength);
         this.sp = sp;
         this.maxLength = maxLength;
     }
@@ -39,23 +40,35 @@ public final class XlmRobertaTokenizer {
         return new XlmRobertaTokenizer(SentencePiece.load(folder.resolve("sentencepiece.bpe.model")), maxLength);
     }
 
-    public SentencePiece sentencePiece() { return sp; }
+    public SentencePiece sentencePiece() {
+        return sp;
+    }
 
-    public int maxLength() { return maxLength; }
+    public int maxLength() {
+        return maxLength;
+    }
 
-    public int maskId() { return sp.size() + FAIRSEQ_OFFSET; }
+    public int maskId() {
+        return sp.size() + FAIRSEQ_OFFSET;
+    }
 
     /** Vocabulary size of the model's embedding table: pieces + the fairseq offset + {@code <mask>}. */
-    public int vocabSize() { return sp.size() + FAIRSEQ_OFFSET + 1; }
+    public int vocabSize() {
+        return sp.size() + FAIRSEQ_OFFSET + 1;
+    }
 
     /** One tokenised text: its pieces (special tokens included) and ids, with {@code <s>}/{@code </s>} framing. */
     public record Tokens(List<String> pieces, int[] ids) {}
 
     /** A padded batch, as the model consumes it: {@code inputIds[b][t]} and {@code attentionMask[b][t]}. */
     public record Batch(int[][] inputIds, int[][] attentionMask) {
-        public int size() { return inputIds.length; }
+        public int size() {
+            return inputIds.length;
+        }
 
-        public int length() { return inputIds.length == 0 ? 0 : inputIds[0].length; }
+        public int length() {
+            return inputIds.length == 0 ? 0 : inputIds[0].length;
+        }
     }
 
     public Tokens tokenize(String text) {
@@ -113,12 +126,18 @@ public final class XlmRobertaTokenizer {
 
     private int specialId(String s) {
         switch (s) {
-            case "<s>": return BOS;
-            case "<pad>": return PAD;
-            case "</s>": return EOS;
-            case "<unk>": return UNK;
-            case "<mask>": return maskId();
-            default: return -1;
+            case "<s>":
+                return BOS;
+            case "<pad>":
+                return PAD;
+            case "</s>":
+                return EOS;
+            case "<unk>":
+                return UNK;
+            case "<mask>":
+                return maskId();
+            default:
+                return -1;
         }
     }
 
@@ -163,8 +182,20 @@ public final class XlmRobertaTokenizer {
     static boolean isPythonSpace(int cp) {
         if (cp >= 0x1C && cp <= 0x1F) return true;
         switch (cp) {
-            case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20: case 0x85: case 0xA0:
-            case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+            case 0x09:
+            case 0x0A:
+            case 0x0B:
+            case 0x0C:
+            case 0x0D:
+            case 0x20:
+            case 0x85:
+            case 0xA0:
+            case 0x1680:
+            case 0x2028:
+            case 0x2029:
+            case 0x202F:
+            case 0x205F:
+            case 0x3000:
                 return true;
             default:
                 return cp >= 0x2000 && cp <= 0x200A;

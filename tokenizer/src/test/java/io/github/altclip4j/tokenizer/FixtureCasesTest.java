@@ -20,17 +20,24 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FixtureCasesTest {
 
     static Path fixtures() {
-        return Paths.get(System.getProperty("altclip4j.fixtures", "../fixtures")).resolve("tokenizer");
+        return Paths.get(System.getProperty("altclip4j.fixtures", "../fixtures"))
+                .resolve("tokenizer");
     }
 
     static Stream<String> models() {
-        return Stream.of("unigram_nmt_nfkc", "bpe_byte_fallback", "unigram_identity", "unigram_nfkc_cf", "sentencepiece_test_model");
+        return Stream.of(
+                "unigram_nmt_nfkc",
+                "bpe_byte_fallback",
+                "unigram_identity",
+                "unigram_nfkc_cf",
+                "sentencepiece_test_model");
     }
 
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> cases(String model) throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String line : Files.readAllLines(fixtures().resolve("cases/" + model + ".jsonl"), StandardCharsets.UTF_8)) {
+        for (String line :
+                Files.readAllLines(fixtures().resolve("cases/" + model + ".jsonl"), StandardCharsets.UTF_8)) {
             if (!line.isEmpty()) out.add((Map<String, Object>) Json.parse(line));
         }
         return out;
@@ -51,7 +58,8 @@ class FixtureCasesTest {
         for (Map<String, Object> c : cases) {
             String text = (String) c.get("text"), id = (String) c.get("id");
             SentencePiece.Encoding e = sp.encode(text);
-            if (!e.pieces().equals(c.get("pieces"))) failures.add(id + " pieces " + e.pieces() + " != " + c.get("pieces"));
+            if (!e.pieces().equals(c.get("pieces")))
+                failures.add(id + " pieces " + e.pieces() + " != " + c.get("pieces"));
             else if (!Arrays.equals(e.ids(), ints(c.get("spm_ids")))) failures.add(id + " spm ids");
             int[] xids = xlmr.tokenize(text).ids();
             if (!Arrays.equals(xids, ints(c.get("xlmr_input_ids")))) {

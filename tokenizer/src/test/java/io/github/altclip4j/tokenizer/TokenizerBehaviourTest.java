@@ -28,7 +28,8 @@ class TokenizerBehaviourTest {
                 SentencePiece.Encoding e = sp.encode(text);
                 if (Arrays.stream(e.ids()).anyMatch(id -> id == sp.unkId())) continue;
                 String expected = sp.normalize(text).replace('\u2581', ' ');
-                if (sp.model().normalizerSpec().addDummyPrefix() && expected.startsWith(" ")) expected = expected.substring(1);
+                if (sp.model().normalizerSpec().addDummyPrefix() && expected.startsWith(" "))
+                    expected = expected.substring(1);
                 assertThat(sp.decode(e.ids())).as("%s %s", name, c.get("id")).isEqualTo(expected);
                 checked++;
             }
@@ -39,16 +40,18 @@ class TokenizerBehaviourTest {
     @Test
     void batchesArePaddedTruncatedAndMasked() throws IOException {
         XlmRobertaTokenizer t = new XlmRobertaTokenizer(model("unigram_nmt_nfkc"), 8);
-        XlmRobertaTokenizer.Batch b = t.batch(List.of("a photo of a cat", "cat", "a very long text that will not fit in eight tokens at all"));
+        XlmRobertaTokenizer.Batch b = t.batch(
+                List.of("a photo of a cat", "cat", "a very long text that will not fit in eight tokens at all"));
         assertThat(b.length()).isEqualTo(8);
-        assertThat(b.inputIds()[0]).containsExactly(0, 24, 4, 41, 1498, 622, 35, 2);   // cut to <s> + 6 + </s>
+        assertThat(b.inputIds()[0]).containsExactly(0, 24, 4, 41, 1498, 622, 35, 2); // cut to <s> + 6 + </s>
         assertThat(b.inputIds()[1]).containsExactly(0, 4, 1622, 2, 1, 1, 1, 1); // <s> ▁ cat </s> + padding
         int realTokens = t.tokenize("cat").ids().length;
         for (int i = 0; i < 8; i++) assertThat(b.attentionMask()[1][i]).isEqualTo(i < realTokens ? 1 : 0);
         assertThat(b.inputIds()[1][realTokens - 1]).isEqualTo(XlmRobertaTokenizer.EOS);
         assertThat(t.tokenize("").ids()).containsExactly(0, 2);
         assertThat(t.maskId()).isEqualTo(8001);
-        assertThatThrownBy(() -> new XlmRobertaTokenizer(model("unigram_nmt_nfkc"), 1)).hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> new XlmRobertaTokenizer(model("unigram_nmt_nfkc"), 1))
+                .hasMessageContaining("at least 2");
     }
 
     @Test
@@ -57,7 +60,8 @@ class TokenizerBehaviourTest {
                 .containsExactly("a ", "<s>", "b", "</s>", "<mask>", "c", "<mask>", "<pad>");
         assertThat(XlmRobertaTokenizer.splitOnSpecialTokens("<<unk>>")).containsExactly("<", "<unk>", ">");
         assertThat(XlmRobertaTokenizer.pythonRstrip("x \u00a0\u2003\n\u001c")).isEqualTo("x");
-        assertThat(XlmRobertaTokenizer.pythonRstrip("x\u200b")).isEqualTo("x\u200b"); // zero-width space is not isspace()
+        assertThat(XlmRobertaTokenizer.pythonRstrip("x\u200b"))
+                .isEqualTo("x\u200b"); // zero-width space is not isspace()
     }
 
     @Test
@@ -83,7 +87,8 @@ class TokenizerBehaviourTest {
         int failed = 0;
         for (int cut = 0; cut < full.length; cut += 97) {
             try {
-                SentencePiece sp = SentencePiece.of(SentencePieceModel.parse(Arrays.copyOf(full, cut), "cut" + cut), "cut" + cut);
+                SentencePiece sp =
+                        SentencePiece.of(SentencePieceModel.parse(Arrays.copyOf(full, cut), "cut" + cut), "cut" + cut);
                 sp.encode("a photo of a cat"); // a cut at a field boundary may still be a (smaller) valid model
             } catch (TokenizerException expected) {
                 assertThat(expected.getMessage()).startsWith("cut" + cut);

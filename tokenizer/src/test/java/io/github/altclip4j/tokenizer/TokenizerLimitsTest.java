@@ -18,9 +18,9 @@ class TokenizerLimitsTest {
             p.write(0x0A);
             varint(p, text.length);
             p.writeBytes(text);
-            p.write(0x15);            // score: fixed32 0.0
+            p.write(0x15); // score: fixed32 0.0
             p.writeBytes(new byte[4]);
-            p.write(0x18);            // type
+            p.write(0x18); // type
             varint(p, Integer.parseInt(pieceAndType[i + 1]));
             out.write(0x0A);
             varint(out, p.size());
@@ -39,8 +39,11 @@ class TokenizerLimitsTest {
 
     @Test
     void aPieceLongerThanAnyTrainedModelsIsRefusedNamingTheFile() throws Exception {
-        SentencePieceModel m = SentencePieceModel.parse(model("<unk>", "2", "<s>", "3", "</s>", "3", "a", "1", "b".repeat(10_000), "1"), "huge.model");
-        assertThatThrownBy(() -> SentencePiece.of(m, "huge.model")).isInstanceOf(TokenizerException.class)
-                .hasMessage("huge.model: piece 4 is 10000 bytes long; the limit is 4096 (SentencePiece's own default is 16 characters)");
+        SentencePieceModel m = SentencePieceModel.parse(
+                model("<unk>", "2", "<s>", "3", "</s>", "3", "a", "1", "b".repeat(10_000), "1"), "huge.model");
+        assertThatThrownBy(() -> SentencePiece.of(m, "huge.model"))
+                .isInstanceOf(TokenizerException.class)
+                .hasMessage(
+                        "huge.model: piece 4 is 10000 bytes long; the limit is 4096 (SentencePiece's own default is 16 characters)");
     }
 }

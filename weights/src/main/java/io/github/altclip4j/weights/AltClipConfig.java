@@ -11,25 +11,52 @@ import java.nio.file.Path;
 public record AltClipConfig(TextConfig text, VisionConfig vision, int projectionDim, double logitScaleInit) {
 
     /** {@code text_config}: the XLM-RoBERTa encoder and AltCLIP's {@code transformation} to {@code project_dim}. */
-    public record TextConfig(int vocabSize, int hiddenSize, int numHiddenLayers, int numAttentionHeads,
-                             int intermediateSize, String hiddenAct, int maxPositionEmbeddings, int typeVocabSize,
-                             float layerNormEps, int padTokenId, int bosTokenId, int eosTokenId, int projectDim) {
-        public int headDim() { return hiddenSize / numAttentionHeads; }
+    public record TextConfig(
+            int vocabSize,
+            int hiddenSize,
+            int numHiddenLayers,
+            int numAttentionHeads,
+            int intermediateSize,
+            String hiddenAct,
+            int maxPositionEmbeddings,
+            int typeVocabSize,
+            float layerNormEps,
+            int padTokenId,
+            int bosTokenId,
+            int eosTokenId,
+            int projectDim) {
+        public int headDim() {
+            return hiddenSize / numAttentionHeads;
+        }
 
         /**
          * The longest input the position embeddings cover, {@code <s>} and {@code </s>} included: RoBERTa's positions
          * start after the padding id ({@code pad + 1} for the first real token), so {@code max_position_embeddings - pad - 1}.
          */
-        public int maxTokens() { return maxPositionEmbeddings - padTokenId - 1; }
+        public int maxTokens() {
+            return maxPositionEmbeddings - padTokenId - 1;
+        }
     }
 
     /** {@code vision_config}: the CLIP ViT. */
-    public record VisionConfig(int hiddenSize, int intermediateSize, int numHiddenLayers, int numAttentionHeads,
-                               int numChannels, int imageSize, int patchSize, String hiddenAct, float layerNormEps) {
-        public int headDim() { return hiddenSize / numAttentionHeads; }
+    public record VisionConfig(
+            int hiddenSize,
+            int intermediateSize,
+            int numHiddenLayers,
+            int numAttentionHeads,
+            int numChannels,
+            int imageSize,
+            int patchSize,
+            String hiddenAct,
+            float layerNormEps) {
+        public int headDim() {
+            return hiddenSize / numAttentionHeads;
+        }
 
         /** Patches per image plus the class token. */
-        public int numPositions() { return (imageSize / patchSize) * (imageSize / patchSize) + 1; }
+        public int numPositions() {
+            return (imageSize / patchSize) * (imageSize / patchSize) + 1;
+        }
     }
 
     // Ranges a config must fall in: far beyond every published CLIP (ViT-bigG is 1664 wide with 48 layers and an MLP of
@@ -69,14 +96,21 @@ public record AltClipConfig(TextConfig text, VisionConfig vision, int projection
                 v.getInt("patch_size", 32, 1, PreprocessorConfig.MAX_SIDE),
                 v.getString("hidden_act", "quick_gelu"),
                 (float) v.getDouble("layer_norm_eps", 1e-5));
-        if (text.hiddenSize() % text.numAttentionHeads() != 0) throw t.bad("num_attention_heads", "a divisor of hidden_size");
-        if (vision.hiddenSize() % vision.numAttentionHeads() != 0) throw v.bad("num_attention_heads", "a divisor of hidden_size");
+        if (text.hiddenSize() % text.numAttentionHeads() != 0)
+            throw t.bad("num_attention_heads", "a divisor of hidden_size");
+        if (vision.hiddenSize() % vision.numAttentionHeads() != 0)
+            throw v.bad("num_attention_heads", "a divisor of hidden_size");
         if (vision.imageSize() < vision.patchSize()) throw v.bad("patch_size", "at most image_size");
-        if (text.padTokenId() < 0 || text.padTokenId() >= text.vocabSize()) throw t.bad("pad_token_id", "a token id below vocab_size");
-        if (text.maxTokens() < 2) throw t.bad("max_position_embeddings", "at least pad_token_id + 3 (room for <s> and </s>)");
+        if (text.padTokenId() < 0 || text.padTokenId() >= text.vocabSize())
+            throw t.bad("pad_token_id", "a token id below vocab_size");
+        if (text.maxTokens() < 2)
+            throw t.bad("max_position_embeddings", "at least pad_token_id + 3 (room for <s> and </s>)");
         if (!(text.layerNormEps() > 0 && text.layerNormEps() < 1)) throw t.bad("layer_norm_eps", "between 0 and 1");
         if (!(vision.layerNormEps() > 0 && vision.layerNormEps() < 1)) throw v.bad("layer_norm_eps", "between 0 and 1");
-        return new AltClipConfig(text, vision, root.getInt("projection_dim", 768, 1, MAX_WIDTH),
+        return new AltClipConfig(
+                text,
+                vision,
+                root.getInt("projection_dim", 768, 1, MAX_WIDTH),
                 root.getDouble("logit_scale_init_value", 2.6592));
     }
 }

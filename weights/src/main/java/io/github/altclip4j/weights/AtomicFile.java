@@ -27,7 +27,8 @@ public final class AtomicFile {
         Path dir = target.toAbsolutePath().getParent();
         // A unique name beside the target, created with the process's default permissions (createTempFile would make
         // it owner-only, and the renamed output with it).
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
+        Path tmp = dir.resolve("." + target.getFileName() + "."
+                + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             body.write(ch);
             ch.force(true);

@@ -79,7 +79,8 @@ public interface Checkpoint extends AutoCloseable {
         byte[] magic = new byte[4];
         try (var in = Files.newInputStream(file)) {
             int n = in.readNBytes(magic, 0, 4);
-            if (n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) return TorchCheckpoint.open(file);
+            if (n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4)
+                return TorchCheckpoint.open(file);
         }
         return SafetensorsFile.open(file);
     }

@@ -1,6 +1,5 @@
 package io.github.altclip4j.weights;
 
-import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import java.nio.ByteBuffer;
@@ -26,7 +25,8 @@ final class Elements {
             case BF16:
                 return toHalf(file, e, b).toFloat();
             default:
-                throw new WeightFormatException(file, "tensor \"" + e.name() + "\" is " + e.type() + ", not a floating-point type");
+                throw new WeightFormatException(
+                        file, "tensor \"" + e.name() + "\" is " + e.type() + ", not a floating-point type");
         }
         return FloatTensor.wrap(out, e.intShape());
     }
@@ -45,14 +45,25 @@ final class Elements {
         b = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         long[] out = new long[n];
         switch (e.type()) {
-            case I64: b.asLongBuffer().get(out); break;
-            case I32: for (int i = 0; i < n; i++) out[i] = b.getInt(4 * i); break;
-            case I16: for (int i = 0; i < n; i++) out[i] = b.getShort(2 * i); break;
-            case I8: for (int i = 0; i < n; i++) out[i] = b.get(i); break;
+            case I64:
+                b.asLongBuffer().get(out);
+                break;
+            case I32:
+                for (int i = 0; i < n; i++) out[i] = b.getInt(4 * i);
+                break;
+            case I16:
+                for (int i = 0; i < n; i++) out[i] = b.getShort(2 * i);
+                break;
+            case I8:
+                for (int i = 0; i < n; i++) out[i] = b.get(i);
+                break;
             case U8:
-            case BOOL: for (int i = 0; i < n; i++) out[i] = b.get(i) & 0xFF; break;
+            case BOOL:
+                for (int i = 0; i < n; i++) out[i] = b.get(i) & 0xFF;
+                break;
             default:
-                throw new WeightFormatException(file, "tensor \"" + e.name() + "\" is " + e.type() + ", not an integer type");
+                throw new WeightFormatException(
+                        file, "tensor \"" + e.name() + "\" is " + e.type() + ", not an integer type");
         }
         return out;
     }

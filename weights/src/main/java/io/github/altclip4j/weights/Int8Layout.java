@@ -32,7 +32,8 @@ public final class Int8Layout {
      * Streams a floating-point tensor as float32 rows (see {@link Checkpoint#readFloatRows}); an int8 weight comes
      * dequantised ({@code scale[r] * q}).
      */
-    static void readFloatRows(Checkpoint c, TensorEntry e, int rowLength, Checkpoint.FloatRows sink) throws IOException {
+    static void readFloatRows(Checkpoint c, TensorEntry e, int rowLength, Checkpoint.FloatRows sink)
+            throws IOException {
         if (!isQuantized(c, e)) {
             c.readFloatRows(e.name(), rowLength, sink);
             return;

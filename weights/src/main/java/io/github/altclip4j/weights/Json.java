@@ -21,7 +21,10 @@ import java.util.Map;
 public final class Json {
     /** The JSON {@code null} (maps cannot tell a missing key from a null value otherwise). */
     public static final Object NULL = new Object() {
-        @Override public String toString() { return "null"; }
+        @Override
+        public String toString() {
+            return "null";
+        }
     };
 
     static final int MAX_DEPTH = 64;
@@ -54,7 +57,8 @@ public final class Json {
     /** Parses UTF-8 bytes, refusing malformed UTF-8 (which Java's default decoding would silently replace). */
     public static Object parse(byte[] utf8) {
         try {
-            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+            CharBuffer chars = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(utf8));
@@ -69,12 +73,18 @@ public final class Json {
         if (pos >= s.length()) throw error("unexpected end of JSON text");
         char c = s.charAt(pos);
         switch (c) {
-            case '{': return object(depth);
-            case '[': return array(depth);
-            case '"': return string();
-            case 't': return literal("true", Boolean.TRUE);
-            case 'f': return literal("false", Boolean.FALSE);
-            case 'n': return literal("null", NULL);
+            case '{':
+                return object(depth);
+            case '[':
+                return array(depth);
+            case '"':
+                return string();
+            case 't':
+                return literal("true", Boolean.TRUE);
+            case 'f':
+                return literal("false", Boolean.FALSE);
+            case 'n':
+                return literal("null", NULL);
             default:
                 if (c == '-' || (c >= '0' && c <= '9')) return number();
                 throw error("unexpected character '" + c + "'");
@@ -141,14 +151,30 @@ public final class Json {
             }
             char e = next();
             switch (e) {
-                case '"': b.append('"'); break;
-                case '\\': b.append('\\'); break;
-                case '/': b.append('/'); break;
-                case 'b': b.append('\b'); break;
-                case 'f': b.append('\f'); break;
-                case 'n': b.append('\n'); break;
-                case 'r': b.append('\r'); break;
-                case 't': b.append('\t'); break;
+                case '"':
+                    b.append('"');
+                    break;
+                case '\\':
+                    b.append('\\');
+                    break;
+                case '/':
+                    b.append('/');
+                    break;
+                case 'b':
+                    b.append('\b');
+                    break;
+                case 'f':
+                    b.append('\f');
+                    break;
+                case 'n':
+                    b.append('\n');
+                    break;
+                case 'r':
+                    b.append('\r');
+                    break;
+                case 't':
+                    b.append('\t');
+                    break;
                 case 'u':
                     if (pos + 4 > s.length()) throw error("truncated \\u escape");
                     int cp = 0;
@@ -159,7 +185,8 @@ public final class Json {
                     }
                     b.append((char) cp);
                     break;
-                default: throw error("bad escape '\\" + e + "'");
+                default:
+                    throw error("bad escape '\\" + e + "'");
             }
         }
     }
@@ -238,11 +265,21 @@ public final class Json {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             switch (c) {
-                case '"': b.append("\\\""); break;
-                case '\\': b.append("\\\\"); break;
-                case '\n': b.append("\\n"); break;
-                case '\r': b.append("\\r"); break;
-                case '\t': b.append("\\t"); break;
+                case '"':
+                    b.append("\\\"");
+                    break;
+                case '\\':
+                    b.append("\\\\");
+                    break;
+                case '\n':
+                    b.append("\\n");
+                    break;
+                case '\r':
+                    b.append("\\r");
+                    break;
+                case '\t':
+                    b.append("\\t");
+                    break;
                 default:
                     if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
                     else b.append(c);

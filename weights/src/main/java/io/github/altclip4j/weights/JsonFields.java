@@ -32,7 +32,8 @@ public final class JsonFields {
         } catch (NoSuchFileException e) {
             throw new WeightFormatException(file, "file not found");
         }
-        if (size > MAX_CONFIG_BYTES) throw new WeightFormatException(file, "config file of " + size + " bytes is too large");
+        if (size > MAX_CONFIG_BYTES)
+            throw new WeightFormatException(file, "config file of " + size + " bytes is too large");
         Object v;
         try {
             v = Json.parse(Files.readAllBytes(file));
@@ -48,7 +49,9 @@ public final class JsonFields {
         return (Map<String, Object>) v;
     }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     public boolean has(String key) {
         Object v = map.get(key);
@@ -72,7 +75,8 @@ public final class JsonFields {
     public int getInt(String key, int defaultValue) throws WeightFormatException {
         Object v = raw(key);
         if (v == null) return defaultValue;
-        if (!(v instanceof Long) || (Long) v > Integer.MAX_VALUE || (Long) v < Integer.MIN_VALUE) throw bad(key, "an integer");
+        if (!(v instanceof Long) || (Long) v > Integer.MAX_VALUE || (Long) v < Integer.MIN_VALUE)
+            throw bad(key, "an integer");
         return (int) (long) (Long) v;
     }
 

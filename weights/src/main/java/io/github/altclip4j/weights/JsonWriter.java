@@ -19,6 +19,7 @@ public final class JsonWriter {
     private final StringBuilder out = new StringBuilder();
     /** Per open container: whether something was written in it yet. */
     private final Deque<boolean[]> open = new ArrayDeque<>();
+
     private boolean afterName;
 
     public JsonWriter beginObject() {
@@ -122,7 +123,8 @@ public final class JsonWriter {
             endArray();
         } else if (v instanceof Map) {
             beginObject();
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) name(String.valueOf(e.getKey())).any(e.getValue());
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet())
+                name(String.valueOf(e.getKey())).any(e.getValue());
             endObject();
         } else {
             throw new IllegalArgumentException("cannot write a " + v.getClass().getSimpleName() + " as JSON");

@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
 public final class Npy {
     /** An element type this reader and writer handle. */
     public enum Type {
-        F32("<f4", 4), U16("<u2", 2), I8("|i1", 1);
+        F32("<f4", 4),
+        U16("<u2", 2),
+        I8("|i1", 1);
 
         final String descr;
         final int bytes;
@@ -34,7 +36,9 @@ public final class Npy {
             this.bytes = bytes;
         }
 
-        public int bytes() { return bytes; }
+        public int bytes() {
+            return bytes;
+        }
     }
 
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -57,13 +61,19 @@ public final class Npy {
         this.dataOffset = dataOffset;
     }
 
-    public Type type() { return type; }
+    public Type type() {
+        return type;
+    }
 
     /** The first dimension. */
-    public long rows() { return rows; }
+    public long rows() {
+        return rows;
+    }
 
     /** The second dimension (1 for a vector). */
-    public int cols() { return cols; }
+    public int cols() {
+        return cols;
+    }
 
     /** Reads and checks the header of a 1-D or 2-D {@code .npy} file. */
     public static Npy open(Path path) throws IOException {
@@ -71,7 +81,8 @@ public final class Npy {
             long size = ch.size();
             ByteBuffer start = ByteBuffer.allocate((int) Math.min(size, 12)).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, start, 0, path);
-            if (size < 10 || !Arrays.equals(Arrays.copyOf(start.array(), 6), MAGIC)) throw new WeightFormatException(path, "not a .npy file");
+            if (size < 10 || !Arrays.equals(Arrays.copyOf(start.array(), 6), MAGIC))
+                throw new WeightFormatException(path, "not a .npy file");
             int major = start.get(6);
             long headerLen, headerStart;
             if (major == 1) {
@@ -84,23 +95,33 @@ public final class Npy {
                 throw new WeightFormatException(path, ".npy version " + major + " is not supported (1 and 2 are)");
             }
             if (headerLen > MAX_HEADER || headerStart + headerLen > size) {
-                throw new WeightFormatException(path, ".npy header of " + headerLen + " bytes does not fit the file of " + size + " bytes");
+                throw new WeightFormatException(
+                        path, ".npy header of " + headerLen + " bytes does not fit the file of " + size + " bytes");
             }
             ByteBuffer h = ByteBuffer.allocate((int) headerLen);
             readFully(ch, h, headerStart, path);
             String header = new String(h.array(), StandardCharsets.ISO_8859_1);
             Matcher m = HEADER.matcher(header);
-            if (!m.matches()) throw new WeightFormatException(path, "unreadable .npy header (expected a 1-D or 2-D array): " + abbreviate(header));
-            Type type = Arrays.stream(Type.values()).filter(t -> t.descr.equals(m.group(1))).findFirst()
-                    .orElseThrow(() -> new WeightFormatException(path, ".npy element type '" + m.group(1) + "' is not supported (<f4, <u2, |i1 are)"));
-            if (m.group(2).equals("True")) throw new WeightFormatException(path, "Fortran-ordered .npy arrays are not supported");
+            if (!m.matches())
+                throw new WeightFormatException(
+                        path, "unreadable .npy header (expected a 1-D or 2-D array): " + abbreviate(header));
+            Type type = Arrays.stream(Type.values())
+                    .filter(t -> t.descr.equals(m.group(1)))
+                    .findFirst()
+                    .orElseThrow(() -> new WeightFormatException(
+                            path, ".npy element type '" + m.group(1) + "' is not supported (<f4, <u2, |i1 are)"));
+            if (m.group(2).equals("True"))
+                throw new WeightFormatException(path, "Fortran-ordered .npy arrays are not supported");
             long rows = Long.parseLong(m.group(3)), cols = m.group(4) == null ? 1 : Long.parseLong(m.group(4));
             long dataOffset = headerStart + headerLen;
-            long data = size - dataOffset;   // both dimensions have at most 10 digits: the product fits a long only if checked
+            long data = size
+                    - dataOffset; // both dimensions have at most 10 digits: the product fits a long only if checked
             boolean fits = cols <= Integer.MAX_VALUE && (cols == 0 || rows <= data / type.bytes / cols);
             if (!fits || rows * cols * type.bytes != data) {
-                throw new WeightFormatException(path, "shape (" + rows + ", " + cols + ") of " + type.descr + " does not match the "
-                        + data + " bytes of data in the file (truncated, or not this array)");
+                throw new WeightFormatException(
+                        path,
+                        "shape (" + rows + ", " + cols + ") of " + type.descr + " does not match the " + data
+                                + " bytes of data in the file (truncated, or not this array)");
             }
             return new Npy(path, type, rows, (int) cols, dataOffset);
         }
@@ -121,20 +142,22 @@ public final class Npy {
     public void readRows(Rows sink) throws IOException {
         long rowBytes = (long) cols * type.bytes;
         int perChunk = (int) Math.max(1, (4 << 20) / Math.max(1, rowBytes));
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, perChunk * rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, perChunk * rowBytes))
+                .order(ByteOrder.LITTLE_ENDIAN);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             for (long r = 0; r < rows; r += perChunk) {
                 int n = (int) Math.min(perChunk, rows - r);
                 buf.clear().limit((int) (n * rowBytes));
                 readFully(ch, buf, dataOffset + r * rowBytes, path);
-                sink.accept(buf, r, n);   // readFully flipped it
+                sink.accept(buf, r, n); // readFully flipped it
             }
         }
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long at, Path path) throws IOException {
         while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) throw new WeightFormatException(path, "file ends at byte " + (at + b.position()));
+            if (ch.read(b, at + b.position()) < 0)
+                throw new WeightFormatException(path, "file ends at byte " + (at + b.position()));
         }
         b.flip();
     }
@@ -146,7 +169,11 @@ public final class Npy {
         int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;
         int total = (unpadded + 63) / 64 * 64;
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) (total - 10)).put(dict.getBytes(StandardCharsets.US_ASCII));
+        b.put(MAGIC)
+                .put((byte) 1)
+                .put((byte) 0)
+                .putShort((short) (total - 10))
+                .put(dict.getBytes(StandardCharsets.US_ASCII));
         while (b.position() < total - 1) b.put((byte) ' ');
         return b.put((byte) '\n').flip();
     }
@@ -157,7 +184,8 @@ public final class Npy {
      */
     public static void write(Path target, Type type, long rows, long cols, ByteBuffer littleEndian) throws IOException {
         if (rows * Math.max(cols, 1) * type.bytes != littleEndian.remaining()) {
-            throw new IllegalArgumentException(littleEndian.remaining() + " bytes for " + rows + " x " + cols + " of " + type.descr);
+            throw new IllegalArgumentException(
+                    littleEndian.remaining() + " bytes for " + rows + " x " + cols + " of " + type.descr);
         }
         AtomicFile.write(target, ch -> {
             AtomicFile.writeFully(ch, header(type, rows, cols));
@@ -167,7 +195,8 @@ public final class Npy {
 
     /** Writes {@code rows x cols} floats of {@code data} (row-major) as a float32 {@code .npy} file, atomically. */
     public static void write(Path target, float[] data, int rows, int cols) throws IOException {
-        if ((long) rows * cols != data.length) throw new IllegalArgumentException(data.length + " values for " + rows + " x " + cols);
+        if ((long) rows * cols != data.length)
+            throw new IllegalArgumentException(data.length + " values for " + rows + " x " + cols);
         ByteBuffer values = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         values.asFloatBuffer().put(data);
         write(target, Type.F32, rows, cols, values);

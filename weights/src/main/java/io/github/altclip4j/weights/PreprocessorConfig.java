@@ -8,9 +8,19 @@ import java.nio.file.Path;
  * means {@code {"shortest_edge": size}} and an int {@code crop_size} a square crop (BAAI/AltCLIP's old style);
  * absent fields take CLIP's defaults (shortest edge 224, 224x224 crop, bicubic, OpenAI CLIP mean and std).
  */
-public record PreprocessorConfig(boolean doResize, int shortestEdge, int resample, boolean doCenterCrop,
-                                 int cropHeight, int cropWidth, boolean doRescale, double rescaleFactor,
-                                 boolean doNormalize, float[] imageMean, float[] imageStd, boolean doConvertRgb) {
+public record PreprocessorConfig(
+        boolean doResize,
+        int shortestEdge,
+        int resample,
+        boolean doCenterCrop,
+        int cropHeight,
+        int cropWidth,
+        boolean doRescale,
+        double rescaleFactor,
+        boolean doNormalize,
+        float[] imageMean,
+        float[] imageStd,
+        boolean doConvertRgb) {
 
     /** The largest resize and crop side accepted: ViTs are trained at 224-448 px; a hostile config cannot ask for more. */
     public static final int MAX_SIDE = 4096;
@@ -44,10 +54,20 @@ public record PreprocessorConfig(boolean doResize, int shortestEdge, int resampl
         for (float s : std) if (!(s > 0)) throw f.bad("image_std", "positive numbers");
         int resample = f.getInt("resample", 3);
         boolean resize = f.getBoolean("do_resize", true);
-        if (resize && resample != 3) throw f.bad("resample", "3 (bicubic, the only resampling supported; got " + resample + ")");
-        return new PreprocessorConfig(resize, shortest, resample,
-                f.getBoolean("do_center_crop", true), cropH, cropW, f.getBoolean("do_rescale", true),
-                f.getDouble("rescale_factor", 1 / 255.0), f.getBoolean("do_normalize", true), mean, std,
+        if (resize && resample != 3)
+            throw f.bad("resample", "3 (bicubic, the only resampling supported; got " + resample + ")");
+        return new PreprocessorConfig(
+                resize,
+                shortest,
+                resample,
+                f.getBoolean("do_center_crop", true),
+                cropH,
+                cropW,
+                f.getBoolean("do_rescale", true),
+                f.getDouble("rescale_factor", 1 / 255.0),
+                f.getBoolean("do_normalize", true),
+                mean,
+                std,
                 f.getBoolean("do_convert_rgb", true));
     }
 }

@@ -1,6 +1,5 @@
 package io.github.altclip4j.weights;
 
-import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -41,7 +40,8 @@ public final class SafetensorsFile implements Checkpoint {
     private final Map<String, TensorEntry> tensors;
     private final Map<String, String> metadata;
 
-    private SafetensorsFile(Path path, FileChannel channel, Map<String, TensorEntry> tensors, Map<String, String> metadata) {
+    private SafetensorsFile(
+            Path path, FileChannel channel, Map<String, TensorEntry> tensors, Map<String, String> metadata) {
         this.path = path;
         this.channel = channel;
         this.tensors = tensors;
@@ -60,15 +60,20 @@ public final class SafetensorsFile implements Checkpoint {
 
     private static SafetensorsFile parse(Path path, FileChannel ch) throws IOException {
         long fileSize = ch.size();
-        if (fileSize < 8) throw new WeightFormatException(path, "file of " + fileSize + " bytes is too short for a safetensors header");
+        if (fileSize < 8)
+            throw new WeightFormatException(
+                    path, "file of " + fileSize + " bytes is too short for a safetensors header");
         ByteBuffer lenBuf = readFully(ch, 0, 8, path);
         long headerLen = lenBuf.order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         if (headerLen < 0 || headerLen > fileSize - 8) {
-            throw new WeightFormatException(path, "header length " + Long.toUnsignedString(headerLen)
-                    + " exceeds the file size of " + fileSize + " bytes (truncated or not a safetensors file)");
+            throw new WeightFormatException(
+                    path,
+                    "header length " + Long.toUnsignedString(headerLen) + " exceeds the file size of " + fileSize
+                            + " bytes (truncated or not a safetensors file)");
         }
         if (headerLen > MAX_HEADER_BYTES) {
-            throw new WeightFormatException(path, "header length " + headerLen + " exceeds the limit of " + MAX_HEADER_BYTES);
+            throw new WeightFormatException(
+                    path, "header length " + headerLen + " exceeds the limit of " + MAX_HEADER_BYTES);
         }
         byte[] headerBytes = new byte[(int) headerLen];
         readFully(ch, 8, (int) headerLen, path).get(headerBytes);
@@ -85,10 +90,12 @@ public final class SafetensorsFile implements Checkpoint {
         List<TensorEntry> list = new ArrayList<>();
         for (Map.Entry<String, Object> e : asMap(header).entrySet()) {
             if (e.getKey().equals("__metadata__")) {
-                if (!(e.getValue() instanceof Map)) throw new WeightFormatException(path, "__metadata__ is not an object");
+                if (!(e.getValue() instanceof Map))
+                    throw new WeightFormatException(path, "__metadata__ is not an object");
                 for (Map.Entry<String, Object> m : asMap(e.getValue()).entrySet()) {
                     if (!(m.getValue() instanceof String)) {
-                        throw new WeightFormatException(path, "__metadata__ field \"" + m.getKey() + "\" is not a string");
+                        throw new WeightFormatException(
+                                path, "__metadata__ field \"" + m.getKey() + "\" is not a string");
                     }
                     metadata.put(m.getKey(), (String) m.getValue());
                 }
@@ -102,15 +109,18 @@ public final class SafetensorsFile implements Checkpoint {
         for (int i = 1; i < byOffset.size(); i++) {
             TensorEntry prev = byOffset.get(i - 1), cur = byOffset.get(i);
             if (cur.offset() < prev.offset() + prev.byteLength()) {
-                throw new WeightFormatException(path, "tensor \"" + cur.name() + "\" overlaps tensor \"" + prev.name() + "\"");
+                throw new WeightFormatException(
+                        path, "tensor \"" + cur.name() + "\" overlaps tensor \"" + prev.name() + "\"");
             }
         }
         Map<String, TensorEntry> tensors = new LinkedHashMap<>();
         for (TensorEntry t : list) tensors.put(t.name(), t);
-        return new SafetensorsFile(path, ch, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+        return new SafetensorsFile(
+                path, ch, Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
     }
 
-    private static TensorEntry entry(Path path, String name, Object value, long dataStart, long dataSize) throws WeightFormatException {
+    private static TensorEntry entry(Path path, String name, Object value, long dataStart, long dataSize)
+            throws WeightFormatException {
         String where = "tensor \"" + name + "\"";
         if (!(value instanceof Map)) throw new WeightFormatException(path, where + ": header entry is not an object");
         Map<String, Object> m = asMap(value);
@@ -120,42 +130,52 @@ public final class SafetensorsFile implements Checkpoint {
             }
         }
         Object dtype = m.get("dtype");
-        if (!(dtype instanceof String)) throw new WeightFormatException(path, where + ": missing or non-string \"dtype\"");
+        if (!(dtype instanceof String))
+            throw new WeightFormatException(path, where + ": missing or non-string \"dtype\"");
         StoredType type = StoredType.forName((String) dtype);
         if (type == null) throw new WeightFormatException(path, where + ": unsupported dtype \"" + dtype + "\"");
         long[] shape = longs(path, where, "shape", m.get("shape"), -1);
         for (long d : shape) {
-            if (d > Integer.MAX_VALUE) throw new WeightFormatException(path, where + ": dimension " + d + " is too large");
+            if (d > Integer.MAX_VALUE)
+                throw new WeightFormatException(path, where + ": dimension " + d + " is too large");
         }
         long[] offsets = longs(path, where, "data_offsets", m.get("data_offsets"), 2);
         long begin = offsets[0], end = offsets[1];
         if (begin > end || end > dataSize) {
-            throw new WeightFormatException(path, where + ": data_offsets [" + begin + ", " + end
-                    + "] outside the data section of " + dataSize + " bytes");
+            throw new WeightFormatException(
+                    path,
+                    where + ": data_offsets [" + begin + ", " + end + "] outside the data section of " + dataSize
+                            + " bytes");
         }
         long count = TensorEntry.elementCount(shape);
         if (count < 0 || count > MAX_ELEMENTS) {
             throw new WeightFormatException(path, where + ": shape " + Arrays.toString(shape) + " is too large");
         }
         if (count * type.bytes() != end - begin) {
-            throw new WeightFormatException(path, where + ": shape " + Arrays.toString(shape) + " of " + type
-                    + " needs " + count * type.bytes() + " bytes, data_offsets give " + (end - begin));
+            throw new WeightFormatException(
+                    path,
+                    where + ": shape " + Arrays.toString(shape) + " of " + type + " needs " + count * type.bytes()
+                            + " bytes, data_offsets give " + (end - begin));
         }
         return new TensorEntry(name, type, shape, dataStart + begin, end - begin);
     }
 
-    private static long[] longs(Path path, String where, String field, Object v, int requiredLength) throws WeightFormatException {
-        if (!(v instanceof List)) throw new WeightFormatException(path, where + ": missing or non-array \"" + field + "\"");
+    private static long[] longs(Path path, String where, String field, Object v, int requiredLength)
+            throws WeightFormatException {
+        if (!(v instanceof List))
+            throw new WeightFormatException(path, where + ": missing or non-array \"" + field + "\"");
         List<?> list = (List<?>) v;
         if (requiredLength >= 0 && list.size() != requiredLength) {
-            throw new WeightFormatException(path, where + ": \"" + field + "\" must have " + requiredLength + " entries");
+            throw new WeightFormatException(
+                    path, where + ": \"" + field + "\" must have " + requiredLength + " entries");
         }
         if (list.size() > 64) throw new WeightFormatException(path, where + ": \"" + field + "\" has too many entries");
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {
             Object x = list.get(i);
             if (!(x instanceof Long) || (Long) x < 0) {
-                throw new WeightFormatException(path, where + ": \"" + field + "\" entry " + i + " is not a non-negative integer");
+                throw new WeightFormatException(
+                        path, where + ": \"" + field + "\" entry " + i + " is not a non-negative integer");
             }
             out[i] = (Long) x;
         }
@@ -171,18 +191,27 @@ public final class SafetensorsFile implements Checkpoint {
         ByteBuffer b = ByteBuffer.allocate(length);
         while (b.hasRemaining()) {
             int n = ch.read(b, position + b.position());
-            if (n < 0) throw new WeightFormatException(path, "unexpected end of file at byte " + (position + b.position()));
+            if (n < 0)
+                throw new WeightFormatException(path, "unexpected end of file at byte " + (position + b.position()));
         }
         return b.flip();
     }
 
-    @Override public Path path() { return path; }
+    @Override
+    public Path path() {
+        return path;
+    }
 
     /** The {@code __metadata__} strings (empty if absent). */
-    public Map<String, String> metadata() { return metadata; }
+    public Map<String, String> metadata() {
+        return metadata;
+    }
 
     /** Every tensor, in header order. */
-    @Override public Map<String, TensorEntry> tensors() { return tensors; }
+    @Override
+    public Map<String, TensorEntry> tensors() {
+        return tensors;
+    }
 
     public TensorEntry entry(String name) throws WeightFormatException {
         TensorEntry e = tensors.get(name);
@@ -193,14 +222,16 @@ public final class SafetensorsFile implements Checkpoint {
     /** The tensor's raw little-endian bytes, as a read-only memory map of just that range. */
     public ByteBuffer bytes(TensorEntry e) throws IOException {
         if (e.byteLength() == 0) return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
-        return channel.map(FileChannel.MapMode.READ_ONLY, e.offset(), e.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
+        return channel.map(FileChannel.MapMode.READ_ONLY, e.offset(), e.byteLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Reads a floating-point tensor as float32 (F16/BF16 widened exactly, F64 rounded to nearest). */
     @Override
     public FloatTensor readFloat(String name) throws IOException {
         TensorEntry e = entry(name);
-        if (e.type() == StoredType.F16 || e.type() == StoredType.BF16) return readHalf(name).toFloat();
+        if (e.type() == StoredType.F16 || e.type() == StoredType.BF16)
+            return readHalf(name).toFloat();
         if (e.type() != StoredType.F32) return Elements.toFloat(path, e, bytes(e));
         float[] out = new float[Math.toIntExact(e.elementCount())];
         readChunks(e, 4, (chunk, at) -> chunk.asFloatBuffer().get(out, (int) (at / 4), chunk.remaining() / 4));
@@ -214,8 +245,7 @@ public final class SafetensorsFile implements Checkpoint {
         if (e.type() != StoredType.F16 && e.type() != StoredType.BF16) return Elements.toHalf(path, e, bytes(e));
         short[] out = new short[Math.toIntExact(e.elementCount())];
         readChunks(e, 2, (chunk, at) -> chunk.asShortBuffer().get(out, (int) (at / 2), chunk.remaining() / 2));
-        return new HalfTensor(out, e.type().computeType(),
-                e.intShape());
+        return new HalfTensor(out, e.type().computeType(), e.intShape());
     }
 
     @Override
@@ -255,7 +285,8 @@ public final class SafetensorsFile implements Checkpoint {
     @Override
     public void readByteRows(String name, int rowLength, ByteRows sink) throws IOException {
         TensorEntry e = entry(name);
-        if (e.type() != StoredType.I8) throw new WeightFormatException(path, "tensor \"" + name + "\" is " + e.type() + ", not I8");
+        if (e.type() != StoredType.I8)
+            throw new WeightFormatException(path, "tensor \"" + name + "\" is " + e.type() + ", not I8");
         readChunks(e, rowLength, (chunk, at) -> {
             int n = chunk.remaining();
             byte[] rows = BYTE_ROWS.get();
@@ -276,6 +307,7 @@ public final class SafetensorsFile implements Checkpoint {
      * a JVM touches stays resident).
      */
     private static final ThreadLocal<float[]> FLOAT_ROWS = ThreadLocal.withInitial(() -> new float[CHUNK / 4]);
+
     private static final ThreadLocal<short[]> HALF_ROWS = ThreadLocal.withInitial(() -> new short[CHUNK / 2]);
     private static final ThreadLocal<byte[]> BYTE_ROWS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
     private static final ThreadLocal<ByteBuffer> CHUNKS =
@@ -291,21 +323,26 @@ public final class SafetensorsFile implements Checkpoint {
      */
     private void readChunks(TensorEntry e, int unit, ChunkSink sink) throws IOException {
         if (e.byteLength() % unit != 0) {
-            throw new WeightFormatException(path, "tensor \"" + e.name() + "\": " + e.byteLength() + " bytes are not whole rows of " + unit);
+            throw new WeightFormatException(
+                    path, "tensor \"" + e.name() + "\": " + e.byteLength() + " bytes are not whole rows of " + unit);
         }
         int chunkBytes = Math.max(1, CHUNK / unit) * unit;
         long chunks = (e.byteLength() + chunkBytes - 1) / chunkBytes;
-        if (chunks > Integer.MAX_VALUE) throw new WeightFormatException(path, "tensor \"" + e.name() + "\" is too large");
+        if (chunks > Integer.MAX_VALUE)
+            throw new WeightFormatException(path, "tensor \"" + e.name() + "\" is too large");
         try {
             ThreadPool.shared().parallelFor((int) chunks, i -> {
                 long done = (long) i * chunkBytes;
                 int n = (int) Math.min(chunkBytes, e.byteLength() - done);
-                ByteBuffer buf = chunkBytes <= CHUNK ? CHUNKS.get() : ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer buf = chunkBytes <= CHUNK
+                        ? CHUNKS.get()
+                        : ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
                 buf.clear().limit(n);
                 try {
                     while (buf.hasRemaining()) {
                         if (channel.read(buf, e.offset() + done + buf.position()) < 0) {
-                            throw new WeightFormatException(path, "tensor \"" + e.name() + "\": file ends inside its data");
+                            throw new WeightFormatException(
+                                    path, "tensor \"" + e.name() + "\": file ends inside its data");
                         }
                     }
                 } catch (IOException x) {

@@ -1,6 +1,5 @@
 package io.github.altclip4j.weights;
 
-import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import java.io.IOException;
@@ -47,8 +46,7 @@ public final class SafetensorsWriter {
     public SafetensorsWriter add(String name, HalfTensor t) {
         ByteBuffer b = ByteBuffer.allocate(2 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
         b.asShortBuffer().put(t.bits());
-        return add(name, StoredType.of(t.dtype()),
-                toLongs(t.shape()), b);
+        return add(name, StoredType.of(t.dtype()), toLongs(t.shape()), b);
     }
 
     public SafetensorsWriter addLongs(String name, long[] values, int... shape) {
@@ -66,11 +64,12 @@ public final class SafetensorsWriter {
     /** Adds a tensor whose {@code byteLength} bytes {@code source} produces at write time. */
     public SafetensorsWriter add(String name, StoredType type, long[] shape, long byteLength, Source source) {
         if (name.equals("__metadata__")) throw new IllegalArgumentException("\"__metadata__\" is not a tensor name");
-        for (Pending p : tensors) if (p.name.equals(name)) throw new IllegalArgumentException("duplicate tensor \"" + name + "\"");
+        for (Pending p : tensors)
+            if (p.name.equals(name)) throw new IllegalArgumentException("duplicate tensor \"" + name + "\"");
         long count = TensorEntry.elementCount(shape);
         if (count < 0 || count * type.bytes() != byteLength) {
-            throw new IllegalArgumentException("tensor \"" + name + "\": " + byteLength
-                    + " bytes for shape " + Arrays.toString(shape) + " of " + type);
+            throw new IllegalArgumentException("tensor \"" + name + "\": " + byteLength + " bytes for shape "
+                    + Arrays.toString(shape) + " of " + type);
         }
         tensors.add(new Pending(name, type, shape.clone(), byteLength, source));
         return this;
@@ -99,7 +98,11 @@ public final class SafetensorsWriter {
             h.append(Json.quote(p.name)).append(":{\"dtype\":\"").append(p.type).append("\",\"shape\":[");
             for (int i = 0; i < p.shape.length; i++) h.append(i > 0 ? "," : "").append(p.shape[i]);
             long end = offset + p.byteLength;
-            h.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            h.append("],\"data_offsets\":[")
+                    .append(offset)
+                    .append(',')
+                    .append(end)
+                    .append("]}");
             offset = end;
         }
         h.append('}');
@@ -115,7 +118,8 @@ public final class SafetensorsWriter {
             for (Pending p : tensors) {
                 ByteBuffer data = p.source.bytes();
                 if (data.remaining() != p.byteLength) {
-                    throw new IOException("tensor \"" + p.name + "\" produced " + data.remaining() + " bytes, not " + p.byteLength);
+                    throw new IOException(
+                            "tensor \"" + p.name + "\" produced " + data.remaining() + " bytes, not " + p.byteLength);
                 }
                 AtomicFile.writeFully(ch, data);
             }

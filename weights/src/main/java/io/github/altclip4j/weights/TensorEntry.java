@@ -22,11 +22,17 @@ public final class TensorEntry {
         this.byteLength = byteLength;
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public StoredType type() { return type; }
+    public StoredType type() {
+        return type;
+    }
 
-    public long[] shape() { return shape.clone(); }
+    public long[] shape() {
+        return shape.clone();
+    }
 
     /** The shape as ints (every dimension of a tensor that fits a Java array fits an int). */
     public int[] intShape() {
@@ -35,11 +41,17 @@ public final class TensorEntry {
         return s;
     }
 
-    public long offset() { return offset; }
+    public long offset() {
+        return offset;
+    }
 
-    public long byteLength() { return byteLength; }
+    public long byteLength() {
+        return byteLength;
+    }
 
-    public long elementCount() { return byteLength / type.bytes(); }
+    public long elementCount() {
+        return byteLength / type.bytes();
+    }
 
     /** The element count of {@code shape}, or -1 if it overflows a long. */
     static long elementCount(long[] shape) {

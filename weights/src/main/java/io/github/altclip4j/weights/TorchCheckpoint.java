@@ -41,8 +41,8 @@ public final class TorchCheckpoint implements Checkpoint {
     /** Where a tensor's elements are: a storage entry, the first element, the strides (in elements). */
     private record Located(ZipEntry storage, long offset, long[] stride) {}
 
-    private TorchCheckpoint(Path path, ZipFile zip, Map<String, TensorEntry> tensors, Map<String, Located> located,
-                            long fileSize) {
+    private TorchCheckpoint(
+            Path path, ZipFile zip, Map<String, TensorEntry> tensors, Map<String, Located> located, long fileSize) {
         this.path = path;
         this.fileSize = fileSize;
         this.zip = zip;
@@ -68,12 +68,15 @@ public final class TorchCheckpoint implements Checkpoint {
 
     private static TorchCheckpoint read(Path path, ZipFile zip, long fileSize) throws IOException {
         if (zip.size() > MAX_ENTRIES) {
-            throw new WeightFormatException(path, "the archive has " + zip.size() + " entries, more than " + MAX_ENTRIES + " (not a checkpoint)");
+            throw new WeightFormatException(
+                    path,
+                    "the archive has " + zip.size() + " entries, more than " + MAX_ENTRIES + " (not a checkpoint)");
         }
         ZipEntry pkl = null;
         for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
             ZipEntry e = en.nextElement();
-            if (e.getName().endsWith("/data.pkl") && e.getName().indexOf('/') == e.getName().length() - "/data.pkl".length()) {
+            if (e.getName().endsWith("/data.pkl")
+                    && e.getName().indexOf('/') == e.getName().length() - "/data.pkl".length()) {
                 pkl = e;
             }
         }
@@ -89,17 +92,21 @@ public final class TorchCheckpoint implements Checkpoint {
             Unpickler.TensorRef t = e.getValue();
             StoredType type = storedType(t.storage().type().name());
             ZipEntry storage = zip.getEntry(dir + "data/" + t.storage().key());
-            if (storage == null) throw new WeightFormatException(path, where + ": storage entry data/" + t.storage().key() + " is missing");
+            if (storage == null)
+                throw new WeightFormatException(
+                        path, where + ": storage entry data/" + t.storage().key() + " is missing");
             long storageBytes = entrySize(path, storage, fileSize);
-            if (t.size().length != t.stride().length) throw new WeightFormatException(path, where + ": size and stride differ in rank");
+            if (t.size().length != t.stride().length)
+                throw new WeightFormatException(path, where + ": size and stride differ in rank");
             long count = TensorEntry.elementCount(t.size());
             if (count < 0 || count > SafetensorsFile.MAX_ELEMENTS) {
                 throw new WeightFormatException(path, where + ": shape " + Arrays.toString(t.size()) + " is too large");
             }
             long last = lastElement(t);
             if (count > 0 && (last < 0 || (last + 1) > storageBytes / type.bytes())) {
-                throw new WeightFormatException(path, where + ": elements up to " + last + " lie outside its storage of "
-                        + storageBytes + " bytes");
+                throw new WeightFormatException(
+                        path,
+                        where + ": elements up to " + last + " lie outside its storage of " + storageBytes + " bytes");
             }
             tensors.put(name, new TensorEntry(name, type, t.size(), 0, count * type.bytes()));
             located.put(name, new Located(storage, t.offset(), t.stride()));
@@ -122,16 +129,26 @@ public final class TorchCheckpoint implements Checkpoint {
 
     private static StoredType storedType(String storage) {
         switch (storage) {
-            case "FloatStorage": return StoredType.F32;
-            case "HalfStorage": return StoredType.F16;
-            case "BFloat16Storage": return StoredType.BF16;
-            case "DoubleStorage": return StoredType.F64;
-            case "LongStorage": return StoredType.I64;
-            case "IntStorage": return StoredType.I32;
-            case "ShortStorage": return StoredType.I16;
-            case "CharStorage": return StoredType.I8;
-            case "BoolStorage": return StoredType.BOOL;
-            default: return StoredType.U8; // ByteStorage
+            case "FloatStorage":
+                return StoredType.F32;
+            case "HalfStorage":
+                return StoredType.F16;
+            case "BFloat16Storage":
+                return StoredType.BF16;
+            case "DoubleStorage":
+                return StoredType.F64;
+            case "LongStorage":
+                return StoredType.I64;
+            case "IntStorage":
+                return StoredType.I32;
+            case "ShortStorage":
+                return StoredType.I16;
+            case "CharStorage":
+                return StoredType.I8;
+            case "BoolStorage":
+                return StoredType.BOOL;
+            default:
+                return StoredType.U8; // ByteStorage
         }
     }
 
@@ -143,8 +160,10 @@ public final class TorchCheckpoint implements Checkpoint {
             throw new WeightFormatException(path, "zip entry " + e.getName() + " claims more bytes than the file has");
         }
         if (e.getMethod() != ZipEntry.STORED && size > MAX_EXPANSION * Math.max(compressed, 1)) {
-            throw new WeightFormatException(path, "zip entry " + e.getName() + " claims " + size + " bytes from "
-                    + compressed + " compressed (refused as a zip bomb)");
+            throw new WeightFormatException(
+                    path,
+                    "zip entry " + e.getName() + " claims " + size + " bytes from " + compressed
+                            + " compressed (refused as a zip bomb)");
         }
         return size;
     }
@@ -152,17 +171,22 @@ public final class TorchCheckpoint implements Checkpoint {
     /** Reads one whole entry, never more than its declared size (and at most {@code cap}). */
     private static byte[] readEntry(Path path, ZipFile zip, ZipEntry e, long cap, long fileSize) throws IOException {
         long size = entrySize(path, e, fileSize);
-        if (size > cap) throw new WeightFormatException(path, "zip entry " + e.getName() + " of " + size + " bytes is too large");
+        if (size > cap)
+            throw new WeightFormatException(path, "zip entry " + e.getName() + " of " + size + " bytes is too large");
         try (InputStream in = zip.getInputStream(e)) {
             byte[] b = in.readNBytes((int) size);
             if (b.length != size || in.read() != -1) {
-                throw new WeightFormatException(path, "zip entry " + e.getName() + " does not hold its declared " + size + " bytes");
+                throw new WeightFormatException(
+                        path, "zip entry " + e.getName() + " does not hold its declared " + size + " bytes");
             }
             return b;
         } catch (ZipException z) {
             throw new WeightFormatException(path, "zip entry " + e.getName() + " is corrupt (" + z.getMessage() + ")");
         } catch (EOFException eof) {
-            throw new WeightFormatException(path, "zip entry " + e.getName() + " points past the end of the file (its local header or data is missing)");
+            throw new WeightFormatException(
+                    path,
+                    "zip entry " + e.getName()
+                            + " points past the end of the file (its local header or data is missing)");
         }
     }
 
@@ -174,7 +198,9 @@ public final class TorchCheckpoint implements Checkpoint {
         int es = t.type().bytes();
         long[] shape = t.shape();
         if (isContiguous(shape, loc.stride())) {
-            return ByteBuffer.wrap(storage, (int) (loc.offset() * es), (int) t.byteLength()).slice().order(ByteOrder.LITTLE_ENDIAN);
+            return ByteBuffer.wrap(storage, (int) (loc.offset() * es), (int) t.byteLength())
+                    .slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
         }
         // Non-contiguous (a view saved as is): walk the index space in row-major order.
         ByteBuffer out = ByteBuffer.allocate((int) t.byteLength()).order(ByteOrder.LITTLE_ENDIAN);
@@ -203,9 +229,15 @@ public final class TorchCheckpoint implements Checkpoint {
         return e;
     }
 
-    @Override public Path path() { return path; }
+    @Override
+    public Path path() {
+        return path;
+    }
 
-    @Override public Map<String, TensorEntry> tensors() { return tensors; }
+    @Override
+    public Map<String, TensorEntry> tensors() {
+        return tensors;
+    }
 
     @Override
     public FloatTensor readFloat(String name) throws IOException {

@@ -31,11 +31,24 @@ final class Unpickler {
     /** {@code _rebuild_tensor_v2(storage, offset, size, stride, ...)}. */
     record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
-    private static final Set<String> STORAGE_TYPES = Set.of("FloatStorage", "HalfStorage", "BFloat16Storage",
-            "DoubleStorage", "LongStorage", "IntStorage", "ShortStorage", "CharStorage", "ByteStorage", "BoolStorage");
+    private static final Set<String> STORAGE_TYPES = Set.of(
+            "FloatStorage",
+            "HalfStorage",
+            "BFloat16Storage",
+            "DoubleStorage",
+            "LongStorage",
+            "IntStorage",
+            "ShortStorage",
+            "CharStorage",
+            "ByteStorage",
+            "BoolStorage");
     private static final int MAX_DEPTH = 1000;
 
-    private enum Global { ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMETER }
+    private enum Global {
+        ORDERED_DICT,
+        REBUILD_TENSOR_V2,
+        REBUILD_PARAMETER
+    }
 
     private static final Object NONE = new Object();
 
@@ -56,9 +69,13 @@ final class Unpickler {
         if (!(top instanceof Map)) throw new WeightFormatException(file, "data.pkl does not hold a dict of tensors");
         Map<String, TensorRef> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) top).entrySet()) {
-            if (!(e.getKey() instanceof String)) throw new WeightFormatException(file, "a state dict key is " + describe(e.getKey()) + ", not a string");
+            if (!(e.getKey() instanceof String))
+                throw new WeightFormatException(file, "a state dict key is " + describe(e.getKey()) + ", not a string");
             if (!(e.getValue() instanceof TensorRef)) {
-                throw new WeightFormatException(file, "state dict entry \"" + abbreviate((String) e.getKey()) + "\" is " + describe(e.getValue()) + ", not a tensor");
+                throw new WeightFormatException(
+                        file,
+                        "state dict entry \"" + abbreviate((String) e.getKey()) + "\" is " + describe(e.getValue())
+                                + ", not a tensor");
             }
             out.put((String) e.getKey(), (TensorRef) e.getValue());
         }
@@ -70,50 +87,139 @@ final class Unpickler {
             while (true) {
                 int op = in.get() & 0xFF;
                 switch (op) {
-                    case 0x80: in.get(); break;                               // PROTO n
-                    case 0x95: in.getLong(); break;                           // FRAME len (protocol 4)
-                    case '.': return pop();                                   // STOP
-                    case '(': marks.add(stack.size()); break;                 // MARK
-                    case '}': push(new LinkedHashMap<>()); break;             // EMPTY_DICT
-                    case ']': push(new ArrayList<>()); break;                 // EMPTY_LIST
-                    case ')': push(new Object[0]); break;                     // EMPTY_TUPLE
-                    case 'N': push(NONE); break;
-                    case 0x88: push(Boolean.TRUE); break;                     // NEWTRUE
-                    case 0x89: push(Boolean.FALSE); break;                    // NEWFALSE
-                    case 'J': push((long) in.getInt()); break;                // BININT
-                    case 'K': push((long) (in.get() & 0xFF)); break;          // BININT1
-                    case 'M': push((long) (in.getShort() & 0xFFFF)); break;   // BININT2
-                    case 0x8a: push(long1()); break;                          // LONG1
-                    case 'G': push(in.order(ByteOrder.BIG_ENDIAN).getDouble()); in.order(ByteOrder.LITTLE_ENDIAN); break;
-                    case 'X': push(string(in.getInt())); break;               // BINUNICODE
-                    case 0x8c: push(string(in.get() & 0xFF)); break;          // SHORT_BINUNICODE
-                    case 'T': push(string(in.getInt())); break;               // BINSTRING
-                    case 'U': push(string(in.get() & 0xFF)); break;           // SHORT_BINSTRING
-                    case 'q': memo.put((long) (in.get() & 0xFF), peek()); break;      // BINPUT
-                    case 'r': memo.put(in.getInt() & 0xFFFFFFFFL, peek()); break;     // LONG_BINPUT
-                    case 0x94: memo.put((long) memo.size(), peek()); break;           // MEMOIZE
-                    case 'h': push(memoGet(in.get() & 0xFF)); break;                  // BINGET
-                    case 'j': push(memoGet(in.getInt() & 0xFFFFFFFFL)); break;        // LONG_BINGET
-                    case 't': push(popToMark().toArray()); break;             // TUPLE
-                    case 0x85: push(new Object[] {pop()}); break;             // TUPLE1
-                    case 0x86: { Object b = pop(), a = pop(); push(new Object[] {a, b}); break; }
-                    case 0x87: { Object c = pop(), b = pop(), a = pop(); push(new Object[] {a, b, c}); break; }
-                    case 'a': { Object v = pop(); list(peek()).add(v); break; }       // APPEND
-                    case 'e': { List<Object> items = popToMark(); list(peek()).addAll(items); break; }
-                    case 's': { Object v = pop(), k = pop(); dict(peek()).put(key(k), v); break; }
-                    case 'u': {                                               // SETITEMS
+                    case 0x80:
+                        in.get();
+                        break; // PROTO n
+                    case 0x95:
+                        in.getLong();
+                        break; // FRAME len (protocol 4)
+                    case '.':
+                        return pop(); // STOP
+                    case '(':
+                        marks.add(stack.size());
+                        break; // MARK
+                    case '}':
+                        push(new LinkedHashMap<>());
+                        break; // EMPTY_DICT
+                    case ']':
+                        push(new ArrayList<>());
+                        break; // EMPTY_LIST
+                    case ')':
+                        push(new Object[0]);
+                        break; // EMPTY_TUPLE
+                    case 'N':
+                        push(NONE);
+                        break;
+                    case 0x88:
+                        push(Boolean.TRUE);
+                        break; // NEWTRUE
+                    case 0x89:
+                        push(Boolean.FALSE);
+                        break; // NEWFALSE
+                    case 'J':
+                        push((long) in.getInt());
+                        break; // BININT
+                    case 'K':
+                        push((long) (in.get() & 0xFF));
+                        break; // BININT1
+                    case 'M':
+                        push((long) (in.getShort() & 0xFFFF));
+                        break; // BININT2
+                    case 0x8a:
+                        push(long1());
+                        break; // LONG1
+                    case 'G':
+                        push(in.order(ByteOrder.BIG_ENDIAN).getDouble());
+                        in.order(ByteOrder.LITTLE_ENDIAN);
+                        break;
+                    case 'X':
+                        push(string(in.getInt()));
+                        break; // BINUNICODE
+                    case 0x8c:
+                        push(string(in.get() & 0xFF));
+                        break; // SHORT_BINUNICODE
+                    case 'T':
+                        push(string(in.getInt()));
+                        break; // BINSTRING
+                    case 'U':
+                        push(string(in.get() & 0xFF));
+                        break; // SHORT_BINSTRING
+                    case 'q':
+                        memo.put((long) (in.get() & 0xFF), peek());
+                        break; // BINPUT
+                    case 'r':
+                        memo.put(in.getInt() & 0xFFFFFFFFL, peek());
+                        break; // LONG_BINPUT
+                    case 0x94:
+                        memo.put((long) memo.size(), peek());
+                        break; // MEMOIZE
+                    case 'h':
+                        push(memoGet(in.get() & 0xFF));
+                        break; // BINGET
+                    case 'j':
+                        push(memoGet(in.getInt() & 0xFFFFFFFFL));
+                        break; // LONG_BINGET
+                    case 't':
+                        push(popToMark().toArray());
+                        break; // TUPLE
+                    case 0x85:
+                        push(new Object[] {pop()});
+                        break; // TUPLE1
+                    case 0x86: {
+                        Object b = pop(), a = pop();
+                        push(new Object[] {a, b});
+                        break;
+                    }
+                    case 0x87: {
+                        Object c = pop(), b = pop(), a = pop();
+                        push(new Object[] {a, b, c});
+                        break;
+                    }
+                    case 'a': {
+                        Object v = pop();
+                        list(peek()).add(v);
+                        break;
+                    } // APPEND
+                    case 'e': {
+                        List<Object> items = popToMark();
+                        list(peek()).addAll(items);
+                        break;
+                    }
+                    case 's': {
+                        Object v = pop(), k = pop();
+                        dict(peek()).put(key(k), v);
+                        break;
+                    }
+                    case 'u': { // SETITEMS
                         List<Object> kv = popToMark();
                         Map<Object, Object> d = dict(peek());
                         for (int i = 0; i + 1 < kv.size(); i += 2) d.put(key(kv.get(i)), kv.get(i + 1));
                         break;
                     }
-                    case 'c': push(global(line(), line())); break;            // GLOBAL module\nname\n
-                    case 0x93: { Object name = pop(), module = pop(); push(global(str(module), str(name))); break; }
-                    case 'Q': push(persistentLoad(pop())); break;             // BINPERSID
-                    case 'R': { Object args = pop(), f = pop(); push(reduce(f, args)); break; }
-                    case 'b': { pop(); break; }                               // BUILD: attribute state (e.g. _metadata), ignored
+                    case 'c':
+                        push(global(line(), line()));
+                        break; // GLOBAL module\nname\n
+                    case 0x93: {
+                        Object name = pop(), module = pop();
+                        push(global(str(module), str(name)));
+                        break;
+                    }
+                    case 'Q':
+                        push(persistentLoad(pop()));
+                        break; // BINPERSID
+                    case 'R': {
+                        Object args = pop(), f = pop();
+                        push(reduce(f, args));
+                        break;
+                    }
+                    case 'b': {
+                        pop();
+                        break;
+                    } // BUILD: attribute state (e.g. _metadata), ignored
                     default:
-                        throw new WeightFormatException(file, String.format("unsupported pickle opcode 0x%02x at byte %d", op, in.position() - 1));
+                        throw new WeightFormatException(
+                                file,
+                                String.format("unsupported pickle opcode 0x%02x at byte %d", op, in.position() - 1));
                 }
                 if (stack.size() > MAX_DEPTH * 64) throw new WeightFormatException(file, "pickle stack too deep");
             }
@@ -125,13 +231,18 @@ final class Unpickler {
     private Object global(String module, String name) throws WeightFormatException {
         String full = module + "." + name;
         switch (full) {
-            case "collections.OrderedDict": return Global.ORDERED_DICT;
-            case "torch._utils._rebuild_tensor_v2": return Global.REBUILD_TENSOR_V2;
-            case "torch._utils._rebuild_parameter": return Global.REBUILD_PARAMETER;
+            case "collections.OrderedDict":
+                return Global.ORDERED_DICT;
+            case "torch._utils._rebuild_tensor_v2":
+                return Global.REBUILD_TENSOR_V2;
+            case "torch._utils._rebuild_parameter":
+                return Global.REBUILD_PARAMETER;
             default:
                 if (module.equals("torch") && STORAGE_TYPES.contains(name)) return new StorageType(name);
-                throw new WeightFormatException(file, "pickle refers to \"" + full
-                        + "\", which is not allowed (only tensors and state dicts are read; nothing in a pickle is ever run)");
+                throw new WeightFormatException(
+                        file,
+                        "pickle refers to \"" + full
+                                + "\", which is not allowed (only tensors and state dicts are read; nothing in a pickle is ever run)");
         }
     }
 
@@ -142,13 +253,16 @@ final class Unpickler {
             return new LinkedHashMap<>();
         }
         if (f == Global.REBUILD_TENSOR_V2) {
-            if (args.length < 4 || !(args[0] instanceof StorageRef)) throw new WeightFormatException(file, "malformed _rebuild_tensor_v2 call");
+            if (args.length < 4 || !(args[0] instanceof StorageRef))
+                throw new WeightFormatException(file, "malformed _rebuild_tensor_v2 call");
             long offset = num(args[1]);
-            if (offset < 0) throw new WeightFormatException(file, "negative storage offset " + offset + " in a tensor record");
+            if (offset < 0)
+                throw new WeightFormatException(file, "negative storage offset " + offset + " in a tensor record");
             return new TensorRef((StorageRef) args[0], offset, longs(args[2]), longs(args[3]));
         }
         if (f == Global.REBUILD_PARAMETER) {
-            if (args.length < 1 || !(args[0] instanceof TensorRef)) throw new WeightFormatException(file, "malformed _rebuild_parameter call");
+            if (args.length < 1 || !(args[0] instanceof TensorRef))
+                throw new WeightFormatException(file, "malformed _rebuild_parameter call");
             return args[0];
         }
         throw new WeightFormatException(file, "pickle calls something that is not a known callable");
@@ -157,10 +271,14 @@ final class Unpickler {
     private Object persistentLoad(Object pid) throws WeightFormatException {
         Object[] t = tuple(pid, "persistent id");
         if (t.length != 5 || !"storage".equals(t[0]) || !(t[1] instanceof StorageType) || !(t[2] instanceof String)) {
-            throw new WeightFormatException(file, "unsupported persistent id (" + t.length + " items; expected ('storage', type, key, location, size))");
+            throw new WeightFormatException(
+                    file,
+                    "unsupported persistent id (" + t.length
+                            + " items; expected ('storage', type, key, location, size))");
         }
         String key = (String) t[2];
-        if (!key.matches("[A-Za-z0-9_]{1,64}")) throw new WeightFormatException(file, "bad storage key \"" + key + "\"");
+        if (!key.matches("[A-Za-z0-9_]{1,64}"))
+            throw new WeightFormatException(file, "bad storage key \"" + key + "\"");
         return new StorageRef((StorageType) t[1], key, num(t[4]));
     }
 
@@ -174,7 +292,8 @@ final class Unpickler {
     }
 
     private String string(int length) throws WeightFormatException {
-        if (length < 0 || length > in.remaining()) throw new WeightFormatException(file, "string of " + length + " bytes runs past the pickle");
+        if (length < 0 || length > in.remaining())
+            throw new WeightFormatException(file, "string of " + length + " bytes runs past the pickle");
         byte[] b = new byte[length];
         in.get(b);
         return new String(b, StandardCharsets.UTF_8);
@@ -237,7 +356,8 @@ final class Unpickler {
      */
     private Object key(Object k) throws WeightFormatException {
         if (k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean) return k;
-        throw new WeightFormatException(file, "a dict key at byte " + in.position() + " is " + describe(k) + ", not a string or number");
+        throw new WeightFormatException(
+                file, "a dict key at byte " + in.position() + " is " + describe(k) + ", not a string or number");
     }
 
     /** What kind of value {@code o} is, in a few words (never the value itself: it may be huge or cyclic). */
@@ -258,7 +378,8 @@ final class Unpickler {
     }
 
     private long num(Object o) throws WeightFormatException {
-        if (!(o instanceof Long)) throw new WeightFormatException(file, "expected an integer in a tensor record, got " + describe(o));
+        if (!(o instanceof Long))
+            throw new WeightFormatException(file, "expected an integer in a tensor record, got " + describe(o));
         return (Long) o;
     }
 

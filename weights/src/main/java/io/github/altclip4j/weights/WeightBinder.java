@@ -35,6 +35,7 @@ public final class WeightBinder {
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     /** The names bound as GEMM weights or embedding tables: what {@code --weights int8} quantises. */
     private final Set<String> quantized = ConcurrentHashMap.newKeySet();
+
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
     /** Rows rounded to 16 bits on their way into a packed matrix, one buffer per reading thread. */
     private static final ThreadLocal<short[]> CONVERTED = ThreadLocal.withInitial(() -> new short[0]);
@@ -48,7 +49,7 @@ public final class WeightBinder {
     public interface Progress {
         void bound(long bytes, long totalBytes);
 
-        Progress NONE = (bytes, total) -> { };
+        Progress NONE = (bytes, total) -> {};
     }
 
     public WeightBinder(Checkpoint checkpoint, WeightFormat format, Predicate<String> ignorable) {
@@ -60,7 +61,9 @@ public final class WeightBinder {
         this.format = format;
         this.ignorable = ignorable;
         this.progress = progress;
-        this.totalBytes = checkpoint.tensors().values().stream().mapToLong(TensorEntry::byteLength).sum();
+        this.totalBytes = checkpoint.tensors().values().stream()
+                .mapToLong(TensorEntry::byteLength)
+                .sum();
     }
 
     /**
@@ -72,7 +75,9 @@ public final class WeightBinder {
         long sum = 0;
         for (TensorEntry e : checkpoint.tensors().values()) {
             if (!e.type().isFloatingPoint() && !Int8Layout.isQuantized(checkpoint, e)) continue;
-            int bytes = format == WeightFormat.AS_STORED ? Math.min(4, storedAs(e).bytes()) : targetType(List.of(e)).bytes();
+            int bytes = format == WeightFormat.AS_STORED
+                    ? Math.min(4, storedAs(e).bytes())
+                    : targetType(List.of(e)).bytes();
             sum += e.elementCount() * bytes;
         }
         return sum;
@@ -85,7 +90,8 @@ public final class WeightBinder {
         if (!Int8Layout.isQuantized(checkpoint, e)) return checkpoint.readFloat(name);
         FloatTensor out = FloatTensor.zeros(shape);
         int row = Int8Layout.rowLength(e);
-        readFloatRows(e, row, (data, off, firstRow, n) -> System.arraycopy(data, off, out.data(), firstRow * row, n * row));
+        readFloatRows(
+                e, row, (data, off, firstRow, n) -> System.arraycopy(data, off, out.data(), firstRow * row, n * row));
         return out;
     }
 
@@ -96,7 +102,8 @@ public final class WeightBinder {
     /** An int8 weight stored as such: its rows and scales as they are. */
     private void readInt8Rows(TensorEntry e, int rowLength, Int8Rows sink) throws IOException {
         float[] scales = checkpoint.readFloat(Int8Layout.scaleName(e.name())).data();
-        checkpoint.readByteRows(e.name(), rowLength, (q, off, firstRow, n) -> sink.accept(q, off, firstRow, n, scales, firstRow));
+        checkpoint.readByteRows(
+                e.name(), rowLength, (q, off, firstRow, n) -> sink.accept(q, off, firstRow, n, scales, firstRow));
     }
 
     @FunctionalInterface
@@ -115,7 +122,8 @@ public final class WeightBinder {
         EmbeddingTable table = EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, target);
         quantized.add(name);
         if (target == DType.I8 && storedAs(e) == DType.I8) readInt8Rows(e, cols, table::putRows);
-        else if (target != DType.F32 && target != DType.I8 && storedAs(e) == target) checkpoint.readHalfRows(name, cols, table::putRows);
+        else if (target != DType.F32 && target != DType.I8 && storedAs(e) == target)
+            checkpoint.readHalfRows(name, cols, table::putRows);
         else readFloatRows(e, cols, table::putRows);
         return table;
     }
@@ -123,16 +131,22 @@ public final class WeightBinder {
     /** The type a GEMM weight of this name is held in under this binder's format (F32 if there is no such tensor). */
     public DType typeOf(String name) {
         TensorEntry e = checkpoint.tensors().get(name);
-        return e == null || !(e.type().isFloatingPoint() || Int8Layout.isQuantized(checkpoint, e)) ? DType.F32 : targetType(List.of(e));
+        return e == null || !(e.type().isFloatingPoint() || Int8Layout.isQuantized(checkpoint, e))
+                ? DType.F32
+                : targetType(List.of(e));
     }
 
     /** The in-memory type for these tensors under this binder's format. */
     private DType targetType(List<TensorEntry> entries) {
         switch (format) {
-            case F32: return DType.F32;
-            case BF16: return DType.BF16;
-            case F16: return DType.F16;
-            case INT8: return DType.I8;
+            case F32:
+                return DType.F32;
+            case BF16:
+                return DType.BF16;
+            case F16:
+                return DType.F16;
+            case INT8:
+                return DType.I8;
             default:
                 DType first = storedAs(entries.get(0));
                 return entries.stream().allMatch(x -> storedAs(x) == first) ? first : DType.F32;
@@ -140,7 +154,7 @@ public final class WeightBinder {
     }
 
     private static DType storedAs(TensorEntry e) {
-        return e.type().computeType();   // for I8: lookup() only lets an int8 weight with its scales through
+        return e.type().computeType(); // for I8: lookup() only lets an int8 weight with its scales through
     }
 
     /** A 1-D parameter (bias, norm weight) as a plain array. */
@@ -192,7 +206,8 @@ public final class WeightBinder {
 
     /** An {@code nn.Linear} (or flattened conv) weight {@code [out][in...]}, packed for the GEMM as it is read. */
     public PackedMatrix linear(String name, int... shape) throws IOException {
-        int out = shape[0], in = Math.toIntExact(Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b) / Math.max(out, 1));
+        int out = shape[0],
+                in = Math.toIntExact(Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b) / Math.max(out, 1));
         return stacked(List.of(name), out, in, shape);
     }
 
@@ -220,11 +235,15 @@ public final class WeightBinder {
             int rowBase = i * outEach;
             TensorEntry e = entries.get(i);
             if (target == DType.I8 && storedAs(e) == DType.I8) {
-                readInt8Rows(e, in, (q, off, firstRow, n, scales, so) -> b.putRows(q, off, rowBase + firstRow, n, scales, so));
+                readInt8Rows(
+                        e,
+                        in,
+                        (q, off, firstRow, n, scales, so) -> b.putRows(q, off, rowBase + firstRow, n, scales, so));
             } else if (target == DType.F32 || target == DType.I8) {
                 readFloatRows(e, in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
             } else if (storedAs(e) == target) {
-                checkpoint.readHalfRows(names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
+                checkpoint.readHalfRows(
+                        names.get(i), in, (data, off, firstRow, n) -> b.putRows(data, off, rowBase + firstRow, n));
             } else {
                 readFloatRows(e, in, (data, off, firstRow, n) -> {
                     short[] converted = CONVERTED.get();
@@ -240,7 +259,8 @@ public final class WeightBinder {
     /** Several 1-D parameters concatenated (the biases of a {@link #stackedLinear}). */
     public float[] stackedVector(List<String> names, int lengthEach) throws IOException {
         float[] out = new float[names.size() * lengthEach];
-        for (int i = 0; i < names.size(); i++) System.arraycopy(vector(names.get(i), lengthEach), 0, out, i * lengthEach, lengthEach);
+        for (int i = 0; i < names.size(); i++)
+            System.arraycopy(vector(names.get(i), lengthEach), 0, out, i * lengthEach, lengthEach);
         return out;
     }
 
@@ -256,7 +276,8 @@ public final class WeightBinder {
         boolean same = actual.length == shape.length;
         for (int i = 0; same && i < shape.length; i++) same = actual[i] == shape[i];
         if (!same) {
-            problems.add("tensor \"" + name + "\" has shape " + Arrays.toString(actual) + ", expected " + Arrays.toString(shape));
+            problems.add("tensor \"" + name + "\" has shape " + Arrays.toString(actual) + ", expected "
+                    + Arrays.toString(shape));
             return null;
         }
         if (Int8Layout.isQuantized(checkpoint, e)) {
@@ -284,10 +305,11 @@ public final class WeightBinder {
      */
     public List<String> finish() throws WeightFormatException {
         if (!problems.isEmpty()) {
-            List<String> sorted = new ArrayList<>(problems);   // layers bind in parallel: report in a stable order
+            List<String> sorted = new ArrayList<>(problems); // layers bind in parallel: report in a stable order
             Collections.sort(sorted);
-            throw new WeightFormatException(checkpoint.path(), sorted.size() + " problem(s) binding the weights:\n  "
-                    + String.join("\n  ", sorted));
+            throw new WeightFormatException(
+                    checkpoint.path(),
+                    sorted.size() + " problem(s) binding the weights:\n  " + String.join("\n  ", sorted));
         }
         List<String> unused = new ArrayList<>();
         for (String name : checkpoint.tensors().keySet()) {

@@ -21,12 +21,19 @@ public enum WeightFormat {
     /** Parses {@code as-stored}, {@code f32}, {@code bf16}, {@code f16} or {@code int8}. */
     public static WeightFormat parse(String s) {
         switch (s.toLowerCase(Locale.ROOT)) {
-            case "as-stored": return AS_STORED;
-            case "f32": return F32;
-            case "bf16": return BF16;
-            case "f16": return F16;
-            case "int8": return INT8;
-            default: throw new IllegalArgumentException("weight format must be as-stored, f32, bf16, f16 or int8, got '" + s + "'");
+            case "as-stored":
+                return AS_STORED;
+            case "f32":
+                return F32;
+            case "bf16":
+                return BF16;
+            case "f16":
+                return F16;
+            case "int8":
+                return INT8;
+            default:
+                throw new IllegalArgumentException(
+                        "weight format must be as-stored, f32, bf16, f16 or int8, got '" + s + "'");
         }
     }
 }

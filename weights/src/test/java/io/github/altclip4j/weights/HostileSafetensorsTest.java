@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Files that are truncated, inconsistent or hostile: each must fail with its own clear error, fast. */
 @Timeout(60)
 class HostileSafetensorsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path file(byte[] bytes) throws IOException {
         Path p = Files.createTempFile(tmp, "t", ".safetensors");
@@ -37,10 +38,13 @@ class HostileSafetensorsTest {
     private void assertRefused(byte[] bytes, String messagePart) throws IOException {
         Path p = file(bytes);
         assertThatThrownBy(() -> {
-            try (SafetensorsFile f = SafetensorsFile.open(p)) {
-                for (TensorEntry e : f.tensors().values()) f.bytes(e);
-            }
-        }).isInstanceOf(WeightFormatException.class).hasMessageContaining(p.toString()).hasMessageContaining(messagePart);
+                    try (SafetensorsFile f = SafetensorsFile.open(p)) {
+                        for (TensorEntry e : f.tensors().values()) f.bytes(e);
+                    }
+                })
+                .isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining(p.toString())
+                .hasMessageContaining(messagePart);
     }
 
     @Test
@@ -55,22 +59,44 @@ class HostileSafetensorsTest {
 
     @Test
     void offsetsOutsideOverlappingOrInconsistent() throws IOException {
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4), "outside the data section");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", 8), "outside the data section");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12), "overlaps");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "needs 12 bytes");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8), "too large");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", 8), "non-negative integer");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8), "must have 2 entries");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4),
+                "outside the data section");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,0]}}", 8),
+                "outside the data section");
+        assertRefused(
+                withHeader(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                        12),
+                "overlaps");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "needs 12 bytes");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8),
+                "too large");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", 8),
+                "non-negative integer");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}}", 8), "must have 2 entries");
     }
 
     @Test
     void unknownDtypeDuplicateNamesAndBadJson() throws IOException {
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]}}", 16), "unsupported dtype \"F128\"");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "duplicate key \"a\"");
-        assertRefused(withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4), "unknown field \"x\"");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F128\",\"shape\":[1],\"data_offsets\":[0,16]}}", 16),
+                "unsupported dtype \"F128\"");
+        assertRefused(
+                withHeader(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                        8),
+                "duplicate key \"a\"");
+        assertRefused(
+                withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4],\"x\":1}}", 4),
+                "unknown field \"x\"");
         assertRefused(withHeader("[1,2]", 0), "not an object");
         assertRefused(withHeader("{\"__metadata__\":{\"a\":1}}", 0), "__metadata__ field \"a\"");
         byte[] b = withHeader("{\"\u00e9\":1}", 0);
@@ -81,11 +107,14 @@ class HostileSafetensorsTest {
     @Test
     void truncatedAtManyOffsets() throws IOException {
         byte[] full = Files.readAllBytes(Fixtures.file("tiny-altclip/model.safetensors"));
-        int headerEnd = 8 + (int) ByteBuffer.wrap(full).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        int headerEnd =
+                8 + (int) ByteBuffer.wrap(full).order(ByteOrder.LITTLE_ENDIAN).getLong();
         for (int cut = 0; cut < full.length; cut += cut < headerEnd + 64 ? 97 : 9973) {
             Path p = file(Arrays.copyOf(full, cut));
-            assertThatThrownBy(() -> SafetensorsFile.open(p).close()).as("cut at %d", cut)
-                    .isInstanceOf(WeightFormatException.class).hasMessageContaining(p.toString());
+            assertThatThrownBy(() -> SafetensorsFile.open(p).close())
+                    .as("cut at %d", cut)
+                    .isInstanceOf(WeightFormatException.class)
+                    .hasMessageContaining(p.toString());
         }
     }
 
@@ -93,7 +122,8 @@ class HostileSafetensorsTest {
     @Test
     void fuzzedFilesLoadOrFailCleanly() throws IOException {
         byte[] valid = Files.readAllBytes(Fixtures.file("tiny-altclip/model.safetensors"));
-        int headerEnd = 8 + (int) ByteBuffer.wrap(valid).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        int headerEnd =
+                8 + (int) ByteBuffer.wrap(valid).order(ByteOrder.LITTLE_ENDIAN).getLong();
         SplittableRandom r = new SplittableRandom(2026);
         int loaded = 0, refused = 0;
         Path p = tmp.resolve("fuzz.safetensors");

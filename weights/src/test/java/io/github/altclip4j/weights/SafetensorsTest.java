@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SafetensorsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void readsTheF32FixtureWithEveryTensorOfTheStateDict() throws IOException {
@@ -27,8 +28,11 @@ class SafetensorsTest {
             assertThat(scale.type()).isEqualTo(StoredType.F32);
             float s = f.readFloat("logit_scale").get();
             assertThat(s).isBetween(3.0f, 4.6f);
-            assertThat(f.entry("vision_model.embeddings.patch_embedding.weight").shape()).containsExactly(48, 3, 7, 7);
-            assertThat(f.entry("text_model.roberta.embeddings.word_embeddings.weight").shape()).containsExactly(8002, 32);
+            assertThat(f.entry("vision_model.embeddings.patch_embedding.weight").shape())
+                    .containsExactly(48, 3, 7, 7);
+            assertThat(f.entry("text_model.roberta.embeddings.word_embeddings.weight")
+                            .shape())
+                    .containsExactly(8002, 32);
         }
     }
 
@@ -36,8 +40,8 @@ class SafetensorsTest {
     @Test
     void sixteenBitFixturesAreTheF32WeightsRounded() throws IOException {
         try (SafetensorsFile f32 = SafetensorsFile.open(Fixtures.file("tiny-altclip/model.safetensors"));
-             SafetensorsFile bf16 = SafetensorsFile.open(Fixtures.file("tiny-altclip-bf16/model.safetensors"));
-             SafetensorsFile f16 = SafetensorsFile.open(Fixtures.file("tiny-altclip-f16/model.safetensors"))) {
+                SafetensorsFile bf16 = SafetensorsFile.open(Fixtures.file("tiny-altclip-bf16/model.safetensors"));
+                SafetensorsFile f16 = SafetensorsFile.open(Fixtures.file("tiny-altclip-f16/model.safetensors"))) {
             assertThat(bf16.tensors().keySet()).isEqualTo(f32.tensors().keySet());
             assertThat(f16.tensors().keySet()).isEqualTo(f32.tensors().keySet());
             for (String name : f32.tensors().keySet()) {
@@ -81,7 +85,8 @@ class SafetensorsTest {
                 assertThat(copy.readLongs("ids")).containsExactly(0, 5, -1);
                 assertThat(Float.floatToRawIntBits(copy.readFloat("f").get(1))).isEqualTo(Float.floatToRawIntBits(-0f));
                 // the header is space-padded so the data section starts 8-byte aligned
-                assertThat(copy.entry(src.tensors().keySet().iterator().next()).offset() % 8).isZero();
+                assertThat(copy.entry(src.tensors().keySet().iterator().next()).offset() % 8)
+                        .isZero();
             }
         }
         // the output gets the permissions of any new file here (not the owner-only ones of a temp file), and no

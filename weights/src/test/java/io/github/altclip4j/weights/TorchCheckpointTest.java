@@ -22,23 +22,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class TorchCheckpointTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void theBinFixtureHoldsExactlyTheSafetensorsWeights() throws IOException {
         try (Checkpoint bin = Checkpoint.open(Fixtures.file("tiny-altclip-bin/pytorch_model.bin"));
-             Checkpoint st = Checkpoint.open(Fixtures.file("tiny-altclip/model.safetensors"))) {
+                Checkpoint st = Checkpoint.open(Fixtures.file("tiny-altclip/model.safetensors"))) {
             assertThat(bin).isInstanceOf(TorchCheckpoint.class);
             assertThat(bin.tensors().keySet()).containsAll(st.tensors().keySet());
             for (String name : st.tensors().keySet()) {
-                assertThat(bin.tensors().get(name).shape()).as(name).isEqualTo(st.tensors().get(name).shape());
-                float[] a = bin.readFloat(name).toArray(), b = st.readFloat(name).toArray();
+                assertThat(bin.tensors().get(name).shape())
+                        .as(name)
+                        .isEqualTo(st.tensors().get(name).shape());
+                float[] a = bin.readFloat(name).toArray(),
+                        b = st.readFloat(name).toArray();
                 for (int i = 0; i < a.length; i++) {
-                    assertThat(Float.floatToRawIntBits(a[i])).as("%s[%d]", name, i).isEqualTo(Float.floatToRawIntBits(b[i]));
+                    assertThat(Float.floatToRawIntBits(a[i]))
+                            .as("%s[%d]", name, i)
+                            .isEqualTo(Float.floatToRawIntBits(b[i]));
                 }
             }
             // the int64 buffers that transformers < 4.31 saved (loaders must ignore them, readers must read them)
-            assertThat(bin.tensors().get("text_model.roberta.embeddings.position_ids").type()).isEqualTo(StoredType.I64);
+            assertThat(bin.tensors()
+                            .get("text_model.roberta.embeddings.position_ids")
+                            .type())
+                    .isEqualTo(StoredType.I64);
             long[] pos = bin.readLongs("text_model.roberta.embeddings.position_ids");
             assertThat(pos).hasSize(40);
             for (int i = 0; i < pos.length; i++) assertThat(pos[i]).isEqualTo(i);
@@ -48,8 +57,9 @@ class TorchCheckpointTest {
     /** Rewrites the fixture archive with data.pkl replaced (or other entries added). */
     private Path archive(byte[] pickle, Map<String, byte[]> extraDeflated) throws IOException {
         Path out = Files.createTempFile(tmp, "m", ".bin");
-        try (ZipFile src = new ZipFile(Fixtures.file("tiny-altclip-bin/pytorch_model.bin").toFile());
-             ZipOutputStream zo = new ZipOutputStream(Files.newOutputStream(out))) {
+        try (ZipFile src = new ZipFile(
+                        Fixtures.file("tiny-altclip-bin/pytorch_model.bin").toFile());
+                ZipOutputStream zo = new ZipOutputStream(Files.newOutputStream(out))) {
             for (Enumeration<? extends ZipEntry> en = src.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
                 byte[] data = src.getInputStream(e).readAllBytes();
@@ -84,8 +94,10 @@ class TorchCheckpointTest {
     @Test
     void globalsOtherThanTensorsAreRefusedByName() throws IOException {
         Path system = archive(pickleOf("\u0080\u0002cos\nsystem\nX\u0005\u0000\u0000\u0000touch\u0085R."), Map.of());
-        assertThatThrownBy(() -> Checkpoint.open(system)).isInstanceOf(WeightFormatException.class)
-                .hasMessageContaining("\"os.system\"").hasMessageContaining("not allowed");
+        assertThatThrownBy(() -> Checkpoint.open(system))
+                .isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("\"os.system\"")
+                .hasMessageContaining("not allowed");
         Path eval = archive(pickleOf("\u0080\u0002cbuiltins\neval\nX\u0001\u0000\u0000\u00001\u0085R."), Map.of());
         assertThatThrownBy(() -> Checkpoint.open(eval)).hasMessageContaining("\"builtins.eval\"");
         Path notADict = archive(pickleOf("\u0080\u0002K\u0001."), Map.of());
@@ -99,17 +111,22 @@ class TorchCheckpointTest {
     void hostilePicklesFoundByFuzzingGiveSpecificErrors() throws IOException {
         // a dict used as its own key: hashing it would recurse without end
         Path selfKey = archive(pickleOf("\u0080\u0002}q\u0000h\u0000K\u0001s."), Map.of());
-        assertThatThrownBy(() -> Checkpoint.open(selfKey)).isInstanceOf(WeightFormatException.class)
-                .hasMessageContaining("a dict key at byte").hasMessageContaining("is a dict, not a string or number");
+        assertThatThrownBy(() -> Checkpoint.open(selfKey))
+                .isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("a dict key at byte")
+                .hasMessageContaining("is a dict, not a string or number");
         // a tensor with a negative storage offset (the extent check would be skipped for an empty tensor)
         String tensor = "ctorch._utils\n_rebuild_tensor_v2\n((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\n"
                 + "X\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0001tQJ\u00ff\u00ff\u00ff\u00ffK\u0000\u0085K\u0001\u0085\u0089tR";
         Path negative = archive(pickleOf("\u0080\u0002}(X\u0001\u0000\u0000\u0000a" + tensor + "u."), Map.of());
-        assertThatThrownBy(() -> Checkpoint.open(negative)).isInstanceOf(WeightFormatException.class)
+        assertThatThrownBy(() -> Checkpoint.open(negative))
+                .isInstanceOf(WeightFormatException.class)
                 .hasMessageContaining("negative storage offset -1");
         // a state dict whose value is a big structure: the message says what it is, not what it holds
-        Path notTensor = archive(pickleOf("\u0080\u0002}(X\u0001\u0000\u0000\u0000a]" + "K\u0001a".repeat(2000) + "u."), Map.of());
-        assertThatThrownBy(() -> Checkpoint.open(notTensor)).isInstanceOf(WeightFormatException.class)
+        Path notTensor = archive(
+                pickleOf("\u0080\u0002}(X\u0001\u0000\u0000\u0000a]" + "K\u0001a".repeat(2000) + "u."), Map.of());
+        assertThatThrownBy(() -> Checkpoint.open(notTensor))
+                .isInstanceOf(WeightFormatException.class)
                 .hasMessageContaining("state dict entry \"a\" is a list, not a tensor")
                 .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
     }
@@ -124,7 +141,9 @@ class TorchCheckpointTest {
             zo.closeEntry();
         }
         assertThat(Files.size(bomb)).isLessThan(1 << 20);
-        assertThatThrownBy(() -> Checkpoint.open(bomb)).isInstanceOf(WeightFormatException.class).hasMessageContaining("zip bomb");
+        assertThatThrownBy(() -> Checkpoint.open(bomb))
+                .isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("zip bomb");
     }
 
     @Test
@@ -140,15 +159,21 @@ class TorchCheckpointTest {
                 zo.closeEntry();
             }
         }
-        assertThatThrownBy(() -> Checkpoint.open(many)).isInstanceOf(WeightFormatException.class)
-                .hasMessageContaining(many.toString()).hasMessageContaining("1048577 entries, more than 1048576");
+        assertThatThrownBy(() -> Checkpoint.open(many))
+                .isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining(many.toString())
+                .hasMessageContaining("1048577 entries, more than 1048576");
     }
 
     @Test
     void fuzzedPicklesLoadOrFailCleanly() throws IOException {
         byte[] pickle;
-        try (ZipFile src = new ZipFile(Fixtures.file("tiny-altclip-bin/pytorch_model.bin").toFile())) {
-            ZipEntry e = src.stream().filter(x -> x.getName().endsWith("/data.pkl")).findFirst().orElseThrow();
+        try (ZipFile src =
+                new ZipFile(Fixtures.file("tiny-altclip-bin/pytorch_model.bin").toFile())) {
+            ZipEntry e = src.stream()
+                    .filter(x -> x.getName().endsWith("/data.pkl"))
+                    .findFirst()
+                    .orElseThrow();
             pickle = src.getInputStream(e).readAllBytes();
         }
         SplittableRandom r = new SplittableRandom(7);

@@ -17,18 +17,21 @@ public final class EmbedFolderJob {
 
     public static void main(String[] args) {
         if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: EmbedFolderJob MODEL_FOLDER IMAGES_FOLDER_OR_GLOB OUTPUT_PARQUET [as-stored|f32|bf16|f16|int8]");
+            System.err.println(
+                    "usage: EmbedFolderJob MODEL_FOLDER IMAGES_FOLDER_OR_GLOB OUTPUT_PARQUET [as-stored|f32|bf16|f16|int8]");
             System.exit(2);
         }
         String weights = args.length == 4 ? args[3] : "as-stored";
-        SparkSession spark = SparkSession.builder().appName("altclip4j: embed " + args[1]).getOrCreate();
+        SparkSession spark =
+                SparkSession.builder().appName("altclip4j: embed " + args[1]).getOrCreate();
         run(spark, args[0], args[1], args[2], weights);
         spark.stop();
     }
 
     /** The job itself, on a session the caller owns; the output is overwritten if it exists. */
     public static void run(SparkSession spark, String model, String images, String output, String weights) {
-        Dataset<Row> embedded = AltClipSpark.embedImages(AltClipSpark.readImages(spark, images), model, e -> e.setWeights(weights));
+        Dataset<Row> embedded =
+                AltClipSpark.embedImages(AltClipSpark.readImages(spark, images), model, e -> e.setWeights(weights));
         embedded.select("path", "embedding", "error").write().mode("overwrite").parquet(output);
     }
 }

@@ -37,9 +37,10 @@ public final class SearchJob {
     /** The {@code k} best rows of {@code table} for {@code query} (unit length): {@code path} and {@code score}, best first. */
     public static Dataset<Row> search(SparkSession spark, String table, float[] query, int k) {
         Dataset<Row> rows = spark.read().parquet(table).where("embedding IS NOT NULL");
-        double[] q = new double[query.length];   // exact: every float is a double
+        double[] q = new double[query.length]; // exact: every float is a double
         for (int i = 0; i < q.length; i++) q[i] = query[i];
-        Column score = functions.expr("aggregate(zip_with(embedding, q, (x, y) -> CAST(x AS DOUBLE) * y), 0D, (acc, v) -> acc + v)");
+        Column score = functions.expr(
+                "aggregate(zip_with(embedding, q, (x, y) -> CAST(x AS DOUBLE) * y), 0D, (acc, v) -> acc + v)");
         return rows.withColumn("q", functions.lit(q))
                 .select(functions.col("path"), score.as("score"))
                 .orderBy(functions.col("score").desc(), functions.col("path"))

@@ -74,11 +74,23 @@ public final class TextTransformer {
      * @param attentionMask {@code [batch][seq]}: 1 for real tokens, 0 for padding
      */
     public Output forward(ThreadPool pool, int[][] inputIds, int[][] attentionMask) {
-        int batch = inputIds.length, seq = batch == 0 ? 0 : inputIds[0].length;
+        return forward(pool, inputIds, attentionMask, null);
+    }
+
+    /**
+     * The same, also adding to {@code hiddenStates} (unless null) a copy of the embeddings' output and of each
+     * layer's output, {@code [batch][seq][hidden]} each: transformers' {@code output_hidden_states=True}.
+     */
+    public Output forward(ThreadPool pool, int[][] inputIds, int[][] attentionMask, List<FloatTensor> hiddenStates) {
+        int batch = inputIds.length, seq = batch == 0 ? 0 : inputIds[0].length, d = config.hiddenSize();
         FloatTensor h = embeddings(pool, inputIds);
         float[] keyBias = keyBias(attentionMask, batch, seq);
-        LayerBuffers buf = new LayerBuffers(batch * seq, config.hiddenSize(), config.intermediateSize());
-        for (TextEncoderLayer layer : layers) layer.forward(pool, h, batch, seq, keyBias, buf);
+        LayerBuffers buf = new LayerBuffers(batch * seq, d, config.intermediateSize());
+        if (hiddenStates != null) hiddenStates.add(h.copy().reshape(batch, seq, d));
+        for (TextEncoderLayer layer : layers) {
+            layer.forward(pool, h, batch, seq, keyBias, buf);
+            if (hiddenStates != null) hiddenStates.add(h.copy().reshape(batch, seq, d));
+        }
         preLayerNorm.forward(pool, h, h);
         FloatTensor projected = transformation.forward(pool, h);
         return new Output(projected.reshape(batch, seq, config.projectDim()), Ops.firstTokens(projected, batch, seq));

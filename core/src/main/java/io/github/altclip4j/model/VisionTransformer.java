@@ -62,11 +62,23 @@ public final class VisionTransformer {
 
     /** {@code pixelValues}: {@code [batch][channels][imageSize][imageSize]}, as the image processor makes them. */
     public Output forward(ThreadPool pool, FloatTensor pixelValues) {
+        return forward(pool, pixelValues, null);
+    }
+
+    /**
+     * The same, also adding to {@code hiddenStates} (unless null) a copy of the encoder's input and of each layer's
+     * output, {@code [batch][seq][hidden]} each: transformers' {@code output_hidden_states=True}.
+     */
+    public Output forward(ThreadPool pool, FloatTensor pixelValues, List<FloatTensor> hiddenStates) {
         FloatTensor h = embeddings(pool, pixelValues); // checks the shape
-        int batch = pixelValues.dim(0), seq = config.numPositions();
+        int batch = pixelValues.dim(0), seq = config.numPositions(), d = config.hiddenSize();
         preLayerNorm.forward(pool, h, h);
-        LayerBuffers buf = new LayerBuffers(batch * seq, config.hiddenSize(), config.intermediateSize());
-        for (VisionEncoderLayer layer : layers) layer.forward(pool, h, batch, seq, buf);
+        LayerBuffers buf = new LayerBuffers(batch * seq, d, config.intermediateSize());
+        if (hiddenStates != null) hiddenStates.add(h.copy().reshape(batch, seq, d));
+        for (VisionEncoderLayer layer : layers) {
+            layer.forward(pool, h, batch, seq, buf);
+            if (hiddenStates != null) hiddenStates.add(h.copy().reshape(batch, seq, d));
+        }
         FloatTensor pooled = postLayerNorm.forward(pool, Ops.firstTokens(h, batch, seq));
         return new Output(h.reshape(batch, seq, config.hiddenSize()), pooled);
     }

@@ -1,6 +1,6 @@
 package io.github.altclip4j.cli;
 
-import io.github.altclip4j.model.RandomModel;
+import io.github.altclip4j.tools.RandomModel;
 import io.github.altclip4j.weights.StoredType;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -50,7 +50,7 @@ public final class ClipImageProcessor {
                 throw new IllegalArgumentException("image of " + img.width() + "x" + img.height()
                         + " after preprocessing, expected " + cw + "x" + ch);
             }
-            normalizeInto(img, out.data(), i * 3 * ch * cw);
+            standardizeInto(img, out.data(), i * 3 * ch * cw);
         }
         return out;
     }
@@ -89,7 +89,8 @@ public final class ClipImageProcessor {
         return new RgbImage(cropW, cropH, out);
     }
 
-    private void normalizeInto(RgbImage img, float[] dst, int off) {
+    /** Rescale and standardise (transformers' {@code rescale} and {@code normalize}), channels first, into dst. */
+    private void standardizeInto(RgbImage img, float[] dst, int off) {
         int plane = img.width() * img.height();
         float[] mean = config.imageMean(), std = config.imageStd();
         double factor = config.rescaleFactor();

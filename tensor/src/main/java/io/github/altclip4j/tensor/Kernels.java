@@ -86,7 +86,7 @@ interface Kernels {
     float sumOfSquares(float[] x, int off, int n);
 
     /** {@code out[i] = (x[i] - mean) * invStd * gamma[i] + beta[i]}: the affine step of LayerNorm. */
-    void normalize(
+    void layerNormAffine(
             float[] x, int xOff, int n, float mean, float invStd, float[] gamma, float[] beta, float[] out, int outOff);
 
     /** The largest of {@code x[off..off+n)}. */

@@ -46,7 +46,7 @@ public final class Ops {
             float mean = k.sum(d, off, n) / n;
             float variance = k.sumSquaredDeviations(d, off, n, mean) / n;
             float invStd = (float) (1.0 / Math.sqrt(variance + eps));
-            k.normalize(d, off, n, mean, invStd, gamma, beta, o, off + shift);
+            k.layerNormAffine(d, off, n, mean, invStd, gamma, beta, o, off + shift);
         });
     }
 

@@ -150,7 +150,7 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void normalize(
+    public void layerNormAffine(
             float[] x,
             int xOff,
             int n,
@@ -160,11 +160,11 @@ final class ScalarKernels implements Kernels {
             float[] beta,
             float[] out,
             int outOff) {
-        normalizeFrom(0, x, xOff, n, mean, invStd, gamma, beta, out, outOff);
+        layerNormAffineFrom(0, x, xOff, n, mean, invStd, gamma, beta, out, outOff);
     }
 
     /** Elements {@code [from, n)} of {@link #normalize} (the vector kernels finish their ragged tail with it). */
-    static void normalizeFrom(
+    static void layerNormAffineFrom(
             int from,
             float[] x,
             int xOff,

@@ -400,7 +400,7 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void normalize(
+    public void layerNormAffine(
             float[] x,
             int xOff,
             int n,
@@ -418,7 +418,7 @@ final class VectorKernels implements Kernels {
                     .fma(FloatVector.fromArray(F, gamma, i), FloatVector.fromArray(F, beta, i))
                     .intoArray(out, outOff + i);
         }
-        ScalarKernels.normalizeFrom(i, x, xOff, n, mean, invStd, gamma, beta, out, outOff);
+        ScalarKernels.layerNormAffineFrom(i, x, xOff, n, mean, invStd, gamma, beta, out, outOff);
     }
 
     @Override

@@ -32,8 +32,6 @@ import java.util.Map;
 public final class SafetensorsFile implements Checkpoint {
     /** The safetensors format's own limit on the header (100 MB). */
     public static final long MAX_HEADER_BYTES = 100L * 1000 * 1000;
-    /** Largest element count one tensor may have: one Java array. */
-    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     private final Path path;
     private final FileChannel channel;
@@ -148,7 +146,7 @@ public final class SafetensorsFile implements Checkpoint {
                             + " bytes");
         }
         long count = TensorEntry.elementCount(shape);
-        if (count < 0 || count > MAX_ELEMENTS) {
+        if (count < 0 || count > TensorEntry.MAX_ELEMENTS) {
             throw new WeightFormatException(path, where + ": shape " + Arrays.toString(shape) + " is too large");
         }
         if (count * type.bytes() != end - begin) {

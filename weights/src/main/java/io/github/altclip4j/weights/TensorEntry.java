@@ -8,6 +8,9 @@ import java.util.Arrays;
  * is ever created.
  */
 public final class TensorEntry {
+    /** Largest element count one tensor may have, in any checkpoint format: one Java array. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
     private final String name;
     private final StoredType type;
     private final long[] shape;

@@ -99,7 +99,7 @@ public final class TorchCheckpoint implements Checkpoint {
             if (t.size().length != t.stride().length)
                 throw new WeightFormatException(path, where + ": size and stride differ in rank");
             long count = TensorEntry.elementCount(t.size());
-            if (count < 0 || count > SafetensorsFile.MAX_ELEMENTS) {
+            if (count < 0 || count > TensorEntry.MAX_ELEMENTS) {
                 throw new WeightFormatException(path, where + ": shape " + Arrays.toString(t.size()) + " is too large");
             }
             long last = lastElement(t);

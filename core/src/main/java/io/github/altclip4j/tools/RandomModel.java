@@ -1,4 +1,4 @@
-package io.github.altclip4j.model;
+package io.github.altclip4j.tools;
 
 import io.github.altclip4j.tensor.Half;
 import io.github.altclip4j.weights.SafetensorsWriter;
@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
 
 /**
  * A model folder with the shapes of a real checkpoint and seeded random weights, for benchmarks without the download:
- * every tensor name and shape that {@link AltClipModel} binds, LayerNorm weights near 1, the rest uniform with
- * standard deviation 0.02 (as transformers initialises), {@code logit_scale} = 2.6592. Each tensor is generated from
+ * every tensor name and shape that {@link io.github.altclip4j.model.AltClipModel} binds (RandomModelTest checks that
+ * the two agree), LayerNorm weights near 1, the rest uniform with standard deviation 0.02 (as transformers
+ * initialises), {@code logit_scale} = 2.6592. Each tensor is generated from
  * its own seed (the run's seed and its name) while being written, so no second copy of the weights is ever held.
  */
 public final class RandomModel {

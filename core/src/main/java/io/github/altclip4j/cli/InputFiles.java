@@ -1,6 +1,7 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.image.ImageDecoder;
+import io.github.altclip4j.weights.AtomicFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,6 +95,9 @@ final class InputFiles {
         if (!Files.isWritable(dir)) throw new AccessDeniedException(out.toString(), null, "cannot write in its folder");
         if (Files.exists(out) && !Files.isWritable(out))
             throw new AccessDeniedException(out.toString(), null, "not writable");
+        // The permission bits can say yes where creating a file fails (a read-only mount, /proc, a full disk): try it,
+        // before any model is loaded.
+        AtomicFile.checkCanCreate(out);
         return out;
     }
 

@@ -17,9 +17,13 @@ public final class NotEnoughMemoryException extends IOException {
     /** Throws if {@code weightBytes} (plus headroom) exceed what the heap can still grow to. */
     static void check(Path folder, WeightFormat format, long weightBytes) throws NotEnoughMemoryException {
         Runtime rt = Runtime.getRuntime();
-        long max = rt.maxMemory(), used = rt.totalMemory() - rt.freeMemory();
-        long needed = weightBytes + HEADROOM;
-        if (max == Long.MAX_VALUE || needed <= max - used) return;
+        long max = rt.maxMemory(), needed = weightBytes + HEADROOM;
+        if (max == Long.MAX_VALUE || needed <= max - used(rt)) return;
+        // "Used" counts garbage not yet collected (a JVM that has done other work, or loaded a model before): collect
+        // once and look again before refusing.
+        System.gc();
+        long used = used(rt);
+        if (needed <= max - used) return;
         long suggestGb = (used + needed + (1L << 30) - 1) >> 30;
         throw new NotEnoughMemoryException(String.format(
                 Locale.ROOT,
@@ -35,6 +39,10 @@ public final class NotEnoughMemoryException extends IOException {
                 format == WeightFormat.INT8
                         ? ""
                         : ", or load it with --weights int8 (about a quarter of the float32 size)"));
+    }
+
+    private static long used(Runtime rt) {
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     private static String gb(long bytes) {

@@ -136,6 +136,14 @@ class MainTest {
                         tmp.resolve("no/dir/out.safetensors").toString()))
                 .isEqualTo(1);
         assertThat(err()).contains("out.safetensors: its folder does not exist").doesNotContain("loaded");
+        if (Files.isDirectory(Path.of("/proc/self"))) { // a folder whose permission bits allow what creating refuses
+            assertThat(run("embed", "--model", MODEL, "--text", "a", "--output", "/proc/out.safetensors"))
+                    .isEqualTo(1);
+            assertThat(err())
+                    .contains("/proc/out.safetensors: cannot create a file in its folder")
+                    .doesNotContain("loaded")
+                    .doesNotContain(".partial");
+        }
         assertThat(run(
                         "embed",
                         "--model",

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,7 +30,13 @@ public final class AtomicFile {
         // it owner-only, and the renamed output with it).
         Path tmp = dir.resolve("." + target.getFileName() + "."
                 + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw cannotCreate(target, e);
+        }
+        try (ch) {
             body.write(ch);
             ch.force(true);
         } catch (IOException | RuntimeException e) {
@@ -37,6 +44,23 @@ public final class AtomicFile {
             throw e;
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Creates and deletes a file beside {@code target}: whether {@link #write} can start, asked before long work. */
+    public static void checkCanCreate(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        try {
+            Files.delete(Files.createTempFile(dir, ".altclip-probe", null));
+        } catch (IOException e) {
+            throw cannotCreate(target, e);
+        }
+    }
+
+    /** The error that names the file asked for, not the temporary one. */
+    private static FileSystemException cannotCreate(Path target, IOException e) {
+        String why = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        return new FileSystemException(
+                target.toString(), null, "cannot create a file in its folder" + (why != null ? ": " + why : ""));
     }
 
     /** A UTF-8 text file, atomically. */

@@ -122,8 +122,7 @@ public final class Attention {
                         p * pw,
                         scoreLd,
                         pw,
-                        buf.edge,
-                        buf.partial);
+                        buf.edge);
             }
             // P = softmax(S * scale + mask), row by row, then into micro-panels for the next product.
             for (int i = 0; i < seq; i++) {
@@ -146,14 +145,13 @@ public final class Attention {
                         outOff + rowBase * ldOut + col + p * pw,
                         ldOut,
                         Math.min(pw, headDim - p * pw),
-                        buf.edge,
-                        buf.partial);
+                        buf.edge);
             }
         });
     }
 
     /**
-     * Per-thread scores, left operands (Q, then P, as micro-panels), packed K/V, edge and partial tiles, grown on demand and
+     * Per-thread scores, left operands (Q, then P, as micro-panels), packed K/V and edge tile, grown on demand and
      * reused across layers and calls. Rows past seq in {@code scores} hold values of padding rows or of an earlier
      * call; they are never read.
      */
@@ -163,8 +161,7 @@ public final class Attention {
                 rows = new float[0],
                 keys = new float[0],
                 values = new float[0],
-                edge = new float[0],
-                partial = new float[0];
+                edge = new float[0];
 
         static Buffers get(int scoreSize, int rowsSize, int keySize, int valueSize, int edgeSize) {
             Buffers b = LOCAL.get();
@@ -173,7 +170,6 @@ public final class Attention {
             if (b.keys.length < keySize) b.keys = new float[keySize];
             if (b.values.length < valueSize) b.values = new float[valueSize];
             if (b.edge.length < edgeSize) b.edge = new float[edgeSize];
-            if (b.partial.length < edgeSize) b.partial = new float[edgeSize];
             return b;
         }
     }

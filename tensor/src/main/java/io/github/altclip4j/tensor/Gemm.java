@@ -13,11 +13,11 @@ package io.github.altclip4j.tensor;
  * another (see {@link PackedMatrix}), so each task reads its weights as one sequential stream.
  *
  * <p><b>Summation.</b> A dot product over k is summed in blocks of {@link #K_BLOCK}: the micro-kernel runs one chain
- * of fused multiply-adds over each block, and the blocks' partial tiles are added in increasing k. One chain over all
- * of k = 4096 (the MLP's second layer) lets the rounding error grow with its length: on the full-size model that alone
- * put our outputs at up to 2.5x PyTorch float32's error against float64 (BLAS libraries block k as well); blocks of 512
- * bring them to at most 1.3x of it, for 0-3% of the GEMM's time (256: at most 0.9x, for 3-5%; docs/performance.md,
- * "Full-size error").
+ * of fused multiply-adds over each block and adds each later block's sums to the earlier ones' (in registers, before
+ * its store), in increasing k. One chain over all of k = 4096 (the MLP's second layer) lets the rounding error grow
+ * with its length: on the full-size model that alone put our outputs at up to 2.5x PyTorch float32's error against
+ * float64 (BLAS libraries block k as well); blocks of 512 bring them to at most 1.3x of it, for about 1% of a GEMM's
+ * time (256: at most 0.9x, for 2-4%; docs/performance.md, "Full-size error").
  *
  * <p><b>Determinism.</b> Each output element is summed in that one order, whatever the tile it falls in or the thread
  * that runs it; work is split over output tiles only. So the result is bit-identical for every thread count and every
@@ -104,7 +104,7 @@ public final class Gemm {
                     panelOff = 0;
                 }
                 for (int t = t0; t < t1; t++) {
-                    tileOverK(kern, packedA, t * tr * k, panel, w, panelOff, k, out, s.partial);
+                    tileOverK(kern, packedA, t * tr * k, panel, w, panelOff, k, out, 0, pw);
                     // The epilogue, on the finished tile while it is in L1.
                     for (int i = 0, row = t * tr, rows = Math.min(tr, m - row); i < rows; i++, row++) {
                         int src = i * pw;
@@ -185,10 +185,10 @@ public final class Gemm {
     }
 
     /**
-     * One {@code 5 x pw} tile of {@code A · P} into {@code tile} (row stride pw), summed over k in blocks of
-     * {@link #K_BLOCK}, the later blocks through {@code partial} (also {@code 5 x pw}). A tile's rows start at
-     * {@code aOff} in micro-panels; {@code panel} is a float panel starting at {@code pOff}, or null to use
-     * {@code w}'s bfloat16 or int8 panel there, widened in registers.
+     * One {@code 5 x pw} tile of {@code A · P} into C (row r at {@code cOff + r*ldc}), summed over k in blocks of
+     * {@link #K_BLOCK}: the first block's sums are stored, each later one's added by the micro-kernel before it stores.
+     * A tile's rows start at {@code aOff} in micro-panels; {@code panel} is a float panel starting at {@code pOff}, or
+     * null to use {@code w}'s bfloat16 or int8 panel there, widened in registers.
      */
     private static void tileOverK(
             Kernels kern,
@@ -198,16 +198,16 @@ public final class Gemm {
             PackedMatrix w,
             int pOff,
             int k,
-            float[] tile,
-            float[] partial) {
+            float[] c,
+            int cOff,
+            int ldc) {
         int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
         for (int k0 = 0; ; k0 += K_BLOCK) {
             int len = Math.min(K_BLOCK, k - k0), ak = aOff + tr * k0, pk = pOff + k0 * pw;
-            float[] dst = k0 == 0 ? tile : partial;
-            if (panel != null) kern.tile(a, ak, panel, pk, len, dst, 0, pw);
-            else if (w.dtype() == DType.I8) kern.tileI8(a, ak, w.i8(), pk, len, dst, 0, pw);
-            else kern.tileBf16(a, ak, w.half(), pk, len, dst, 0, pw);
-            if (k0 > 0) kern.add(tile, 0, partial, 0, tr * pw);
+            boolean later = k0 > 0;
+            if (panel != null) kern.tile(a, ak, panel, pk, len, c, cOff, ldc, later);
+            else if (w.dtype() == DType.I8) kern.tileI8(a, ak, w.i8(), pk, len, c, cOff, ldc, later);
+            else kern.tileBf16(a, ak, w.half(), pk, len, c, cOff, ldc, later);
             if (k0 + K_BLOCK >= k) return;
         }
     }
@@ -215,8 +215,8 @@ public final class Gemm {
     /**
      * {@code C[rows][cols] = A[rows][kLen] · P[kLen][pw]} for one panel P, in 5-row register tiles, on the calling
      * thread. A is packed as micro-panels ({@link MicroPanels}, rows rounded up to a multiple of 5); {@code cols <= pw}:
-     * columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}.
-     * {@code edge} and {@code partial} hold {@code 5 x pw} floats each.
+     * columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}
+     * ({@code 5 x pw} floats).
      */
     static void block(
             Kernels kern,
@@ -230,16 +230,15 @@ public final class Gemm {
             int cOff,
             int ldc,
             int cols,
-            float[] edge,
-            float[] partial) {
+            float[] edge) {
         int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
         for (int r = 0; r < rows; r += tr) {
             int tileRows = Math.min(tr, rows - r), tileA = aOff + r * kLen;
-            if (tileRows == tr && cols == pw && kLen <= K_BLOCK) {
-                kern.tile(a, tileA, p, pOff, kLen, c, cOff + r * ldc, ldc); // one block: straight into C
+            if (tileRows == tr && cols == pw) {
+                tileOverK(kern, a, tileA, p, null, pOff, kLen, c, cOff + r * ldc, ldc);
                 continue;
             }
-            tileOverK(kern, a, tileA, p, null, pOff, kLen, edge, partial);
+            tileOverK(kern, a, tileA, p, null, pOff, kLen, edge, 0, pw);
             for (int i = 0; i < tileRows; i++) System.arraycopy(edge, i * pw, c, cOff + (r + i) * ldc, cols);
         }
     }
@@ -259,16 +258,15 @@ public final class Gemm {
         }
     }
 
-    /** Per-thread buffers: one tile of C, one k block's partial tile, and a 16-bit or int8 panel widened to float. */
+    /** Per-thread buffers: one tile of C, and a 16-bit or int8 panel widened to float. */
     static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = new ThreadLocal<>();
 
-        final float[] tile, partial;
+        final float[] tile;
         float[] widened;
 
         private Scratch(int pw) {
             tile = new float[Kernels.TILE_ROWS * pw];
-            partial = new float[Kernels.TILE_ROWS * pw];
             widened = new float[0];
         }
 

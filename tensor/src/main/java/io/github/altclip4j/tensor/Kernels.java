@@ -26,16 +26,17 @@ interface Kernels {
      * The GEMM micro-kernel: {@code C[5][pw] = A[5][kLen] · P[kLen][pw]}, with {@code pw = panelWidth()}.
      * A comes as a micro-panel (see {@link MicroPanels}): element (r, k) at {@code aOff + 5*k + r}, so the five values
      * a step of k needs are adjacent and one index register walks them. Row k of the panel is at
-     * {@code pOff + k*pw}; row r of C at {@code cOff + r*ldc}. Every element of C is one chain of fused multiply-adds
-     * in increasing k, started from zero.
+     * {@code pOff + k*pw}; row r of C at {@code cOff + r*ldc}. Every element is one chain of fused multiply-adds in
+     * increasing k, started from zero; with {@code accumulate} the chain's sum is then added to what C holds (a later
+     * block of k, {@link Gemm}'s "Summation"), else it replaces it.
      */
-    void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc);
+    void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate);
 
     /** {@link #tile} with the panel given as bfloat16 bits, widened in registers; the same FMA chain, so the same bits. */
-    void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc);
+    void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate);
 
     /** {@link #tile} with the panel given as int8 values, widened to float in registers (exactly). */
-    void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc);
+    void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate);
 
     /**
      * Whether {@link #tileBf16} / {@link #tileI8} beat widening a whole panel to float first and running {@link #tile}

@@ -17,20 +17,22 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc) {
+    public void tile(
+            float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate) {
         for (int r = 0; r < TILE_ROWS; r++) {
             int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
                 float acc = 0f;
                 for (int k = 0; k < kLen; k++)
                     acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
-                c[cRow + j] = acc;
+                c[cRow + j] = accumulate ? acc + c[cRow + j] : acc;
             }
         }
     }
 
     @Override
-    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc) {
+    public void tileBf16(
+            float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate) {
         for (int r = 0; r < TILE_ROWS; r++) {
             int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
@@ -38,7 +40,7 @@ final class ScalarKernels implements Kernels {
                 for (int k = 0; k < kLen; k++) {
                     acc = Math.fma(a[aOff + TILE_ROWS * k + r], Half.bf16ToFloat(p[pOff + k * PANEL_WIDTH + j]), acc);
                 }
-                c[cRow + j] = acc;
+                c[cRow + j] = accumulate ? acc + c[cRow + j] : acc;
             }
         }
     }
@@ -49,14 +51,15 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc) {
+    public void tileI8(
+            float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate) {
         for (int r = 0; r < TILE_ROWS; r++) {
             int cRow = cOff + r * ldc;
             for (int j = 0; j < PANEL_WIDTH; j++) {
                 float acc = 0f;
                 for (int k = 0; k < kLen; k++)
                     acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
-                c[cRow + j] = acc;
+                c[cRow + j] = accumulate ? acc + c[cRow + j] : acc;
             }
         }
     }

@@ -61,7 +61,7 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public void tile(float[] a, int aOff, float[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc) {
+                     float[] c, int cOff, int ldc, boolean accumulate) {
         FloatVector zero = FloatVector.zero(F);
         FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
         FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
@@ -86,6 +86,13 @@ final class VectorKernels implements Kernels {
             av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
         }
+        if (accumulate) { // this block's sums plus the earlier blocks' (the same bits as adding them afterwards)
+            c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
+            c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
+            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
+            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)); c32 = c32.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L)); c33 = c33.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L));
+            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)); c42 = c42.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L)); c43 = c43.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L));
+        }
         c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
         c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
         c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
@@ -103,7 +110,7 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc) {
+                     float[] c, int cOff, int ldc, boolean accumulate) {
         FloatVector zero = FloatVector.zero(F);
         FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
         FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
@@ -128,6 +135,13 @@ final class VectorKernels implements Kernels {
             av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
         }
+        if (accumulate) { // this block's sums plus the earlier blocks' (the same bits as adding them afterwards)
+            c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
+            c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
+            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
+            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)); c32 = c32.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L)); c33 = c33.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L));
+            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)); c42 = c42.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L)); c43 = c43.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L));
+        }
         c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
         c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
         c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
@@ -142,7 +156,7 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc) {
+                     float[] c, int cOff, int ldc, boolean accumulate) {
         FloatVector zero = FloatVector.zero(F);
         FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
         FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
@@ -166,6 +180,13 @@ final class VectorKernels implements Kernels {
             c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
             av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
+        }
+        if (accumulate) { // this block's sums plus the earlier blocks' (the same bits as adding them afterwards)
+            c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
+            c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
+            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
+            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)); c32 = c32.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L)); c33 = c33.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L));
+            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)); c42 = c42.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L)); c43 = c43.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L));
         }
         c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
         c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);

@@ -261,10 +261,12 @@ class GemmTest {
         if (vector.panelWidth() != scalar.panelWidth()) return; // a machine whose vectors are not 512 bits
         int pw = vector.panelWidth(), k = 300;
         float[] a = Reference.randomFloats(5, Kernels.TILE_ROWS * k, 1f), p = Reference.randomFloats(6, k * pw, 1f);
-        float[] c1 = Reference.randomFloats(7, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
-        vector.tile(a, 0, p, 0, k, c1, 0, pw);
-        scalar.tile(a, 0, p, 0, k, c2, 0, pw);
-        Reference.assertBitIdentical(c2, c1, vector.name() + " vs scalar tile");
+        for (boolean accumulate : new boolean[] {false, true}) {
+            float[] c1 = Reference.randomFloats(7, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
+            vector.tile(a, 0, p, 0, k, c1, 0, pw, accumulate);
+            scalar.tile(a, 0, p, 0, k, c2, 0, pw, accumulate);
+            Reference.assertBitIdentical(c2, c1, vector.name() + " vs scalar tile, accumulate " + accumulate);
+        }
     }
 
     @Test
@@ -279,10 +281,12 @@ class GemmTest {
                 bits[i] = Half.floatToBf16(p[i]);
                 widened[i] = Half.bf16ToFloat(bits[i]);
             }
-            float[] c1 = Reference.randomFloats(10, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
-            kern.tileBf16(a, 0, bits, 0, k, c1, 0, pw);
-            kern.tile(a, 0, widened, 0, k, c2, 0, pw);
-            Reference.assertBitIdentical(c2, c1, kern.name() + " bf16 tile");
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] c1 = Reference.randomFloats(10, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
+                kern.tileBf16(a, 0, bits, 0, k, c1, 0, pw, accumulate);
+                kern.tile(a, 0, widened, 0, k, c2, 0, pw, accumulate);
+                Reference.assertBitIdentical(c2, c1, kern.name() + " bf16 tile, accumulate " + accumulate);
+            }
         }
     }
 
@@ -297,12 +301,13 @@ class GemmTest {
                 q[i] = (byte) (r.nextInt(255) - 127);
                 widened[i] = q[i];
             }
-            float[] c1 = new float[Kernels.TILE_ROWS * pw],
-                    c2 = new float[Kernels.TILE_ROWS * pw],
-                    w2 = new float[q.length];
-            kern.tileI8(a, 0, q, 0, k, c1, 0, pw);
-            kern.tile(a, 0, widened, 0, k, c2, 0, pw);
-            Reference.assertBitIdentical(c2, c1, kern.name() + " int8 tile");
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] c1 = Reference.randomFloats(11, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
+                kern.tileI8(a, 0, q, 0, k, c1, 0, pw, accumulate);
+                kern.tile(a, 0, widened, 0, k, c2, 0, pw, accumulate);
+                Reference.assertBitIdentical(c2, c1, kern.name() + " int8 tile, accumulate " + accumulate);
+            }
+            float[] w2 = new float[q.length];
             kern.i8ToFloat(q, 0, w2, 0, q.length);
             Reference.assertBitIdentical(widened, w2, kern.name() + " int8 widening");
         }

@@ -72,18 +72,18 @@ final class BpeEncoder implements SentencePiece.Segmenter {
             Map<String, int[]> unusedSplits) {
         if (left < 0 || right < 0 || frozen[left] || frozen[right]) return;
         int from = start[left], size = len[left] + len[right];
-        int id = sp.pieceTrie.get(text, from, from + size);
+        int id = sp.segmentablePieces().get(text, from, from + size);
         if (id < 0) return;
-        if (sp.types[id] == PieceType.UNUSED) {
+        if (sp.type(id) == PieceType.UNUSED) {
             unusedSplits.put(Utf8.decode(text, from, from + size), new int[] {from, from + len[left], from + size});
         }
-        agenda.add(new Pair(left, right, sp.scores[id], size));
+        agenda.add(new Pair(left, right, sp.score(id), size));
     }
 
     /** Emits a symbol, splitting an UNUSED piece back into the two symbols it was merged from. */
     private void resegment(byte[] text, int from, int to, Map<String, int[]> unusedSplits, List<int[]> out) {
-        int id = sp.pieceTrie.get(text, from, to);
-        if (id >= 0 && sp.types[id] == PieceType.UNUSED) {
+        int id = sp.segmentablePieces().get(text, from, to);
+        if (id >= 0 && sp.type(id) == PieceType.UNUSED) {
             int[] split = unusedSplits.get(Utf8.decode(text, from, to));
             if (split != null) {
                 int mid = from + (split[1] - split[0]);

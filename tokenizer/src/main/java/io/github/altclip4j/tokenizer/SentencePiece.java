@@ -15,14 +15,14 @@ import java.util.List;
  * Thread-safe once loaded.
  */
 public final class SentencePiece {
-    final SentencePieceModel model;
-    final byte[][] pieceBytes;
-    final PieceType[] types;
-    final float[] scores;
+    private final SentencePieceModel model;
+    private final byte[][] pieceBytes;
+    private final PieceType[] types;
+    private final float[] scores;
     /** Pieces that segmentation can produce: NORMAL, USER_DEFINED and UNUSED (skipped when encoding). */
-    final ByteTrie pieceTrie;
+    private final ByteTrie pieceTrie;
 
-    final float minScore, maxScore;
+    private final float minScore, maxScore;
     /** CONTROL, UNKNOWN and BYTE pieces: looked up first by {@link #pieceToId}, never produced by segmentation. */
     private final ByteTrie reservedTrie;
 
@@ -128,6 +128,30 @@ public final class SentencePiece {
 
     public int unkId() {
         return model.unkId;
+    }
+
+    // What the segmenters read of the vocabulary.
+
+    PieceType type(int id) {
+        return types[id];
+    }
+
+    float score(int id) {
+        return scores[id];
+    }
+
+    /** The pieces segmentation may produce (NORMAL, USER_DEFINED and UNUSED), by their UTF-8 bytes. */
+    ByteTrie segmentablePieces() {
+        return pieceTrie;
+    }
+
+    /** The lowest and highest score of a NORMAL piece. */
+    float minScore() {
+        return minScore;
+    }
+
+    float maxScore() {
+        return maxScore;
     }
 
     /** The id of a piece string, or the unknown id, as {@code PieceToId}: reserved pieces first, then the others. */

@@ -32,8 +32,8 @@ final class UnigramEncoder implements SentencePiece.Segmenter {
         int[] bestStart = new int[size + 1];
         int[] bestId = new int[size + 1];
         Arrays.fill(bestStart, -1);
-        float unkScore = sp.minScore - UNK_PENALTY;
-        ByteTrie trie = sp.pieceTrie;
+        float unkScore = sp.minScore() - UNK_PENALTY;
+        ByteTrie trie = sp.segmentablePieces();
         for (int start = 0; start < size; ) {
             float scoreHere = bestScore[start];
             int charLen = Math.min(Utf8.charLength(text[start]), size - start);
@@ -43,9 +43,9 @@ final class UnigramEncoder implements SentencePiece.Segmenter {
                 state = trie.child(state, text[pos]);
                 if (state < 0) break;
                 int id = trie.value(state);
-                if (id < 0 || sp.types[id] == PieceType.UNUSED) continue;
+                if (id < 0 || sp.type(id) == PieceType.UNUSED) continue;
                 int length = pos + 1 - start;
-                double score = sp.types[id] == PieceType.USER_DEFINED ? length * sp.maxScore - 0.1 : sp.scores[id];
+                double score = sp.type(id) == PieceType.USER_DEFINED ? length * sp.maxScore() - 0.1 : sp.score(id);
                 double candidate = score + scoreHere;
                 int end = pos + 1;
                 if (bestStart[end] == -1 || candidate > bestScore[end]) {

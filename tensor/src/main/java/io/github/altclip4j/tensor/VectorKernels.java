@@ -86,7 +86,9 @@ final class VectorKernels implements Kernels {
             av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
         }
-        if (accumulate) { // this block's sums plus the earlier blocks' (the same bits as adding them afterwards)
+        // With accumulate, this block's sums plus the earlier blocks' (the same bits as adding them afterwards). Written
+        // out: a helper method taking the vectors, if C2 does not inline it, boxes every accumulator (12x slower).
+        if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
             c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
             c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
@@ -135,7 +137,7 @@ final class VectorKernels implements Kernels {
             av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
         }
-        if (accumulate) { // this block's sums plus the earlier blocks' (the same bits as adding them afterwards)
+        if (accumulate) { // as in tile
             c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
             c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
             c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
@@ -181,7 +183,7 @@ final class VectorKernels implements Kernels {
             av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
         }
-        if (accumulate) { // this block's sums plus the earlier blocks' (the same bits as adding them afterwards)
+        if (accumulate) { // as in tile
             c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
             c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
             c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));

@@ -26,9 +26,10 @@ import java.util.function.Consumer;
 
 /**
  * The public API: load an AltCLIP model folder once (as downloaded from the Hugging Face hub: {@code config.json},
- * {@code model.safetensors} or {@code pytorch_model.bin}, {@code sentencepiece.bpe.model}, {@code tokenizer_config.json},
- * {@code preprocessor_config.json}), then embed texts and images, score them against each other, or classify an image
- * zero-shot. Results are plain {@code float[]} per item. An instance is safe to share between threads.
+ * {@code model.safetensors} or {@code pytorch_model.bin}, {@code sentencepiece.bpe.model},
+ * {@code tokenizer_config.json}, {@code preprocessor_config.json}), then embed texts and images, score them against
+ * each other, or classify an image zero-shot. Results are plain {@code float[]} per item. An instance is safe to share
+ * between threads.
  *
  * <pre>{@code
  * try (AltClip clip = AltClip.load(Path.of("AltCLIP"))) {

@@ -21,8 +21,8 @@ import javax.imageio.stream.ImageInputStream;
  * and PNG gamma are ignored; no EXIF rotation), alpha is dropped (not blended), transparency ignored, palettes
  * expanded, grey replicated, a 16-bit grey value without alpha <em>clipped</em> to 255 (PIL opens it as 32-bit mode
  * "I"), any other 16-bit sample keeps its high byte, CMYK and YCCK JPEGs converted as PIL does ({@link JpegColour}),
- * and an animated GIF gives its first frame. WebP and TIFF are not decoded (refused as unsupported). The size is read from the header and checked against a pixel cap before any
- * pixel is decoded.
+ * and an animated GIF gives its first frame. WebP and TIFF are not decoded (refused as unsupported). The size is read
+ * from the header and checked against a pixel cap before any pixel is decoded.
  */
 public final class ImageDecoder {
     /** PIL's own decompression-bomb limit (2 x 89,478,485 pixels errors there); ours refuses above this by default. */

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * AltCLIP ({@code AltCLIPModel} in transformers' {@code models/altclip/modeling_altclip.py}): the two towers, the projections into the shared space, and the learned
- * temperature. Immutable after loading, so one instance can serve many threads.
+ * AltCLIP ({@code AltCLIPModel} in transformers' {@code models/altclip/modeling_altclip.py}): the two towers, the
+ * projections into the shared space, and the learned temperature. Immutable after loading, so one instance can serve
+ * many threads.
  */
 public final class AltClipModel {
     private final AltClipConfig config;

@@ -51,8 +51,8 @@ public final class RandomModel {
      * BAAI/AltCLIP-m18: the same XLM-R large text tower, an OpenCLIP ViT-H/14 image tower (hidden 1280, 32 layers, 16
      * heads of 80, MLP 5120, exact-erf gelu) and projections to 1024: {@code projection_dim} 1024 in the model's
      * published config.json (huggingface.co/BAAI/AltCLIP-m18, config.json), the vision sizes those of OpenCLIP's
-     * ViT-H/14 as transformers configures it ({@code clip_vision_config_h.json}: 1280 / 32 / 16 / 5120 / gelu / patch 14
-     * / 224 px). The text tower's {@code project_dim} is taken as 1024 too.
+     * ViT-H/14 as transformers configures it ({@code clip_vision_config_h.json}: 1280 / 32 / 16 / 5120 / gelu / patch
+     * 14 / 224 px). The text tower's {@code project_dim} is taken as 1024 too.
      */
     public static final Shapes M18 =
             new Shapes(250002, 1024, 24, 16, 4096, 514, 1024, 1280, 32, 16, 5120, 224, 14, 1024, "gelu");

@@ -22,8 +22,8 @@ public final class Attention {
     public static final float MASKED = -Float.MAX_VALUE;
 
     /**
-     * Self-attention over the stacked projections: {@code qkv} is {@code [batch*seq][3*hidden]} with each token's query,
-     * key and value side by side (one GEMM makes them), {@code out} receives the heads' outputs concatenated,
+     * Self-attention over the stacked projections: {@code qkv} is {@code [batch*seq][3*hidden]} with each token's
+     * query, key and value side by side (one GEMM makes them), {@code out} receives the heads' outputs concatenated,
      * {@code [batch*seq][hidden]}; scores are scaled by {@code 1/sqrt(headDim)}. {@code keyBias} as in
      * {@link #multiHead}.
      */

@@ -2,8 +2,8 @@ package io.github.altclip4j.tensor;
 
 /**
  * A lookup table of {@code rows} vectors of {@code cols} values ({@code nn.Embedding}), gathered one row at a time,
- * held as float32, as 16-bit floats or as int8 with a scale per row ({@link Int8}), widened as rows are looked up. XLM-R's word embeddings are 250,002 x 1024:
- * 1 GB in float32, the largest single tensor of AltCLIP.
+ * held as float32, as 16-bit floats or as int8 with a scale per row ({@link Int8}), widened as rows are looked up.
+ * XLM-R's word embeddings are 250,002 x 1024: 1 GB in float32, the largest single tensor of AltCLIP.
  *
  * <p>The rows live in blocks of {@value #BLOCK_ROWS} rather than one array: {@link #allocate} creates the blocks on
  * all cores, so the page faults of a fresh gigabyte (the JVM zeroes every new array, and zeroing is what faults the

@@ -11,9 +11,9 @@ package io.github.altclip4j.tensor;
  * <p>GELU needs {@code 1 + erf(z)}, computed directly so that the negative tail does not cancel:
  * for |z| &lt; 1, {@code 1 + z P(z^2)}; beyond, {@code erfc(|z|) = exp(-z^2) Q(1/|z|)}, giving {@code erfc(|z|)} for
  * z &lt; 0 and {@code 2 - erfc(z)} for z &gt; 0 (|z| clamped at 4, where erfc is below float resolution of 2).
- * P (degree 5 in z^2) and Q (degree 9 in 1/z, fitted for relative error) are least-squares fits made for this project (numpy, Chebyshev
- * nodes); GELU built on them is within 4e-7 absolute of the exact value over [-12, 12] and far better in relative
- * terms on the negative tail than {@code 0.5 x (1 + erff(x/sqrt 2))}.
+ * P (degree 5 in z^2) and Q (degree 9 in 1/z, fitted for relative error) are least-squares fits made for this project
+ * (numpy, Chebyshev nodes); GELU built on them is within 4e-7 absolute of the exact value over [-12, 12] and far better
+ * in relative terms on the negative tail than {@code 0.5 x (1 + erff(x/sqrt 2))}.
  */
 final class FastMath {
     private FastMath() {}

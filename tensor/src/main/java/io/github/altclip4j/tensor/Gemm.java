@@ -36,13 +36,14 @@ public final class Gemm {
     static final int K_BLOCK = 512;
 
     /**
-     * {@code C = act(A · W^T + bias) + R}, the PyTorch {@code nn.Linear} with an epilogue, on raw arrays: A holds m rows
-     * of {@code w.inFeatures()} values (row i at {@code aOff + i*lda}); C gets m rows of {@code w.outFeatures()} (row i
-     * at {@code cOff + i*ldc}); {@code bias} (length n) may be null. Each finished row piece gets the bias, then the activation, then the residual row
-     * of R (row i at {@code resOff + i*ldRes}; {@code res} may be null) before it is stored, so the output is written once
-     * instead of being revisited by separate passes. The arithmetic per element is the same as those passes
-     * ({@code (acc + bias)}, then {@code act}, then {@code + r}), so the bits are too. R may be C itself
-     * ({@code h = h + fc2(x)}): each element of R is read by the task that writes it, just before.
+     * {@code C = act(A · W^T + bias) + R}, the PyTorch {@code nn.Linear} with an epilogue, on raw arrays: A holds m
+     * rows of {@code w.inFeatures()} values (row i at {@code aOff + i*lda}); C gets m rows of {@code w.outFeatures()}
+     * (row i at {@code cOff + i*ldc}); {@code bias} (length n) may be null. Each finished row piece gets the bias, then
+     * the activation, then the residual row of R (row i at {@code resOff + i*ldRes}; {@code res} may be null) before it
+     * is stored, so the output is written once instead of being revisited by separate passes. The arithmetic per
+     * element is the same as those passes ({@code (acc + bias)}, then {@code act}, then {@code + r}), so the bits are
+     * too. R may be C itself ({@code h = h + fc2(x)}): each element of R is read by the task that writes it, just
+     * before.
      */
     static void linear(
             ThreadPool pool,
@@ -214,8 +215,8 @@ public final class Gemm {
 
     /**
      * {@code C[rows][cols] = A[rows][kLen] · P[kLen][pw]} for one panel P, in 5-row register tiles, on the calling
-     * thread. A is packed as micro-panels ({@link MicroPanels}, rows rounded up to a multiple of 5); {@code cols <= pw}:
-     * columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}
+     * thread. A is packed as micro-panels ({@link MicroPanels}, rows rounded up to a multiple of 5);
+     * {@code cols <= pw}: columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}
      * ({@code 5 x pw} floats).
      */
     static void block(

@@ -79,8 +79,8 @@ public final class PackedMatrix {
         }
 
         /**
-         * Rows {@code [firstRow, firstRow + rows)} of W as float32, row-major in {@code src} from {@code srcOff}: kept as
-         * they are (F32), or quantised row by row ({@link Int8}, I8).
+         * Rows {@code [firstRow, firstRow + rows)} of W as float32, row-major in {@code src} from {@code srcOff}: kept
+         * as they are (F32), or quantised row by row ({@link Int8}, I8).
          */
         public void putRows(float[] src, int srcOff, int firstRow, int rows) {
             checkRows(firstRow, rows);

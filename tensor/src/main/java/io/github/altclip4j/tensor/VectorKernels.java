@@ -86,8 +86,9 @@ final class VectorKernels implements Kernels {
             av = FloatVector.broadcast(F, a[ak + 4]);
             c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
         }
-        // With accumulate, this block's sums plus the earlier blocks' (the same bits as adding them afterwards). Written
-        // out: a helper method taking the vectors, if C2 does not inline it, boxes every accumulator (12x slower).
+        // With accumulate, this block's sums plus the earlier blocks' (the same bits as adding them afterwards).
+        // Written out: a helper method taking the vectors, if C2 does not inline it, boxes every accumulator (12x
+        // slower).
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
             c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
@@ -233,8 +234,8 @@ final class VectorKernels implements Kernels {
     /**
      * The lanes' sum in one fixed order, a halving tree (lane j plus lane j + L/2, then again on the first half...).
      * Not {@code reduceLanes(ADD)}: its order is unspecified, and C2 on JDK 25 compiles an order other than the
-     * interpreter's, so a search score changed by an ulp once the JIT had warmed up, and a ranking with it. The lanewise
-     * adds here are exact IEEE operations in any compiler.
+     * interpreter's, so a search score changed by an ulp once the JIT had warmed up, and a ranking with it. The
+     * lanewise adds here are exact IEEE operations in any compiler.
      */
     private static float sumLanes(FloatVector v) {
         for (int half = L / 2; half > 0; half /= 2) v = v.add(v.slice(half));

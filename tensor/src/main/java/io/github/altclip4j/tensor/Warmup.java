@@ -51,8 +51,8 @@ public final class Warmup {
     }
 
     /**
-     * Runs the GEMM (F32 weights, and {@code weights} if that is a 16-bit or int8 type; every epilogue), attention and the
-     * row ops on small inputs.
+     * Runs the GEMM (F32 weights, and {@code weights} if that is a 16-bit or int8 type; every epilogue), attention and
+     * the row ops on small inputs.
      */
     public static void run(DType weights) {
         SplittableRandom r = new SplittableRandom(7);

@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of any float32 computation); normalised embeddings have cosine >= 0.99999 with the reference. The logits are a
  * few dot products of the normalised embeddings, so their error is the embeddings' error carried through (on a
  * 1x1 case PyTorch happened to land within 0.1 ulp, which no ratio can be asked of): they are checked against the
- * logits computed in float64 from our own embeddings, within the float32 dot-product error bound. Outputs are bit-identical for 1 and 3
- * threads.
+ * logits computed in float64 from our own embeddings, within the float32 dot-product error bound. Outputs are
+ * bit-identical for 1 and 3 threads.
  */
 class ModelParityTest {
     private static final ThreadPool ONE = new ThreadPool(1), THREE = new ThreadPool(3);

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PlainForwardTest {
     /**
      * Relative to the largest value of a layer's output: what float32 evaluation of one layer costs, with margin (the
-     * worst seen is 4.4e-7, about 7 float32 ulps, at the patch embedding and pre-LayerNorm; the layers stay below 2e-7).
+     * worst seen is 4.4e-7, about 7 float32 ulps, at the patch embedding and pre-LayerNorm; the layers stay below
+     * 2e-7).
      */
     private static final double FLOAT32_LAYER_ERROR = 1e-6;
 

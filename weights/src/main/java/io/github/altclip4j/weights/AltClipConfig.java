@@ -31,7 +31,8 @@ public record AltClipConfig(TextConfig text, VisionConfig vision, int projection
 
         /**
          * The longest input the position embeddings cover, {@code <s>} and {@code </s>} included: RoBERTa's positions
-         * start after the padding id ({@code pad + 1} for the first real token), so {@code max_position_embeddings - pad - 1}.
+         * start after the padding id ({@code pad + 1} for the first real token), so
+         * {@code max_position_embeddings - pad - 1}.
          */
         public int maxTokens() {
             return maxPositionEmbeddings - padTokenId - 1;

@@ -28,8 +28,8 @@ public interface Checkpoint extends AutoCloseable {
     long[] readLongs(String name) throws IOException;
 
     /**
-     * Receives consecutive rows of a tensor seen as {@code [elements / rowLength][rowLength]}. A reader may call it from
-     * several threads at once, for disjoint row ranges; {@code data} is valid only during the call.
+     * Receives consecutive rows of a tensor seen as {@code [elements / rowLength][rowLength]}. A reader may call it
+     * from several threads at once, for disjoint row ranges; {@code data} is valid only during the call.
      */
     @FunctionalInterface
     interface FloatRows {

@@ -179,8 +179,8 @@ public final class Npy {
     }
 
     /**
-     * Writes {@code rows x cols} values of {@code type} given as little-endian bytes, atomically; {@code cols} -1 writes
-     * a vector of {@code rows}.
+     * Writes {@code rows x cols} values of {@code type} given as little-endian bytes, atomically; {@code cols} -1
+     * writes a vector of {@code rows}.
      */
     public static void write(Path target, Type type, long rows, long cols, ByteBuffer littleEndian) throws IOException {
         if (rows * Math.max(cols, 1) * type.bytes != littleEndian.remaining()) {

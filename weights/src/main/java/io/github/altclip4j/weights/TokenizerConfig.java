@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code tokenizer_config.json}: the tokenizer class and the longest input ({@code model_max_length}). transformers' "no limit" sentinel (a huge {@code model_max_length}) reads as absent.
+ * {@code tokenizer_config.json}: the tokenizer class and the longest input ({@code model_max_length}). transformers'
+ * "no limit" sentinel (a huge {@code model_max_length}) reads as absent.
  */
 public record TokenizerConfig(String tokenizerClass, int modelMaxLength /* -1: none set */) {
 

@@ -92,7 +92,6 @@ final class InputFiles {
         Path dir = out.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir))
             throw new NoSuchFileException(out.toString(), null, "its folder does not exist");
-        if (!Files.isWritable(dir)) throw new AccessDeniedException(out.toString(), null, "cannot write in its folder");
         if (Files.exists(out) && !Files.isWritable(out))
             throw new AccessDeniedException(out.toString(), null, "not writable");
         // The permission bits can say yes where creating a file fails (a read-only mount, /proc, a full disk): try it,

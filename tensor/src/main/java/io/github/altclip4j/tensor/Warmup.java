@@ -18,11 +18,12 @@ public final class Warmup {
     /**
      * Rounds of the whole set of kernels, on tiny inputs: what C2 waits for is invocation and loop counts, not work,
      * and in the interpreter and C1 every vector op is slow. The shapes are odd on purpose (7 rows: a full and a
-     * partial tile; 300 inputs; 200 outputs: a partial panel; rows 40 wide; 70 tokens, a full and a partial panel of
-     * keys) so that the SIMD loops' scalar tails and the GEMM's edge tiles all run: code that never ran in the
+     * partial tile; K_BLOCK + 88 inputs: a later k block, added to the first, and a short one; 200 outputs: a partial
+     * panel; rows 40 wide; 70 tokens, a full and a partial panel of keys) so that the SIMD loops' scalar tails and the GEMM's edge tiles all run: code that never ran in the
      * warm-up is compiled as an uncommon trap and deoptimises on the first real input. (With 40 inputs the
      * micro-kernel was recompiled during the first forward pass, and with 21 tokens the key packing was; seen with
-     * {@code -XX:+PrintCompilation}.) 300 rounds take ~1.5 s.
+     * {@code -XX:+PrintCompilation}; with 300 inputs, one k block, the kernel's accumulating branch was.) 300 rounds
+     * take ~1.5 s.
      */
     private static final int ROUNDS = 300;
 
@@ -56,7 +57,7 @@ public final class Warmup {
      */
     public static void run(DType weights) {
         SplittableRandom r = new SplittableRandom(7);
-        int m = 7, k = 300, n = 200, rows = 64, width = 40, seq = 70, heads = 2, headDim = 64;
+        int m = 7, k = Gemm.K_BLOCK + 88, n = 200, rows = 64, width = 40, seq = 70, heads = 2, headDim = 64;
         FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
         FloatTensor w = random(r, n, k);
         PackedMatrix[] packed = weights == DType.F32

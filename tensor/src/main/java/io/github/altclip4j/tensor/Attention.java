@@ -91,10 +91,10 @@ public final class Attention {
         Shapes.checkRange(v.length, vOff, (tokens - 1) * ld + width, "V");
         Shapes.checkRange(out.length, outOff, (tokens - 1) * ldOut + width, "attention output");
         Kernels kern = Backend.kernels();
-        int pw = kern.panelWidth();
+        int pw = kern.panelWidth(), tr = kern.tileRows();
         // Panel p of K_h (k = headDim) starts at p * headDim * pw, panel p of V_h (k = seq) at p * seq * pw.
         int keyPanels = PackedMatrix.panels(seq, pw), scoreLd = keyPanels * pw;
-        int paddedSeq = (seq + Kernels.TILE_ROWS - 1) / Kernels.TILE_ROWS * Kernels.TILE_ROWS;
+        int paddedSeq = (seq + tr - 1) / tr * tr;
         pool.parallelFor(batch * heads, task -> {
             int b = task / heads, h = task % heads;
             int rowBase = b * seq, col = h * headDim;
@@ -103,11 +103,11 @@ public final class Attention {
                     paddedSeq * Math.max(headDim, seq),
                     keyPanels * headDim * pw,
                     PackedMatrix.packedSize(headDim, seq, pw),
-                    Kernels.TILE_ROWS * pw);
+                    tr * pw);
 
             // S = Q_h K_h^T: K_h's rows are the keys, packed as the "weight" of a tiny linear layer; Q_h goes into
-            // micro-panels (its rows past seq are zero). S has paddedSeq rows, so every tile is stored whole.
-            MicroPanels.pack(q, qOff + rowBase * ld + col, ld, seq, paddedSeq, headDim, buf.rows, 0);
+            // micro-panels (its rows past seq are zero). S has paddedSeq rows.
+            MicroPanels.pack(tr, q, qOff + rowBase * ld + col, ld, seq, paddedSeq, headDim, buf.rows, 0);
             PackedMatrix.packTransposed(k, kOff + rowBase * ld + col, ld, seq, headDim, pw, buf.keys, 0);
             for (int p = 0; p < keyPanels; p++) {
                 Gemm.block(
@@ -122,14 +122,14 @@ public final class Attention {
                         p * pw,
                         scoreLd,
                         pw,
-                        buf.edge);
+                        buf.tile);
             }
             // P = softmax(S * scale + mask), row by row, then into micro-panels for the next product.
             for (int i = 0; i < seq; i++) {
                 kern.scaleAdd(buf.scores, i * scoreLd, seq, scale, keyBias, rowBase);
                 Ops.softmaxRow(kern, buf.scores, i * scoreLd, seq);
             }
-            MicroPanels.pack(buf.scores, 0, scoreLd, seq, paddedSeq, seq, buf.rows, 0);
+            MicroPanels.pack(tr, buf.scores, 0, scoreLd, seq, paddedSeq, seq, buf.rows, 0);
             // O_h = P V_h.
             PackedMatrix.packRows(v, vOff + rowBase * ld + col, ld, seq, headDim, pw, buf.values, 0);
             for (int p = 0, panels = PackedMatrix.panels(headDim, pw); p < panels; p++) {
@@ -145,13 +145,13 @@ public final class Attention {
                         outOff + rowBase * ldOut + col + p * pw,
                         ldOut,
                         Math.min(pw, headDim - p * pw),
-                        buf.edge);
+                        buf.tile);
             }
         });
     }
 
     /**
-     * Per-thread scores, left operands (Q, then P, as micro-panels), packed K/V and edge tile, grown on demand and
+     * Per-thread scores, left operands (Q, then P, as micro-panels), packed K/V and one register tile, grown on demand and
      * reused across layers and calls. Rows past seq in {@code scores} hold values of padding rows or of an earlier
      * call; they are never read.
      */
@@ -161,15 +161,15 @@ public final class Attention {
                 rows = new float[0],
                 keys = new float[0],
                 values = new float[0],
-                edge = new float[0];
+                tile = new float[0];
 
-        static Buffers get(int scoreSize, int rowsSize, int keySize, int valueSize, int edgeSize) {
+        static Buffers get(int scoreSize, int rowsSize, int keySize, int valueSize, int tileSize) {
             Buffers b = LOCAL.get();
             if (b.scores.length < scoreSize) b.scores = new float[scoreSize];
             if (b.rows.length < rowsSize) b.rows = new float[rowsSize];
             if (b.keys.length < keySize) b.keys = new float[keySize];
             if (b.values.length < valueSize) b.values = new float[valueSize];
-            if (b.edge.length < edgeSize) b.edge = new float[edgeSize];
+            if (b.tile.length < tileSize) b.tile = new float[tileSize];
             return b;
         }
     }

@@ -4,10 +4,10 @@ package io.github.altclip4j.tensor;
  * Matrix multiplication, the ~95% of a transformer's work.
  *
  * <p><b>Blocking.</b> {@code C[m][n] = A[m][k] · W[n][k]^T (+ bias)} runs in two parallel phases. First A is copied
- * into micro-panels of 5 rows ({@link MicroPanels}), padded with zeros to a multiple of 5 rows: the micro-kernel then
- * walks one index for all five rows, and a power-of-two row stride such as 1024 floats no longer maps every row to the
+ * into micro-panels of the register tile's height ({@link MicroPanels}), padded with zeros to whole tiles: the micro-kernel then
+ * walks one index for all the tile's rows, and a power-of-two row stride such as 1024 floats no longer maps every row to the
  * same cache sets. Then tasks of (a chunk of at most {@link #ROW_CHUNK} rows) x (a group of weight panels) walk their
- * panels; for each, the 5-row register tiles of the chunk run over the whole of k against the panel
+ * panels; for each, the register tiles of the chunk run over the whole of k against the panel
  * {@code [k][pw]} (256 KiB to 1 MiB, it stays in L2 while the chunk's tiles stream past), so a tile of C is finished
  * in L1, gets the epilogue (bias, activation, residual) there and is stored once. The panels are stored one after
  * another (see {@link PackedMatrix}), so each task reads its weights as one sequential stream.
@@ -71,16 +71,17 @@ public final class Gemm {
         }
         if (m == 0 || n == 0) return;
         Kernels kern = Backend.kernels();
-        int tr = Kernels.TILE_ROWS, panels = w.panelCount(), tiles = ceilDiv(m, tr);
+        int tr = kern.tileRows(), panels = w.panelCount(), tiles = ceilDiv(m, tr);
         int rowChunks = ceilDiv(m, ROW_CHUNK);
         int chunkTiles = ceilDiv(tiles, rowChunks);
 
-        // Phase 1: A into micro-panels, tile t ([k][6]) at t * 6k; rows past m are zero.
+        // Phase 1: A into micro-panels, tile t ([k][tr]) at t * tr * k; rows past m are zero.
         float[] packedA = PackedA.get(tiles * tr * k);
         int packTasks = Math.min(tiles, 2 * pool.threads()), tilesPerPack = ceilDiv(tiles, packTasks);
         pool.parallelFor(ceilDiv(tiles, tilesPerPack), task -> {
             int t0 = task * tilesPerPack, t1 = Math.min(tiles, t0 + tilesPerPack), r0 = t0 * tr;
-            MicroPanels.pack(a, aOff + r0 * lda, lda, Math.min(m, t1 * tr) - r0, (t1 - t0) * tr, k, packedA, r0 * k);
+            MicroPanels.pack(
+                    tr, a, aOff + r0 * lda, lda, Math.min(m, t1 * tr) - r0, (t1 - t0) * tr, k, packedA, r0 * k);
         });
 
         // Phase 2: tasks of (a chunk of tiles) x (a group of panels), about 4 per thread for balance on a noisy machine
@@ -91,10 +92,12 @@ public final class Gemm {
         DType type = w.dtype();
         boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type);
         float[] scales = w.scales();
+        long taskFlops = 2L * Math.min(m, chunkTiles * tr) * panelsPerGroup * pw * k; // about: edges are smaller
         pool.parallelFor(rowChunks * groupCount, task -> {
             int t0 = (task / groupCount) * chunkTiles, t1 = Math.min(tiles, t0 + chunkTiles);
             int p0 = (task % groupCount) * panelsPerGroup, p1 = Math.min(panels, p0 + panelsPerGroup);
-            Scratch s = Scratch.get(pw, type == DType.F32 || inRegisters ? 0 : k);
+            long cpu0 = taskFlops >= KernelCheck.MIN_TASK_FLOPS ? KernelCheck.cpuNanos() : -1;
+            Scratch s = Scratch.get(tr, pw, type == DType.F32 || inRegisters ? 0 : k);
             float[] out = s.tile;
             for (int p = p0; p < p1; p++) {
                 int panelOff = PackedMatrix.panelOffset(p, k, pw), n0 = p * pw, cols = Math.min(pw, n - n0);
@@ -105,7 +108,7 @@ public final class Gemm {
                     panelOff = 0;
                 }
                 for (int t = t0; t < t1; t++) {
-                    tileOverK(kern, packedA, t * tr * k, panel, w, panelOff, k, out, 0, pw);
+                    tileOverK(kern, packedA, t * tr * k, panel, w, panelOff, k, out);
                     // The epilogue, on the finished tile while it is in L1.
                     for (int i = 0, row = t * tr, rows = Math.min(tr, m - row); i < rows; i++, row++) {
                         int src = i * pw;
@@ -117,6 +120,7 @@ public final class Gemm {
                     }
                 }
             }
+            if (cpu0 >= 0) KernelCheck.recordTask(taskFlops, KernelCheck.cpuNanos() - cpu0);
         });
     }
 
@@ -186,38 +190,28 @@ public final class Gemm {
     }
 
     /**
-     * One {@code 5 x pw} tile of {@code A · P} into C (row r at {@code cOff + r*ldc}), summed over k in blocks of
+     * One {@code tr x pw} tile of {@code A · P} into {@code tile} ({@code [tr][pw]}), summed over k in blocks of
      * {@link #K_BLOCK}: the first block's sums are stored, each later one's added by the micro-kernel before it stores.
      * A tile's rows start at {@code aOff} in micro-panels; {@code panel} is a float panel starting at {@code pOff}, or
      * null to use {@code w}'s bfloat16 or int8 panel there, widened in registers.
      */
     private static void tileOverK(
-            Kernels kern,
-            float[] a,
-            int aOff,
-            float[] panel,
-            PackedMatrix w,
-            int pOff,
-            int k,
-            float[] c,
-            int cOff,
-            int ldc) {
-        int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
+            Kernels kern, float[] a, int aOff, float[] panel, PackedMatrix w, int pOff, int k, float[] tile) {
+        int pw = kern.panelWidth(), tr = kern.tileRows();
         for (int k0 = 0; ; k0 += K_BLOCK) {
             int len = Math.min(K_BLOCK, k - k0), ak = aOff + tr * k0, pk = pOff + k0 * pw;
             boolean later = k0 > 0;
-            if (panel != null) kern.tile(a, ak, panel, pk, len, c, cOff, ldc, later);
-            else if (w.dtype() == DType.I8) kern.tileI8(a, ak, w.i8(), pk, len, c, cOff, ldc, later);
-            else kern.tileBf16(a, ak, w.half(), pk, len, c, cOff, ldc, later);
+            if (panel != null) kern.tile(a, ak, panel, pk, len, tile, later);
+            else if (w.dtype() == DType.I8) kern.tileI8(a, ak, w.i8(), pk, len, tile, later);
+            else kern.tileBf16(a, ak, w.half(), pk, len, tile, later);
             if (k0 + K_BLOCK >= k) return;
         }
     }
 
     /**
-     * {@code C[rows][cols] = A[rows][kLen] · P[kLen][pw]} for one panel P, in 5-row register tiles, on the calling
-     * thread. A is packed as micro-panels ({@link MicroPanels}, rows rounded up to a multiple of 5);
-     * {@code cols <= pw}: columns past {@code cols} and rows past {@code rows} are computed but not stored, through {@code edge}
-     * ({@code 5 x pw} floats).
+     * {@code C[rows][cols] = A[rows][kLen] · P[kLen][pw]} for one panel P, in register tiles, on the calling
+     * thread. A is packed as micro-panels ({@link MicroPanels}, rows rounded up to whole tiles); {@code cols <= pw}:
+     * each tile is computed into {@code tile} ({@code tr x pw} floats) and its valid rows and columns copied to C.
      */
     static void block(
             Kernels kern,
@@ -231,16 +225,12 @@ public final class Gemm {
             int cOff,
             int ldc,
             int cols,
-            float[] edge) {
-        int pw = kern.panelWidth(), tr = Kernels.TILE_ROWS;
+            float[] tile) {
+        int pw = kern.panelWidth(), tr = kern.tileRows();
         for (int r = 0; r < rows; r += tr) {
-            int tileRows = Math.min(tr, rows - r), tileA = aOff + r * kLen;
-            if (tileRows == tr && cols == pw) {
-                tileOverK(kern, a, tileA, p, null, pOff, kLen, c, cOff + r * ldc, ldc);
-                continue;
-            }
-            tileOverK(kern, a, tileA, p, null, pOff, kLen, edge, 0, pw);
-            for (int i = 0; i < tileRows; i++) System.arraycopy(edge, i * pw, c, cOff + (r + i) * ldc, cols);
+            tileOverK(kern, a, aOff + r * kLen, p, null, pOff, kLen, tile);
+            for (int i = 0, tileRows = Math.min(tr, rows - r); i < tileRows; i++)
+                System.arraycopy(tile, i * pw, c, cOff + (r + i) * ldc, cols);
         }
     }
 
@@ -266,16 +256,16 @@ public final class Gemm {
         final float[] tile;
         float[] widened;
 
-        private Scratch(int pw) {
-            tile = new float[Kernels.TILE_ROWS * pw];
+        private Scratch(int tileSize) {
+            tile = new float[tileSize];
             widened = new float[0];
         }
 
         /** This thread's buffers, with room for a widened panel of k rows. */
-        static Scratch get(int pw, int k) {
+        static Scratch get(int tr, int pw, int k) {
             Scratch s = LOCAL.get();
-            if (s == null || s.tile.length != Kernels.TILE_ROWS * pw) {
-                s = new Scratch(pw);
+            if (s == null || s.tile.length != tr * pw) {
+                s = new Scratch(tr * pw);
                 LOCAL.set(s);
             }
             if (s.widened.length < k * pw) s.widened = new float[k * pw];

@@ -13,30 +13,35 @@ package io.github.altclip4j.tensor;
  */
 interface Kernels {
 
-    /** Rows of A handled by one {@link #tile} call: 5 rows x 4 vectors keeps 20 accumulators in registers. */
-    int TILE_ROWS = 5;
-
     /** A short name for logs and benchmark reports, e.g. {@code "vector-512"} or {@code "scalar"}. */
     String name();
 
-    /** Columns of one packed weight panel: four SIMD vectors (64 floats with 512-bit vectors). */
+    /**
+     * Rows of A handled by one {@link #tile} call (the register tile's height, see {@link Tile5x4} and
+     * {@link Tile4x2}); A is packed in micro-panels of this many rows ({@link MicroPanels}).
+     */
+    int tileRows();
+
+    /** Columns of one packed weight panel: the register tile's width (4 x 16 floats with AVX-512, 2 x 8 with AVX2). */
     int panelWidth();
 
     /**
-     * The GEMM micro-kernel: {@code C[5][pw] = A[5][kLen] · P[kLen][pw]}, with {@code pw = panelWidth()}.
-     * A comes as a micro-panel (see {@link MicroPanels}): element (r, k) at {@code aOff + 5*k + r}, so the five values
-     * a step of k needs are adjacent and one index register walks them. Row k of the panel is at
-     * {@code pOff + k*pw}; row r of C at {@code cOff + r*ldc}. Every element is one chain of fused multiply-adds in
-     * increasing k, started from zero; with {@code accumulate} the chain's sum is then added to what C holds (a later
-     * block of k, {@link Gemm}'s "Summation"), else it replaces it.
+     * The GEMM micro-kernel: {@code C[tr][pw] = A[tr][kLen] · P[kLen][pw]}, with {@code tr = tileRows()} and
+     * {@code pw = panelWidth()}. A comes as a micro-panel (see {@link MicroPanels}): element (r, k) at
+     * {@code aOff + tr*k + r}, so the values a step of k needs are adjacent and one index register walks them. Row k
+     * of the panel is at {@code pOff + k*pw}. C is the tile alone, {@code [tr][pw]} from index 0: a fixed shape keeps
+     * the kernel's general registers free (with the caller's row stride and offset live across the loop, C2 spilled
+     * accumulators in about half the JVM starts), and the caller adds the epilogue and copies it out. Every element is
+     * one chain of fused multiply-adds in increasing k, started from zero; with {@code accumulate} what C holds is then
+     * added to the chain's sum (a later block of k, {@link Gemm}'s "Summation"), else the sum replaces it.
      */
-    void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate);
+    void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, boolean accumulate);
 
     /** {@link #tile} with the panel given as bfloat16 bits, widened in registers; the same FMA chain, so the same bits. */
-    void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate);
+    void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, boolean accumulate);
 
     /** {@link #tile} with the panel given as int8 values, widened to float in registers (exactly). */
-    void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate);
+    void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, boolean accumulate);
 
     /**
      * Whether {@link #tileBf16} / {@link #tileI8} beat widening a whole panel to float first and running {@link #tile}
@@ -101,4 +106,11 @@ interface Kernels {
 
     /** QuickGELU: {@code x * sigmoid(1.702 x)}, in place. */
     void quickGelu(float[] x, int off, int n);
+
+    /**
+     * {@code steps} rounds of eight independent chains of fused multiply-adds on registers, the first vectors of
+     * {@code acc} in and out; returns the floating-point operations done. The FMA peak of one core, for
+     * {@link KernelCheck}.
+     */
+    long fmaChains(float[] acc, int steps);
 }

@@ -3,8 +3,20 @@ package io.github.altclip4j.tensor;
 /** Plain-Java kernels: the reference for {@link VectorKernels} and the path used without the Vector API. */
 final class ScalarKernels implements Kernels {
 
-    /** Any width works for the scalar tile; 64 keeps packed weights the same shape as on 512-bit machines. */
-    private static final int PANEL_WIDTH = 64;
+    /** Any tile works for the scalar code; 5 x 64 keeps packed weights the shape they have on 512-bit machines. */
+    private static final int DEFAULT_ROWS = 5, DEFAULT_PANEL_WIDTH = 64;
+
+    private final int rows, panelWidth;
+
+    ScalarKernels() {
+        this(DEFAULT_ROWS, DEFAULT_PANEL_WIDTH);
+    }
+
+    /** Scalar kernels on another tile, e.g. the vector kernels' own, to compare the two bit for bit. */
+    ScalarKernels(int rows, int panelWidth) {
+        this.rows = rows;
+        this.panelWidth = panelWidth;
+    }
 
     @Override
     public String name() {
@@ -12,35 +24,38 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public int panelWidth() {
-        return PANEL_WIDTH;
+    public int tileRows() {
+        return rows;
     }
 
     @Override
-    public void tile(
-            float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int r = 0; r < TILE_ROWS; r++) {
-            int cRow = cOff + r * ldc;
-            for (int j = 0; j < PANEL_WIDTH; j++) {
+    public int panelWidth() {
+        return panelWidth;
+    }
+
+    @Override
+    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            int cRow = r * panelWidth;
+            for (int j = 0; j < panelWidth; j++) {
                 float acc = 0f;
                 for (int k = 0; k < kLen; k++)
-                    acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
-                c[cRow + j] = accumulate ? acc + c[cRow + j] : acc;
+                    acc = Math.fma(a[aOff + rows * k + r], p[pOff + k * panelWidth + j], acc);
+                c[cRow + j] = accumulate ? c[cRow + j] + acc : acc;
             }
         }
     }
 
     @Override
-    public void tileBf16(
-            float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int r = 0; r < TILE_ROWS; r++) {
-            int cRow = cOff + r * ldc;
-            for (int j = 0; j < PANEL_WIDTH; j++) {
+    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            int cRow = r * panelWidth;
+            for (int j = 0; j < panelWidth; j++) {
                 float acc = 0f;
                 for (int k = 0; k < kLen; k++) {
-                    acc = Math.fma(a[aOff + TILE_ROWS * k + r], Half.bf16ToFloat(p[pOff + k * PANEL_WIDTH + j]), acc);
+                    acc = Math.fma(a[aOff + rows * k + r], Half.bf16ToFloat(p[pOff + k * panelWidth + j]), acc);
                 }
-                c[cRow + j] = accumulate ? acc + c[cRow + j] : acc;
+                c[cRow + j] = accumulate ? c[cRow + j] + acc : acc;
             }
         }
     }
@@ -51,15 +66,14 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void tileI8(
-            float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int r = 0; r < TILE_ROWS; r++) {
-            int cRow = cOff + r * ldc;
-            for (int j = 0; j < PANEL_WIDTH; j++) {
+    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            int cRow = r * panelWidth;
+            for (int j = 0; j < panelWidth; j++) {
                 float acc = 0f;
                 for (int k = 0; k < kLen; k++)
-                    acc = Math.fma(a[aOff + TILE_ROWS * k + r], p[pOff + k * PANEL_WIDTH + j], acc);
-                c[cRow + j] = accumulate ? acc + c[cRow + j] : acc;
+                    acc = Math.fma(a[aOff + rows * k + r], p[pOff + k * panelWidth + j], acc);
+                c[cRow + j] = accumulate ? c[cRow + j] + acc : acc;
             }
         }
     }
@@ -202,6 +216,16 @@ final class ScalarKernels implements Kernels {
     @Override
     public void gelu(float[] x, int off, int n) {
         for (int i = 0; i < n; i++) x[off + i] = FastMath.gelu(x[off + i]);
+    }
+
+    @Override
+    public long fmaChains(float[] acc, int steps) {
+        for (int i = 0; i < 8; i++) {
+            float a = acc[i];
+            for (int s = 0; s < steps; s++) a = Math.fma(0.999f, a, 0.001f);
+            acc[i] = a;
+        }
+        return 16L * steps;
     }
 
     @Override

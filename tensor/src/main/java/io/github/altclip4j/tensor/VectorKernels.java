@@ -1,14 +1,22 @@
 package io.github.altclip4j.tensor;
 
-import jdk.incubator.vector.ByteVector;
+import static io.github.altclip4j.tensor.Vectors.B;
+import static io.github.altclip4j.tensor.Vectors.D;
+import static io.github.altclip4j.tensor.Vectors.F;
+import static io.github.altclip4j.tensor.Vectors.I;
+import static io.github.altclip4j.tensor.Vectors.L;
+import static io.github.altclip4j.tensor.Vectors.S;
+import static io.github.altclip4j.tensor.Vectors.bf16;
+import static io.github.altclip4j.tensor.Vectors.exact;
+import static io.github.altclip4j.tensor.Vectors.i8;
+import static io.github.altclip4j.tensor.Vectors.widen;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernels on the platform's preferred float species (512 bits where AVX-512 exists).
@@ -19,195 +27,46 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels implements Kernels {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final int L = F.length();
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    /** Shorts with as many lanes as {@link #F}: one load of 16-bit weights widens to one float vector. */
-    private static final VectorSpecies<Short> S =
-            ShortVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 2));
-    /** Bytes with as many lanes as {@link #F}: one load of int8 weights widens to one float vector. */
-    private static final VectorSpecies<Byte> B =
-            ByteVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize() / 4));
-    /** Doubles with as many lanes as half a float vector: one float vector widens into two of these. */
-    private static final VectorSpecies<Double> D =
-            DoubleVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(F.vectorBitSize()));
-
     private static final ScalarKernels TAIL = new ScalarKernels();
+
+    /**
+     * The register tile follows the register file: 32 vector registers (AVX-512, every aarch64 core) hold the 5 x 4
+     * tile's 29 live vectors, 16 (AVX2) the 4 x 2 tile's 14 (see there).
+     */
+    private static final boolean WIDE_TILE =
+            F.vectorBitSize() >= 512 || "aarch64".equals(System.getProperty("os.arch"));
 
     @Override
     public String name() {
         return "vector-" + F.vectorBitSize();
     }
 
-    /** Columns of a weight panel: four vectors. */
-    private static final int PW = 4 * L;
+    @Override
+    public int tileRows() {
+        return WIDE_TILE ? Tile5x4.ROWS : Tile4x2.ROWS;
+    }
 
     @Override
     public int panelWidth() {
-        return PW;
+        return WIDE_TILE ? Tile5x4.PW : Tile4x2.PW;
     }
 
-    // spotless:off: the register tiles, laid out as the 5 x 4 grid they compute
-    /**
-     * The register tile: 5 rows x 4 vectors = 20 accumulators. Per k it loads 4 vectors of the panel row and
-     * broadcasts 5 elements of A, then issues 20 independent FMAs: enough in flight to cover the FMA latency, and 9
-     * loads for 20 FMAs keeps the load ports below the FMA ports. The panel row is contiguous (the weights were packed
-     * for exactly this walk), so each k touches one 256-byte line pair of B; the five values of A are adjacent too (a
-     * micro-panel), so the loop needs two indices and 25 of the 32 vector registers. Both choices are for JDK 17's C2
-     * (docs/performance.md): with one index per row of A it ran out of general registers (array base and loop bound on
-     * the stack, an accumulator spilled: 205 instead of 270 GFLOPS on one core), and a 6-row tile (24 accumulators, 29
-     * registers) came out with five accumulators spilled in about one JVM start in three (195 GFLOPS) while 5 rows run
-     * at the same 260-280 GFLOPS every time, on JDK 25 as well.
-     */
     @Override
-    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
-        for (int k = 0; k < kLen; k++) {
-            int pk = pOff + k * PW, ak = aOff + TILE_ROWS * k;
-            FloatVector b0 = FloatVector.fromArray(F, p, pk);
-            FloatVector b1 = FloatVector.fromArray(F, p, pk + L);
-            FloatVector b2 = FloatVector.fromArray(F, p, pk + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(F, p, pk + 3 * L);
-            FloatVector av;
-            av = FloatVector.broadcast(F, a[ak]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(F, a[ak + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(F, a[ak + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-            av = FloatVector.broadcast(F, a[ak + 3]);
-            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-            av = FloatVector.broadcast(F, a[ak + 4]);
-            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-        }
-        // With accumulate, this block's sums plus the earlier blocks' (the same bits as adding them afterwards).
-        // Written out: a helper method taking the vectors, if C2 does not inline it, boxes every accumulator (12x
-        // slower).
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
-            c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
-            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
-            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)); c32 = c32.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L)); c33 = c33.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L));
-            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)); c42 = c42.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L)); c43 = c43.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L));
-        }
-        c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
-        c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
-        c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
-        c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L); c32.intoArray(c, cOff + 3 * ldc + 2 * L); c33.intoArray(c, cOff + 3 * ldc + 3 * L);
-        c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
+    public void tile(float[] a, int aOff, float[] p, int pOff, int kLen, float[] c, boolean accumulate) {
+        if (WIDE_TILE) Tile5x4.f32(a, aOff, p, pOff, kLen, c, accumulate);
+        else Tile4x2.f32(a, aOff, p, pOff, kLen, c, accumulate);
     }
 
-    /**
-     * {@link #tile} with a BF16 panel widened in registers (short -> int, shift left 16): half the bytes per weight.
-     * Only used where the JIT compiles the widening well ({@link #widensInRegisters}).
-     *
-     * <p>The body repeats {@link #tile} on purpose: only the four panel loads differ, and passing them in as a function
-     * or keeping the 20 accumulators in an array instead of locals costs the kernel its registers. Change both together
-     * ({@code GemmTest.bf16TileEqualsTheFloatTileOnWidenedValuesBitForBit} checks that they compute the same bits).
-     */
     @Override
-    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
-        for (int k = 0; k < kLen; k++) {
-            int pk = pOff + k * PW, ak = aOff + TILE_ROWS * k;
-            FloatVector b0 = bf16(p, pk);
-            FloatVector b1 = bf16(p, pk + L);
-            FloatVector b2 = bf16(p, pk + 2 * L);
-            FloatVector b3 = bf16(p, pk + 3 * L);
-            FloatVector av;
-            av = FloatVector.broadcast(F, a[ak]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(F, a[ak + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(F, a[ak + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-            av = FloatVector.broadcast(F, a[ak + 3]);
-            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-            av = FloatVector.broadcast(F, a[ak + 4]);
-            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-        }
-        if (accumulate) { // as in tile
-            c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
-            c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
-            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
-            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)); c32 = c32.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L)); c33 = c33.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L));
-            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)); c42 = c42.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L)); c43 = c43.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L));
-        }
-        c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
-        c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
-        c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
-        c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L); c32.intoArray(c, cOff + 3 * ldc + 2 * L); c33.intoArray(c, cOff + 3 * ldc + 3 * L);
-        c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
+    public void tileBf16(float[] a, int aOff, short[] p, int pOff, int kLen, float[] c, boolean accumulate) {
+        if (WIDE_TILE) Tile5x4.bf16Panel(a, aOff, p, pOff, kLen, c, accumulate);
+        else Tile4x2.bf16Panel(a, aOff, p, pOff, kLen, c, accumulate);
     }
 
-    /**
-     * {@link #tile} with an int8 panel widened in registers (byte -> int -> float, exact): a quarter of the bytes per
-     * weight. Only used where the JIT compiles the widening well ({@link #widensInRegisters}); the same body as
-     * {@link #tileBf16} but for the four panel loads (see there).
-     */
     @Override
-    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen,
-                     float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector zero = FloatVector.zero(F);
-        FloatVector c00 = zero, c01 = zero, c02 = zero, c03 = zero;
-        FloatVector c10 = zero, c11 = zero, c12 = zero, c13 = zero;
-        FloatVector c20 = zero, c21 = zero, c22 = zero, c23 = zero;
-        FloatVector c30 = zero, c31 = zero, c32 = zero, c33 = zero;
-        FloatVector c40 = zero, c41 = zero, c42 = zero, c43 = zero;
-        for (int k = 0; k < kLen; k++) {
-            int pk = pOff + k * PW, ak = aOff + TILE_ROWS * k;
-            FloatVector b0 = i8(p, pk);
-            FloatVector b1 = i8(p, pk + L);
-            FloatVector b2 = i8(p, pk + 2 * L);
-            FloatVector b3 = i8(p, pk + 3 * L);
-            FloatVector av;
-            av = FloatVector.broadcast(F, a[ak]);
-            c00 = av.fma(b0, c00); c01 = av.fma(b1, c01); c02 = av.fma(b2, c02); c03 = av.fma(b3, c03);
-            av = FloatVector.broadcast(F, a[ak + 1]);
-            c10 = av.fma(b0, c10); c11 = av.fma(b1, c11); c12 = av.fma(b2, c12); c13 = av.fma(b3, c13);
-            av = FloatVector.broadcast(F, a[ak + 2]);
-            c20 = av.fma(b0, c20); c21 = av.fma(b1, c21); c22 = av.fma(b2, c22); c23 = av.fma(b3, c23);
-            av = FloatVector.broadcast(F, a[ak + 3]);
-            c30 = av.fma(b0, c30); c31 = av.fma(b1, c31); c32 = av.fma(b2, c32); c33 = av.fma(b3, c33);
-            av = FloatVector.broadcast(F, a[ak + 4]);
-            c40 = av.fma(b0, c40); c41 = av.fma(b1, c41); c42 = av.fma(b2, c42); c43 = av.fma(b3, c43);
-        }
-        if (accumulate) { // as in tile
-            c00 = c00.add(FloatVector.fromArray(F, c, cOff)); c01 = c01.add(FloatVector.fromArray(F, c, cOff + L)); c02 = c02.add(FloatVector.fromArray(F, c, cOff + 2 * L)); c03 = c03.add(FloatVector.fromArray(F, c, cOff + 3 * L));
-            c10 = c10.add(FloatVector.fromArray(F, c, cOff + 1 * ldc)); c11 = c11.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + L)); c12 = c12.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 2 * L)); c13 = c13.add(FloatVector.fromArray(F, c, cOff + 1 * ldc + 3 * L));
-            c20 = c20.add(FloatVector.fromArray(F, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + L)); c22 = c22.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 2 * L)); c23 = c23.add(FloatVector.fromArray(F, c, cOff + 2 * ldc + 3 * L));
-            c30 = c30.add(FloatVector.fromArray(F, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + L)); c32 = c32.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 2 * L)); c33 = c33.add(FloatVector.fromArray(F, c, cOff + 3 * ldc + 3 * L));
-            c40 = c40.add(FloatVector.fromArray(F, c, cOff + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + L)); c42 = c42.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 2 * L)); c43 = c43.add(FloatVector.fromArray(F, c, cOff + 4 * ldc + 3 * L));
-        }
-        c00.intoArray(c, cOff); c01.intoArray(c, cOff + L); c02.intoArray(c, cOff + 2 * L); c03.intoArray(c, cOff + 3 * L);
-        c10.intoArray(c, cOff + 1 * ldc); c11.intoArray(c, cOff + 1 * ldc + L); c12.intoArray(c, cOff + 1 * ldc + 2 * L); c13.intoArray(c, cOff + 1 * ldc + 3 * L);
-        c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + L); c22.intoArray(c, cOff + 2 * ldc + 2 * L); c23.intoArray(c, cOff + 2 * ldc + 3 * L);
-        c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + L); c32.intoArray(c, cOff + 3 * ldc + 2 * L); c33.intoArray(c, cOff + 3 * ldc + 3 * L);
-        c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + L); c42.intoArray(c, cOff + 4 * ldc + 2 * L); c43.intoArray(c, cOff + 4 * ldc + 3 * L);
-    }
-
-    // spotless:on
-
-    /** L bfloat16 values as floats: the bits shifted into the top half of each float. */
-    private static FloatVector bf16(short[] p, int off) {
-        return widen(p, off).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    /** L int8 values as floats. */
-    private static FloatVector i8(byte[] p, int off) {
-        return (FloatVector) ByteVector.fromArray(B, p, off).convertShape(VectorOperators.B2F, F, 0);
+    public void tileI8(float[] a, int aOff, byte[] p, int pOff, int kLen, float[] c, boolean accumulate) {
+        if (WIDE_TILE) Tile5x4.i8Panel(a, aOff, p, pOff, kLen, c, accumulate);
+        else Tile4x2.i8Panel(a, aOff, p, pOff, kLen, c, accumulate);
     }
 
     /**
@@ -238,13 +97,24 @@ final class VectorKernels implements Kernels {
      * lanewise adds here are exact IEEE operations in any compiler.
      */
     private static float sumLanes(FloatVector v) {
-        for (int half = L / 2; half > 0; half /= 2) v = v.add(v.slice(half));
+        for (int half = L / 2; half > 8; half /= 2) v = exact(v).add(exact(v).slice(half)); // wider than 512 bits
+        // Written out (the branches fold, L is a constant): a loop would make v a loop variable (see Vectors).
+        v = exact(v);
+        if (L > 8) v = v.add(v.slice(8));
+        if (L > 4) v = v.add(v.slice(4));
+        if (L > 2) v = v.add(v.slice(2));
+        if (L > 1) v = v.add(v.slice(1));
         return v.lane(0);
     }
 
     /** {@link #sumLanes(FloatVector)} for double lanes. */
     private static double sumLanes(DoubleVector v) {
-        for (int half = D.length() / 2; half > 0; half /= 2) v = v.add(v.slice(half));
+        int lanes = D.length();
+        for (int half = lanes / 2; half > 4; half /= 2) v = exact(v).add(exact(v).slice(half));
+        v = exact(v);
+        if (lanes > 4) v = v.add(v.slice(4));
+        if (lanes > 2) v = v.add(v.slice(2));
+        if (lanes > 1) v = v.add(v.slice(1));
         return v.lane(0);
     }
 
@@ -256,7 +126,7 @@ final class VectorKernels implements Kernels {
             a0 = FloatVector.fromArray(F, x, xOff + i).fma(FloatVector.fromArray(F, y, yOff + i), a0);
             a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(FloatVector.fromArray(F, y, yOff + i + L), a1);
         }
-        float s = sumLanes(a0.add(a1));
+        float s = sumLanes(exact(a0).add(a1));
         for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
         return s;
     }
@@ -269,7 +139,7 @@ final class VectorKernels implements Kernels {
             a0 = FloatVector.fromArray(F, x, xOff + i).fma(bf16(y, yOff + i), a0);
             a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(bf16(y, yOff + i + L), a1);
         }
-        float s = sumLanes(a0.add(a1));
+        float s = sumLanes(exact(a0).add(a1));
         for (; i < n; i++) s = Math.fma(x[xOff + i], Half.bf16ToFloat(y[yOff + i]), s);
         return s;
     }
@@ -282,7 +152,7 @@ final class VectorKernels implements Kernels {
             a0 = FloatVector.fromArray(F, x, xOff + i).fma(i8(y, yOff + i), a0);
             a1 = FloatVector.fromArray(F, x, xOff + i + L).fma(i8(y, yOff + i + L), a1);
         }
-        float s = sumLanes(a0.add(a1));
+        float s = sumLanes(exact(a0).add(a1));
         for (; i < n; i++) s = Math.fma(x[xOff + i], y[yOff + i], s);
         return s;
     }
@@ -345,11 +215,6 @@ final class VectorKernels implements Kernels {
         TAIL.f16ToFloat(src, srcOff + i, dst, dstOff + i, n - i);
     }
 
-    /** Loads L shorts and sign-extends them to L ints. */
-    private static IntVector widen(short[] src, int off) {
-        return (IntVector) ShortVector.fromArray(S, src, off).convertShape(VectorOperators.S2I, I, 0);
-    }
-
     @Override
     public void add(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;
@@ -391,10 +256,10 @@ final class VectorKernels implements Kernels {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(F, x, off + i);
-            lo = lo.add(v.convertShape(VectorOperators.F2D, D, 0));
-            hi = hi.add(v.convertShape(VectorOperators.F2D, D, 1));
+            lo = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 0)).add(lo);
+            hi = ((DoubleVector) v.convertShape(VectorOperators.F2D, D, 1)).add(hi);
         }
-        double s = sumLanes(lo.add(hi));
+        double s = sumLanes(exact(lo).add(hi));
         for (; i < n; i++) s += x[off + i];
         return (float) s;
     }
@@ -410,7 +275,7 @@ final class VectorKernels implements Kernels {
             lo = d0.fma(d0, lo);
             hi = d1.fma(d1, hi);
         }
-        double s = sumLanes(lo.add(hi));
+        double s = sumLanes(exact(lo).add(hi));
         for (; i < n; i++) {
             double d = x[off + i] - mean;
             s += d * d;
@@ -449,8 +314,9 @@ final class VectorKernels implements Kernels {
     public float max(float[] x, int off, int n) {
         FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += L) acc = acc.max(FloatVector.fromArray(F, x, off + i));
-        return Math.max(acc.reduceLanes(VectorOperators.MAX), TAIL.max(x, off + i, n - i));
+        for (int bound = F.loopBound(n); i < bound; i += L)
+            acc = FloatVector.fromArray(F, x, off + i).max(acc);
+        return Math.max(exact(acc).reduceLanes(VectorOperators.MAX), TAIL.max(x, off + i, n - i));
     }
 
     @Override
@@ -460,10 +326,10 @@ final class VectorKernels implements Kernels {
         for (int bound = F.loopBound(n); i < bound; i += L) {
             FloatVector e = exp(FloatVector.fromArray(F, x, off + i).sub(shift));
             e.intoArray(x, off + i);
-            lo = lo.add(e.convertShape(VectorOperators.F2D, D, 0));
-            hi = hi.add(e.convertShape(VectorOperators.F2D, D, 1));
+            lo = ((DoubleVector) e.convertShape(VectorOperators.F2D, D, 0)).add(lo);
+            hi = ((DoubleVector) e.convertShape(VectorOperators.F2D, D, 1)).add(hi);
         }
-        double s = sumLanes(lo.add(hi));
+        double s = sumLanes(exact(lo).add(hi));
         for (; i < n; i++) {
             float e = FastMath.exp(x[off + i] - shift);
             x[off + i] = e;
@@ -480,6 +346,34 @@ final class VectorKernels implements Kernels {
             v.mul(0.5f).mul(onePlusErf(v.mul(FastMath.SQRT1_2))).intoArray(x, off + i);
         }
         TAIL.gelu(x, off + i, n - i);
+    }
+
+    @Override
+    public long fmaChains(float[] acc, int steps) {
+        FloatVector x = FloatVector.broadcast(F, 0.999f), y = FloatVector.broadcast(F, 0.001f);
+        FloatVector a0 = FloatVector.fromArray(F, acc, 0), a1 = FloatVector.fromArray(F, acc, L);
+        FloatVector a2 = FloatVector.fromArray(F, acc, 2 * L), a3 = FloatVector.fromArray(F, acc, 3 * L);
+        FloatVector a4 = FloatVector.fromArray(F, acc, 4 * L), a5 = FloatVector.fromArray(F, acc, 5 * L);
+        FloatVector a6 = FloatVector.fromArray(F, acc, 6 * L), a7 = FloatVector.fromArray(F, acc, 7 * L);
+        for (int s = 0; s < steps; s++) {
+            a0 = x.fma(a0, y);
+            a1 = x.fma(a1, y);
+            a2 = x.fma(a2, y);
+            a3 = x.fma(a3, y);
+            a4 = x.fma(a4, y);
+            a5 = x.fma(a5, y);
+            a6 = x.fma(a6, y);
+            a7 = x.fma(a7, y);
+        }
+        exact(a0).intoArray(acc, 0);
+        exact(a1).intoArray(acc, L);
+        exact(a2).intoArray(acc, 2 * L);
+        exact(a3).intoArray(acc, 3 * L);
+        exact(a4).intoArray(acc, 4 * L);
+        exact(a5).intoArray(acc, 5 * L);
+        exact(a6).intoArray(acc, 6 * L);
+        exact(a7).intoArray(acc, 7 * L);
+        return 16L * L * steps;
     }
 
     @Override
@@ -508,7 +402,7 @@ final class VectorKernels implements Kernels {
         r = minusN.fma(FloatVector.broadcast(F, FastMath.LN2_LO), r);
         float[] c = FastMath.EXP_POLY;
         FloatVector p = FloatVector.broadcast(F, c[0]);
-        for (int i = 1; i < c.length; i++) p = p.fma(r, FloatVector.broadcast(F, c[i]));
+        for (int i = 1; i < c.length; i++) p = r.fma(p, FloatVector.broadcast(F, c[i])); // r * p: p is a loop variable
         FloatVector y = p.fma(r.mul(r), r).add(1f);
         return y.mul(twoToN).blend(0f, underflow);
     }
@@ -519,12 +413,12 @@ final class VectorKernels implements Kernels {
         FloatVector z2 = z.mul(z);
         float[] pc = FastMath.ERF_P, qc = FastMath.ERFC_Q;
         FloatVector p = FloatVector.broadcast(F, pc[0]);
-        for (int i = 1; i < pc.length; i++) p = p.fma(z2, FloatVector.broadcast(F, pc[i]));
+        for (int i = 1; i < pc.length; i++) p = z2.fma(p, FloatVector.broadcast(F, pc[i]));
         FloatVector series = z.fma(p, FloatVector.broadcast(F, 1f));
         FloatVector ac = a.min(FastMath.ERFC_CLAMP);
         FloatVector t = FloatVector.broadcast(F, 1f).div(ac);
         FloatVector q = FloatVector.broadcast(F, qc[0]);
-        for (int i = 1; i < qc.length; i++) q = q.fma(t, FloatVector.broadcast(F, qc[i]));
+        for (int i = 1; i < qc.length; i++) q = t.fma(q, FloatVector.broadcast(F, qc[i]));
         FloatVector erfc = exp(ac.mul(ac).neg()).mul(q);
         FloatVector tail = FloatVector.broadcast(F, 2f).sub(erfc).blend(erfc, z.lt(0f));
         return tail.blend(series, a.lt(FastMath.ERF_SPLIT));

@@ -106,6 +106,7 @@ public final class Warmup {
                 Ops.l2Normalize(inline, normed);
             }
         }
+        if (Backend.isVectorized()) KernelCheck.measurePeak(Backend.kernels());
     }
 
     private static FloatTensor random(SplittableRandom r, int rows, int cols) {

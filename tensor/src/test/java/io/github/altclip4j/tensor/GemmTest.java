@@ -257,14 +257,13 @@ class GemmTest {
 
     @Test
     void vectorAndScalarTilesAgreeBitForBit() {
-        Kernels vector = Backend.kernels(), scalar = new ScalarKernels();
-        if (vector.panelWidth() != scalar.panelWidth()) return; // a machine whose vectors are not 512 bits
-        int pw = vector.panelWidth(), k = 300;
-        float[] a = Reference.randomFloats(5, Kernels.TILE_ROWS * k, 1f), p = Reference.randomFloats(6, k * pw, 1f);
+        Kernels vector = Backend.kernels(), scalar = new ScalarKernels(vector.tileRows(), vector.panelWidth());
+        int pw = vector.panelWidth(), tr = vector.tileRows(), k = 300;
+        float[] a = Reference.randomFloats(5, tr * k, 1f), p = Reference.randomFloats(6, k * pw, 1f);
         for (boolean accumulate : new boolean[] {false, true}) {
-            float[] c1 = Reference.randomFloats(7, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
-            vector.tile(a, 0, p, 0, k, c1, 0, pw, accumulate);
-            scalar.tile(a, 0, p, 0, k, c2, 0, pw, accumulate);
+            float[] c1 = Reference.randomFloats(7, tr * pw, 1f), c2 = c1.clone();
+            vector.tile(a, 0, p, 0, k, c1, accumulate);
+            scalar.tile(a, 0, p, 0, k, c2, accumulate);
             Reference.assertBitIdentical(c2, c1, vector.name() + " vs scalar tile, accumulate " + accumulate);
         }
     }
@@ -272,8 +271,8 @@ class GemmTest {
     @Test
     void bf16TileEqualsTheFloatTileOnWidenedValuesBitForBit() {
         for (Kernels kern : new Kernels[] {Backend.kernels(), new ScalarKernels()}) {
-            int pw = kern.panelWidth(), k = 300;
-            float[] a = Reference.randomFloats(8, Kernels.TILE_ROWS * k, 1f);
+            int pw = kern.panelWidth(), tr = kern.tileRows(), k = 300;
+            float[] a = Reference.randomFloats(8, tr * k, 1f);
             short[] bits = new short[k * pw];
             float[] widened = new float[k * pw];
             float[] p = Reference.randomFloats(9, k * pw, 1f);
@@ -282,9 +281,9 @@ class GemmTest {
                 widened[i] = Half.bf16ToFloat(bits[i]);
             }
             for (boolean accumulate : new boolean[] {false, true}) {
-                float[] c1 = Reference.randomFloats(10, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
-                kern.tileBf16(a, 0, bits, 0, k, c1, 0, pw, accumulate);
-                kern.tile(a, 0, widened, 0, k, c2, 0, pw, accumulate);
+                float[] c1 = Reference.randomFloats(10, tr * pw, 1f), c2 = c1.clone();
+                kern.tileBf16(a, 0, bits, 0, k, c1, accumulate);
+                kern.tile(a, 0, widened, 0, k, c2, accumulate);
                 Reference.assertBitIdentical(c2, c1, kern.name() + " bf16 tile, accumulate " + accumulate);
             }
         }
@@ -293,8 +292,8 @@ class GemmTest {
     @Test
     void int8TileEqualsTheFloatTileOnWidenedValuesBitForBit() {
         for (Kernels kern : new Kernels[] {Backend.kernels(), new ScalarKernels()}) {
-            int pw = kern.panelWidth(), k = 300;
-            float[] a = Reference.randomFloats(8, Kernels.TILE_ROWS * k, 1f), widened = new float[k * pw];
+            int pw = kern.panelWidth(), tr = kern.tileRows(), k = 300;
+            float[] a = Reference.randomFloats(8, tr * k, 1f), widened = new float[k * pw];
             byte[] q = new byte[k * pw];
             SplittableRandom r = new SplittableRandom(5);
             for (int i = 0; i < q.length; i++) {
@@ -302,9 +301,9 @@ class GemmTest {
                 widened[i] = q[i];
             }
             for (boolean accumulate : new boolean[] {false, true}) {
-                float[] c1 = Reference.randomFloats(11, Kernels.TILE_ROWS * pw, 1f), c2 = c1.clone();
-                kern.tileI8(a, 0, q, 0, k, c1, 0, pw, accumulate);
-                kern.tile(a, 0, widened, 0, k, c2, 0, pw, accumulate);
+                float[] c1 = Reference.randomFloats(11, tr * pw, 1f), c2 = c1.clone();
+                kern.tileI8(a, 0, q, 0, k, c1, accumulate);
+                kern.tile(a, 0, widened, 0, k, c2, accumulate);
                 Reference.assertBitIdentical(c2, c1, kern.name() + " int8 tile, accumulate " + accumulate);
             }
             float[] w2 = new float[q.length];

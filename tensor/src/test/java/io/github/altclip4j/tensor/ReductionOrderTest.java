@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReductionOrderTest {
     private static final Kernels K = Backend.kernels();
-    /** Float lanes of the vector kernels (a weight panel is four vectors); 1 means the scalar kernels. */
-    private static final int L = Backend.isVectorized() ? K.panelWidth() / 4 : 1;
+    /** Float lanes of the vector kernels ("vector-256": 8); 1 means the scalar kernels. */
+    private static final int L =
+            Backend.isVectorized() ? Integer.parseInt(K.name().substring("vector-".length())) / Float.SIZE : 1;
 
     private static final int HOT_CALLS = 40_000;
 

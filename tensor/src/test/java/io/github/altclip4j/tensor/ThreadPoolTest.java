@@ -3,6 +3,8 @@ package io.github.altclip4j.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +56,34 @@ class ThreadPoolTest {
             for (Thread t : callers) t.join(60_000);
             assertThat(counts.get(0)).isEqualTo(4000);
             assertThat(counts.get(1)).isEqualTo(4000);
+        }
+    }
+
+    /**
+     * A job submitted while another runs is not queued behind it: here the first job's tasks cannot finish until the
+     * second job has, which deadlocks (until the timeout) a pool that runs callers' jobs one after another.
+     */
+    @Test
+    void aJobFromAnotherCallerRunsWhileALongJobIsInProgress() throws Exception {
+        try (ThreadPool pool = new ThreadPool(2)) {
+            CountDownLatch longJobRunning = new CountDownLatch(1), shortJobDone = new CountDownLatch(1);
+            AtomicIntegerArray released = new AtomicIntegerArray(4);
+            Thread longCaller = new Thread(() -> pool.parallelFor(4, i -> {
+                longJobRunning.countDown();
+                try {
+                    if (shortJobDone.await(20, TimeUnit.SECONDS)) released.set(i, 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            longCaller.start();
+            assertThat(longJobRunning.await(20, TimeUnit.SECONDS)).isTrue();
+            AtomicIntegerArray hits = new AtomicIntegerArray(6);
+            pool.parallelFor(6, hits::incrementAndGet);
+            shortJobDone.countDown();
+            longCaller.join(30_000);
+            assertThat(hits.toString()).isEqualTo("[1, 1, 1, 1, 1, 1]");
+            assertThat(released.toString()).isEqualTo("[1, 1, 1, 1]");
         }
     }
 

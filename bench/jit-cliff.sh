@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Is the speed there in every JVM? Starts RUNS fresh JVMs (default 20) of two jobs, alone and then three at a time,
+# and reports the distribution of their times:
+#   index  `altclip index` of a folder of 20 synthetic photos (bench/MakePhotos.java) into a new index: wall time
+#   bench  `altclip bench --images 1 --texts 0 --warmup 1 --iterations 3`: the image tower's median batch time
+#   bench/jit-cliff.sh [OUT_DIR]
+# MODEL (default /tmp/altclip-random, see bench/towers.sh) is the model; JAVA_HOME picks the JDK. Writes
+# OUT_DIR/times.tsv (job, mode, run, seconds) and OUT_DIR/summary.txt, and exits 0 when the targets hold: in each job
+# the worst run alone within 1.3x the median alone, and the worst run in threes within 5x the median alone.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-/tmp/jit-cliff-$(date +%s)}"
+model="${MODEL:-/tmp/altclip-random}"
+runs="${RUNS:-20}"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+mkdir -p "$out"
+cd "$here"
+[ -d "$out/photos" ] || "$java" bench/MakePhotos.java "$out/photos" 20
+cat "$model"/*.safetensors > /dev/null # into the page cache
+uptime > "$out/load_before.txt"
+"$java" -version 2> "$out/java.txt"
+
+# job NAME RUN: runs one job and prints its seconds (bench: the JSON's image median_s; index: wall time)
+job() {
+  local name=$1 run=$2
+  case "$name" in
+    index)
+      local t0 t1
+      rm -rf "$out/index_$run"
+      t0=$(date +%s.%N)
+      bin/altclip index --model "$model" --index "$out/index_$run" "$out/photos" > "$out/index_$run.log" 2>&1
+      t1=$(date +%s.%N)
+      rm -rf "$out/index_$run"
+      awk "BEGIN { print $t1 - $t0 }" ;;
+    bench)
+      bin/altclip bench --model "$model" --images 1 --texts 0 --warmup 1 --iterations 3 2> "$out/bench_$run.log" \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["image"]["median_s"])' ;;
+  esac
+}
+
+for name in index bench; do
+  for run in $(seq 1 "$runs"); do
+    printf '%s\talone\t%s\t%s\n' "$name" "$run" "$(job "$name" "a$run")" >> "$out/times.tsv"
+  done
+  run=1
+  while [ "$run" -le "$runs" ]; do
+    for i in 0 1 2; do
+      [ $((run + i)) -le "$runs" ] || break
+      (printf '%s\tthrees\t%s\t%s\n' "$name" "$((run + i))" "$(job "$name" "t$((run + i))")" >> "$out/times.tsv") &
+    done
+    wait
+    run=$((run + 3))
+  done
+done
+uptime > "$out/load_after.txt"
+
+python3 - "$out" <<'PY'
+import statistics, sys
+out = sys.argv[1]
+rows = [l.split('\t') for l in open(out + '/times.tsv').read().split('\n') if l]
+ok = True
+lines = []
+for name in ('index', 'bench'):
+    alone = sorted(float(r[3]) for r in rows if r[0] == name and r[1] == 'alone' and r[3])
+    threes = sorted(float(r[3]) for r in rows if r[0] == name and r[1] == 'threes' and r[3])
+    med = statistics.median(alone)
+    worst_alone, worst_threes = alone[-1] / med, threes[-1] / med
+    good = worst_alone <= 1.3 and worst_threes <= 5
+    ok &= good
+    lines.append(f"{name}: alone n={len(alone)} min {alone[0]:.2f} median {med:.2f} max {alone[-1]:.2f} s "
+                 f"(worst {worst_alone:.2f}x median); threes n={len(threes)} min {threes[0]:.2f} median "
+                 f"{statistics.median(threes):.2f} max {threes[-1]:.2f} s (worst {worst_threes:.2f}x the median alone)"
+                 f" {'ok' if good else 'MISSED'}")
+open(out + '/summary.txt', 'w').write('\n'.join(lines) + '\n')
+print('\n'.join(lines))
+sys.exit(0 if ok else 1)
+PY

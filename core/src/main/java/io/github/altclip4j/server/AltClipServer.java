@@ -26,6 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,6 +86,10 @@ public final class AltClipServer implements AutoCloseable {
         }
     }
 
+    private static final long RESULT_TIMEOUT_SECONDS = 300;
+    /** The wait the batchers admit work for: well inside the result timeout, so admitted work is answered 200. */
+    private static final long ADMITTED_WAIT_SECONDS = 200;
+
     static {
         // Read by the JDK's server when it is first used. Without TCP_NODELAY a response written as headers, then body,
         // waits for the client's delayed ACK: one text took 112 ms instead of 68 ms (bench/serve.sh, full-size model).
@@ -91,11 +98,19 @@ public final class AltClipServer implements AutoCloseable {
         // Slow clients cannot hold a connection open for ever.
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null)
             System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        // Longer than a request may wait for the towers, so that a long queue ends in our 503, never in the JDK server
+        // closing the connection under the client.
         if (System.getProperty("sun.net.httpserver.maxRspTime") == null)
-            System.setProperty("sun.net.httpserver.maxRspTime", "120");
+            System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(RESULT_TIMEOUT_SECONDS + 60));
     }
 
-    private static final long RESULT_TIMEOUT_SECONDS = 300;
+    /**
+     * Connections the kernel queues before they are accepted: a burst of hundreds of clients connecting at once is
+     * accepted, not dropped (the kernel caps it at net.core.somaxconn).
+     */
+    private static final int BACKLOG = 1024;
+    /** Images decoded at once, whatever the number of requests: decoding is CPU and memory the towers need too. */
+    private static final int DECODERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final Config config;
     private final HttpServer http;
@@ -105,6 +120,7 @@ public final class AltClipServer implements AutoCloseable {
     private volatile String loadError;
     private volatile boolean stopping;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Semaphore decoders = new Semaphore(DECODERS);
 
     /** What is served once loaded: the model, its batchers, the optional index and its thumbnails. */
     record Model(
@@ -116,7 +132,7 @@ public final class AltClipServer implements AutoCloseable {
 
     private AltClipServer(Config config) throws IOException {
         this.config = config;
-        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), BACKLOG);
         this.executor = handlerThreads();
         http.setExecutor(executor);
         Endpoints e = new Endpoints(this);
@@ -161,12 +177,19 @@ public final class AltClipServer implements AutoCloseable {
         if (index != null) index.requireModel(clip);
         clip.embedText("warm-up");
         Batcher<String, float[]> texts = new Batcher<>(
-                "text", 32, config.batchWaitMillis(), config.queueCapacity(), clip::textFeatures, metrics.textBatches);
+                "text",
+                32,
+                config.batchWaitMillis(),
+                config.queueCapacity(),
+                ADMITTED_WAIT_SECONDS,
+                clip::textFeatures,
+                metrics.textBatches);
         Batcher<AltClip.PreparedImage, float[]> images = new Batcher<>(
                 "image",
                 config.maxBatch(),
                 config.batchWaitMillis(),
                 config.queueCapacity(),
+                ADMITTED_WAIT_SECONDS,
                 clip::imageFeatures,
                 metrics.imageBatches);
         model = new Model(clip, index, texts, images, index == null ? null : new Thumbnails(index));
@@ -217,20 +240,41 @@ public final class AltClipServer implements AutoCloseable {
         return normalize ? unit(m.clip(), out) : out;
     }
 
-    /** The same for images given as bytes; {@code where} names the field for errors ("images", "input"). */
+    /**
+     * The same for images given as bytes; {@code where} names the field for errors ("images", "input"). Room in the
+     * image queue is taken before anything is decoded (a full queue answers 429 at once), and at most
+     * {@link #DECODERS} images decode at a time.
+     */
     List<float[]> embedImages(List<byte[]> images, String where, boolean normalize) throws HttpError {
         Model m = model();
+        m.images().reserve(images.size());
         List<AltClip.PreparedImage> prepared = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            try {
-                prepared.add(m.clip().prepare(new ByteArrayInputStream(images.get(i)), where + "[" + i + "]"));
-            } catch (IOException e) {
-                throw HttpError.unprocessable(e.getMessage());
-            }
+        try {
+            for (int i = 0; i < images.size(); i++)
+                prepared.add(decode(m.clip(), images.get(i), where + "[" + i + "]"));
+        } catch (HttpError | RuntimeException e) {
+            m.images().release(images.size());
+            throw e;
         }
-        List<float[]> out = await(m.images().submit(prepared));
+        List<float[]> out = await(m.images().submitReserved(prepared));
         metrics.images.add(images.size());
         return normalize ? unit(m.clip(), out) : out;
+    }
+
+    private AltClip.PreparedImage decode(AltClip clip, byte[] image, String name) throws HttpError {
+        try {
+            decoders.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HttpError(503, "unavailable", "interrupted");
+        }
+        try {
+            return clip.prepare(new ByteArrayInputStream(image), name);
+        } catch (IOException e) {
+            throw HttpError.unprocessable(e.getMessage());
+        } finally {
+            decoders.release();
+        }
     }
 
     private static List<float[]> unit(AltClip clip, List<float[]> features) {
@@ -294,6 +338,19 @@ public final class AltClipServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads what is left of the request body (up to four times the size limit) before an error is answered: a
+     * connection closed with request bytes unread is reset by the kernel, and the client may lose the response with
+     * it (a burst saw "connection reset" instead of 429s).
+     */
+    void discardBody(HttpExchange ex) {
+        try (InputStream in = ex.getRequestBody()) {
+            drain(in, 4 * config.maxRequestBytes());
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        }
+    }
+
     /** Reads and discards up to {@code limit} bytes (or to the end). */
     private static void drain(InputStream in, long limit) throws IOException {
         byte[] buf = new byte[1 << 16];
@@ -329,6 +386,8 @@ public final class AltClipServer implements AutoCloseable {
     }
 
     static void sendError(HttpExchange ex, HttpError e) throws IOException {
+        if (e.status == 429 || e.status == 503)
+            ex.getResponseHeaders().set("Retry-After", e.type.equals("loading") ? "5" : "1");
         sendJson(
                 ex,
                 e.status,
@@ -418,19 +477,27 @@ public final class AltClipServer implements AutoCloseable {
     }
 
     /**
-     * Virtual threads where the JDK has them (21 and later: a blocked request costs no platform thread), else a bounded
-     * pool; the towers' batching, not the handler threads, bounds the work.
+     * A thread for every request at once, so that each one is read and answered (at worst with 429) instead of waiting
+     * unread until the JDK server's request timer resets its connection: virtual threads where the JDK has them (21 and
+     * later), else platform threads created on demand (up to {@link #MAX_HANDLER_THREADS}, idle ones end after 30 s).
+     * The towers' queues, not the handler threads, bound the work.
      */
     private static ExecutorService handlerThreads() {
         try {
             return (ExecutorService)
                     Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
         } catch (ReflectiveOperationException e) {
-            return Executors.newFixedThreadPool(64, r -> {
-                Thread t = new Thread(r, "altclip4j-http");
-                t.setDaemon(true);
-                return t;
-            });
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    0, MAX_HANDLER_THREADS, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, "altclip4j-http");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            // Beyond that many at once, the JDK server's dispatcher runs the handler itself (slower, still answered).
+            pool.setRejectedExecutionHandler(new ThreadPoolExecutor.CallerRunsPolicy());
+            return pool;
         }
     }
+
+    private static final int MAX_HANDLER_THREADS = 4096;
 }

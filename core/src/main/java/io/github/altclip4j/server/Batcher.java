@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * Dynamic batching for one tower: requests' items wait in a bounded queue, and one worker thread takes up to
  * {@code maxBatch} of them (waiting at most {@code waitMillis} for more after the first) per forward pass, so
- * concurrent requests share the engine's batch speed. A full queue refuses new work at once (the server answers 429);
+ * concurrent requests share the engine's batch speed. A full queue refuses new work at once (the server answers 429),
+ * and so does one whose work (items times the measured seconds per item) would outlast the wait a request is given;
  * the tower's results do not depend on the batch an item is in (every row is computed alone), so an item gets the same
  * bits whether it is batched or served alone.
  */
@@ -24,14 +25,22 @@ final class Batcher<I, O> implements AutoCloseable {
     private final Metrics.Histogram batchSizes;
     private final Thread worker;
     private volatile boolean closing;
+    /** Items promised room by {@link #reserve} and not yet submitted. */
+    private int reserved;
+    /** The longest wait a new item may face: longer ones are refused, so nothing admitted ends in a timeout. */
+    private final long maxWaitNanos;
+    /** Seconds of tower time per item, a moving average of the batches run (0 until the first). */
+    private volatile double secondsPerItem;
 
     Batcher(
             String name,
             int maxBatch,
             long waitMillis,
             int capacity,
+            long maxWaitSeconds,
             Function<List<I>, List<O>> run,
             Metrics.Histogram batchSizes) {
+        this.maxWaitNanos = TimeUnit.SECONDS.toNanos(maxWaitSeconds);
         this.queue = new LinkedBlockingQueue<>();
         this.capacity = capacity;
         this.maxBatch = maxBatch;
@@ -45,10 +54,38 @@ final class Batcher<I, O> implements AutoCloseable {
 
     /** Queues every item, or none of them if they do not fit (then the caller answers 429). */
     synchronized List<CompletableFuture<O>> submit(List<I> items) throws HttpError {
+        reserve(items.size());
+        return submitReserved(items);
+    }
+
+    /**
+     * Holds room for {@code n} items that still have to be prepared (images to decode), or refuses at once: a burst is
+     * turned away before it decodes anything. The room is used by {@link #submitReserved} or given back by
+     * {@link #release}.
+     */
+    synchronized void reserve(int n) throws HttpError {
         if (closing) throw new HttpError(503, "unavailable", "the server is shutting down");
-        if (queue.size() + items.size() > capacity) {
+        int waiting = queue.size() + reserved + n;
+        if (waiting > capacity) {
             throw new HttpError(429, "overloaded", "the queue is full (" + capacity + " items); retry later");
         }
+        if (waiting * secondsPerItem * 1e9 > maxWaitNanos) {
+            throw new HttpError(
+                    429,
+                    "overloaded",
+                    "the queue holds " + (waiting - n) + " items, about " + Math.round((waiting - n) * secondsPerItem)
+                            + " s of work; retry later");
+        }
+        reserved += n;
+    }
+
+    synchronized void release(int n) {
+        reserved -= n;
+    }
+
+    /** Queues items whose room {@link #reserve} holds. */
+    synchronized List<CompletableFuture<O>> submitReserved(List<I> items) {
+        reserved -= items.size();
         List<CompletableFuture<O>> out = new ArrayList<>();
         for (I item : items) {
             CompletableFuture<O> f = new CompletableFuture<>();
@@ -83,7 +120,10 @@ final class Batcher<I, O> implements AutoCloseable {
             for (Job<I, O> j : batch) items.add(j.item());
             batchSizes.observe(items.size());
             try {
+                long t0 = System.nanoTime();
                 List<O> results = run.apply(items);
+                double perItem = (System.nanoTime() - t0) / 1e9 / items.size();
+                secondsPerItem = secondsPerItem == 0 ? perItem : 0.8 * secondsPerItem + 0.2 * perItem;
                 for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(results.get(i));
             } catch (RuntimeException | Error e) {
                 for (Job<I, O> j : batch) j.result().completeExceptionally(e);

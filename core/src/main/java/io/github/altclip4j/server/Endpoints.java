@@ -19,6 +19,9 @@ import java.util.Locale;
  * page, a thumbnail, an indexed image). Every failure becomes an {@link HttpError} response; nothing else escapes.
  */
 final class Endpoints {
+    /** The model name every OpenAI request may give, whatever the served folder is called. */
+    static final String MODEL_ALIAS = "altclip";
+
     private final AltClipServer server;
     private final byte[] page;
 
@@ -49,10 +52,12 @@ final class Endpoints {
             status = route(ex, path);
         } catch (HttpError e) {
             status = e.status;
+            server.discardBody(ex);
             AltClipServer.sendError(ex, e);
         } catch (IOException | RuntimeException | Error e) {
             // Anything else still gets an answer: a request must never hang because its handler died.
             status = 500;
+            server.discardBody(ex);
             String m = e.getMessage();
             AltClipServer.sendError(
                     ex, new HttpError(500, "backend", m == null ? e.getClass().getSimpleName() : m));
@@ -159,10 +164,29 @@ final class Endpoints {
         return Body.parse(server.body(ex));
     }
 
-    /** OpenAI: {"input": str | [str], "encoding_format": "float"|"base64", "modality": "text"|"image"}. */
+    /**
+     * OpenAI: {"input": str | [str], "encoding_format": "float"|"base64", "modality": "text"|"image", "model",
+     * "dimensions", "user"}. As OpenAI does: an empty input is a 400, a model other than the served one (or its alias
+     * "altclip") a 404 {@code model_not_found}, and {@code dimensions} other than the model's a 400 (it cannot be
+     * shortened); {@code user} is accepted and ignored.
+     */
     private int openAi(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
         List<String> input = b.strings("input", server.config().maxItems(), true);
+        if (input.isEmpty()) throw HttpError.invalid("\"input\" must not be empty");
+        String served = server.model().clip().folder().getFileName().toString(), model = b.string("model", null);
+        if (model != null && !model.equals(served) && !model.equals(MODEL_ALIAS)) {
+            throw new HttpError(
+                    404,
+                    "model_not_found",
+                    "the model \"" + model + "\" is not served here; this server serves \"" + served + "\" (or \""
+                            + MODEL_ALIAS + "\")");
+        }
+        int dimension = server.model().clip().model().config().projectionDim();
+        if (b.has("dimensions") && b.integer("dimensions", dimension, 1, Integer.MAX_VALUE) != dimension) {
+            throw HttpError.invalid("\"dimensions\" " + b.integer("dimensions", 0, 1, Integer.MAX_VALUE)
+                    + " is not supported: this model's embeddings have " + dimension + " dimensions");
+        }
         String format = b.string("encoding_format", "float"), modality = b.string("modality", "text");
         if (!format.equals("float") && !format.equals("base64"))
             throw HttpError.unprocessable("\"encoding_format\" must be float or base64");
@@ -211,8 +235,9 @@ final class Endpoints {
     /** TEI: {"inputs": str | [str], "normalize": true} -> [[...]]. */
     private int tei(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
-        List<float[]> vectors =
-                server.embedTexts(b.strings("inputs", server.config().maxItems(), true), b.bool("normalize", true));
+        List<String> inputs = b.strings("inputs", server.config().maxItems(), true);
+        if (inputs.isEmpty()) throw HttpError.unprocessable("\"inputs\" must not be empty");
+        List<float[]> vectors = server.embedTexts(inputs, b.bool("normalize", true));
         JsonWriter j = new JsonWriter().beginArray();
         for (float[] v : vectors) j.value(v);
         AltClipServer.sendJson(ex, 200, j.endArray());
@@ -224,6 +249,8 @@ final class Endpoints {
         Body b = body(ex);
         List<String> texts = b.strings("texts", server.config().maxItems(), false),
                 images = b.strings("images", server.config().maxItems(), false);
+        if (texts.isEmpty() && images.isEmpty())
+            throw HttpError.unprocessable("give at least one item in \"texts\" or \"images\"");
         if (texts.size() + images.size() > server.config().maxItems()) {
             throw new HttpError(
                     413,
@@ -306,6 +333,7 @@ final class Endpoints {
     private int tokenize(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
         List<String> texts = b.strings("inputs", server.config().maxItems(), true);
+        if (texts.isEmpty()) throw HttpError.unprocessable("\"inputs\" must not be empty");
         XlmRobertaTokenizer tok = server.model().clip().tokenizer();
         JsonWriter j = new JsonWriter().beginArray();
         for (String t : texts) {

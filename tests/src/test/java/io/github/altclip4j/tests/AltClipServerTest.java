@@ -275,6 +275,36 @@ class AltClipServerTest {
     }
 
     @Test
+    void emptyInputsUnsupportedParametersAndUnknownModelsAreRefusedAsTheProtocolsDo() throws Exception {
+        HttpResponse<String> r = post(server, "/v1/embeddings", "{\"input\": []}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("\\\"input\\\" must not be empty");
+        r = post(server, "/v1/embeddings", "{\"input\": \"hi\", \"dimensions\": 512}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("dimensions").contains("512");
+        r = post(server, "/v1/embeddings", "{\"input\": \"hi\", \"model\": \"text-embedding-3-small\"}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("\"error_type\": \"model_not_found\"").contains("text-embedding-3-small");
+        int dimension = clip.model().config().projectionDim();
+        for (String model : new String[] {"altclip", "tiny-altclip"}) {
+            r = post(
+                    server,
+                    "/v1/embeddings",
+                    "{\"input\": \"hi\", \"model\": \"" + model + "\", \"dimensions\": " + dimension
+                            + ", \"user\": \"u1\"}");
+            assertThat(r.statusCode()).as(model).isEqualTo(200);
+        }
+        r = post(server, "/embed", "{\"inputs\": []}");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains("\\\"inputs\\\" must not be empty");
+        assertThat(post(server, "/vectorize", "{\"texts\": [], \"images\": []}").statusCode())
+                .isEqualTo(422);
+        assertThat(post(server, "/tokenize", "{\"inputs\": []}").statusCode()).isEqualTo(422);
+        r = post(server, "/embed", "{\"inputs\": [\"a\"]}");
+        assertThat(r.headers().firstValue("Retry-After")).isEmpty();
+    }
+
+    @Test
     void apiKeyIsRequiredWhenConfiguredAndSearchNeedsAnIndex() throws Exception {
         try (AltClipServer keyed =
                 AltClipServer.start(AltClipServer.Config.defaults().withPort(0).withApiKey("s3cret"))) {
@@ -341,6 +371,7 @@ class AltClipServerTest {
             HttpResponse<String> r = post(small, "/embed", "{\"inputs\": [\"a\", \"b\", \"c\", \"d\", \"e\"]}");
             assertThat(r.statusCode()).isEqualTo(429);
             assertThat(r.body()).contains("\"error_type\": \"overloaded\"");
+            assertThat(r.headers().firstValue("Retry-After")).contains("1");
             ExecutorService pool = Executors.newFixedThreadPool(16);
             List<Future<Integer>> codes = new ArrayList<>();
             for (int i = 0; i < 64; i++)

@@ -56,6 +56,35 @@ class ModelParityTest {
         return out.stream();
     }
 
+    /**
+     * The same stored values through both weight paths: 16-bit weights kept 16-bit (widened in registers on JDK 21+,
+     * a panel at a time on JDK 17) and widened to float32 at load. BF16 widens to float exactly, so the two must give
+     * the same bits, and so the same error against the reference: a BF16 model is as accurate as an F32 model of its
+     * values, whatever the bar made of PyTorch's own error on it says.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sixteenBitVariants")
+    void sixteenBitWeightsGiveTheBitsOfTheirFloat32Values(String variant) throws IOException {
+        AltClipModel widened = AltClipModel.load(Reference.fixtures().resolve(variant), WeightFormat.F32, w -> {
+            throw new AssertionError(w);
+        });
+        for (String caseName : variant.contains("vith") ? VIT_H_CASES : CASES) {
+            Path file = Reference.fixtures().resolve(variant + "/expected/" + caseName + ".safetensors");
+            try (SafetensorsFile ref = SafetensorsFile.open(file)) {
+                Map<String, float[]> kept = run(model(variant), THREE, ref), asFloat = run(widened, THREE, ref);
+                for (String name : kept.keySet()) {
+                    assertThat(asFloat.get(name))
+                            .as("%s %s %s", variant, caseName, name)
+                            .containsExactly(kept.get(name));
+                }
+            }
+        }
+    }
+
+    static Stream<String> sixteenBitVariants() {
+        return Stream.of("tiny-altclip-bf16", "tiny-altclip-f16", "tiny-altclip-vith-bf16");
+    }
+
     private static final Map<String, AltClipModel> MODELS = new LinkedHashMap<>();
 
     private static synchronized AltClipModel model(String variant) throws IOException {

@@ -52,14 +52,31 @@ public final class ImageDecoder {
     }
 
     public RgbImage decode(Path file) throws IOException {
+        return decode(file, false);
+    }
+
+    /**
+     * The image as a person sees it on a white page: transparent and translucent pixels composited on white (the model
+     * gets {@link #decode}'s PIL pixels, whose transparent areas keep whatever colour the file stores there). For
+     * previews.
+     */
+    public RgbImage decodeOnWhite(Path file) throws IOException {
+        return decode(file, true);
+    }
+
+    private RgbImage decode(Path file, boolean onWhite) throws IOException {
         if (!Files.isRegularFile(file)) throw new ImageException(file + ": no such image file");
         try (InputStream in = Files.newInputStream(file)) {
-            return decode(in, file.toString());
+            return decode(in, file.toString(), onWhite);
         }
     }
 
     /** Decodes a stream; {@code name} is used in error messages. */
     public RgbImage decode(InputStream stream, String name) throws IOException {
+        return decode(stream, name, false);
+    }
+
+    private RgbImage decode(InputStream stream, String name, boolean onWhite) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(stream)) {
             if (in == null) throw new ImageException(name + ": cannot open the image stream");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -95,7 +112,7 @@ public final class ImageDecoder {
                 if (truncated[0])
                     throw new ImageException(
                             name + ": the image file is truncated (its data ends before the image does)");
-                return jpeg ? colour.toRgb(raw, name) : toRgb(img, name);
+                return jpeg ? colour.toRgb(raw, name) : toRgb(img, name, onWhite);
             } catch (ImageException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
@@ -113,6 +130,16 @@ public final class ImageDecoder {
 
     /** A {@link BufferedImage} converted with PIL's rules (raw samples, alpha dropped). */
     public static RgbImage toRgb(BufferedImage img, String name) throws ImageException {
+        return toRgb(img, name, false);
+    }
+
+    /** {@code c} seen at opacity {@code a} (0-255) over white, rounded to nearest. */
+    private static int overWhite(int c, int a) {
+        return (c * a + 255 * (255 - a) + 127) / 255;
+    }
+
+    /** As {@link #toRgb(BufferedImage, String)}, or with alpha composited on white ({@link #decodeOnWhite}). */
+    private static RgbImage toRgb(BufferedImage img, String name, boolean onWhite) throws ImageException {
         int w = img.getWidth(), h = img.getHeight();
         Raster raster = img.getRaster();
         ColorModel cm = img.getColorModel();
@@ -122,10 +149,10 @@ public final class ImageDecoder {
             IndexColorModel icm = (IndexColorModel) cm;
             for (int y = 0, o = 0; y < h; y++) {
                 for (int x = 0; x < w; x++, o += 3) {
-                    int index = raster.getSample(x, y, 0);
-                    out[o] = (byte) icm.getRed(index);
-                    out[o + 1] = (byte) icm.getGreen(index);
-                    out[o + 2] = (byte) icm.getBlue(index);
+                    int index = raster.getSample(x, y, 0), a = onWhite ? icm.getAlpha(index) : 255;
+                    out[o] = (byte) overWhite(icm.getRed(index), a);
+                    out[o + 1] = (byte) overWhite(icm.getGreen(index), a);
+                    out[o + 2] = (byte) overWhite(icm.getBlue(index), a);
                 }
             }
             return new RgbImage(w, h, out);
@@ -137,15 +164,16 @@ public final class ImageDecoder {
         boolean sixteenBit = cm.getComponentSize(0) > 8;
         // 16-bit grey alone is PIL's mode "I", clipped to 255 by convert("RGB"); with alpha PIL opens it as RGBA
         // through rawmode "LA;16B", which keeps the high byte, as for colour
-        boolean clipGrey = sixteenBit && !cm.hasAlpha();
+        boolean clipGrey = sixteenBit && !cm.hasAlpha(), composite = onWhite && cm.hasAlpha();
         for (int y = 0, o = 0; y < h; y++) {
             for (int x = 0; x < w; x++, o += 3) {
                 raster.getPixel(x, y, px);
+                int a = composite ? (sixteenBit ? px[colors] >>> 8 : px[colors]) : 255;
                 if (colors == 1) {
                     int v = clipGrey ? Math.min(px[0], 255) : sixteenBit ? px[0] >>> 8 : px[0];
-                    out[o] = out[o + 1] = out[o + 2] = (byte) v;
+                    out[o] = out[o + 1] = out[o + 2] = (byte) overWhite(v, a);
                 } else {
-                    for (int c = 0; c < 3; c++) out[o + c] = (byte) (sixteenBit ? px[c] >>> 8 : px[c]);
+                    for (int c = 0; c < 3; c++) out[o + c] = (byte) overWhite(sixteenBit ? px[c] >>> 8 : px[c], a);
                 }
             }
         }

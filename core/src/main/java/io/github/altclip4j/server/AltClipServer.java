@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.Version;
+import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.weights.JsonWriter;
 import java.io.ByteArrayInputStream;
@@ -172,16 +173,27 @@ public final class AltClipServer implements AutoCloseable {
         return new AltClipServer(config);
     }
 
-    /** Serves {@code clip} (and {@code index}, which may be null), after one warm-up request through each tower. */
+    /**
+     * Serves {@code clip} (and {@code index}, which may be null), after one warm-up request through each tower; their
+     * times are the batchers' first estimate of the seconds an item takes, so that a burst arriving at once is admitted
+     * only as far as it can be answered in time.
+     */
     public void serve(AltClip clip, ImageIndex index) throws IOException {
         if (index != null) index.requireModel(clip);
+        long t0 = System.nanoTime();
         clip.embedText("warm-up");
+        double textSeconds = (System.nanoTime() - t0) / 1e9;
+        AltClip.PreparedImage black = clip.prepare(new RgbImage(64, 64, new byte[64 * 64 * 3]));
+        t0 = System.nanoTime();
+        clip.imageFeatures(List.of(black));
+        double imageSeconds = (System.nanoTime() - t0) / 1e9;
         Batcher<String, float[]> texts = new Batcher<>(
                 "text",
                 32,
                 config.batchWaitMillis(),
                 config.queueCapacity(),
                 ADMITTED_WAIT_SECONDS,
+                textSeconds,
                 clip::textFeatures,
                 metrics.textBatches);
         Batcher<AltClip.PreparedImage, float[]> images = new Batcher<>(
@@ -190,6 +202,7 @@ public final class AltClipServer implements AutoCloseable {
                 config.batchWaitMillis(),
                 config.queueCapacity(),
                 ADMITTED_WAIT_SECONDS,
+                imageSeconds,
                 clip::imageFeatures,
                 metrics.imageBatches);
         model = new Model(clip, index, texts, images, index == null ? null : new Thumbnails(index));

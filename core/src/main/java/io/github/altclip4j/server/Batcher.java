@@ -29,7 +29,7 @@ final class Batcher<I, O> implements AutoCloseable {
     private int reserved;
     /** The longest wait a new item may face: longer ones are refused, so nothing admitted ends in a timeout. */
     private final long maxWaitNanos;
-    /** Seconds of tower time per item, a moving average of the batches run (0 until the first). */
+    /** Seconds of tower time per item: a first estimate, then a moving average of the batches run. */
     private volatile double secondsPerItem;
 
     Batcher(
@@ -38,9 +38,11 @@ final class Batcher<I, O> implements AutoCloseable {
             long waitMillis,
             int capacity,
             long maxWaitSeconds,
+            double firstSecondsPerItem,
             Function<List<I>, List<O>> run,
             Metrics.Histogram batchSizes) {
         this.maxWaitNanos = TimeUnit.SECONDS.toNanos(maxWaitSeconds);
+        this.secondsPerItem = firstSecondsPerItem;
         this.queue = new LinkedBlockingQueue<>();
         this.capacity = capacity;
         this.maxBatch = maxBatch;
@@ -123,7 +125,7 @@ final class Batcher<I, O> implements AutoCloseable {
                 long t0 = System.nanoTime();
                 List<O> results = run.apply(items);
                 double perItem = (System.nanoTime() - t0) / 1e9 / items.size();
-                secondsPerItem = secondsPerItem == 0 ? perItem : 0.8 * secondsPerItem + 0.2 * perItem;
+                secondsPerItem = 0.8 * secondsPerItem + 0.2 * perItem;
                 for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(results.get(i));
             } catch (RuntimeException | Error e) {
                 for (Job<I, O> j : batch) j.result().completeExceptionally(e);

@@ -48,7 +48,7 @@ final class Thumbnails {
         }
         RgbImage rgb;
         try {
-            rgb = decoder.decode(file(row));
+            rgb = decoder.decodeOnWhite(file(row)); // as a browser shows a transparent image on the page
         } catch (IOException e) {
             throw new HttpError(404, "not_found", "the image of row " + row + " cannot be read now: " + e.getMessage());
         }

@@ -225,6 +225,18 @@ class AltClipServerTest {
                 .isLessThanOrEqualTo(256);
         assertThat(get(server, "/image/0").statusCode()).isEqualTo(200);
         assertThat(get(server, "/thumb/9999").statusCode()).isEqualTo(404);
+
+        // A transparent PNG's preview is composited on white: its corner is fully transparent, stored as 0x343766.
+        List<ImageIndex.Entry> entries = ImageIndex.open(tmp.resolve("idx")).entries();
+        int rgba = 0;
+        while (!entries.get(rgba).path().endsWith("rgba_320x240.png")) rgba++;
+        thumb = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/thumb/" + rgba))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        int corner = ImageIO.read(new ByteArrayInputStream(thumb.body())).getRGB(0, 0);
+        for (int shift : new int[] {16, 8, 0})
+            assertThat((corner >> shift) & 0xFF).isGreaterThanOrEqualTo(248);
         assertThat(get(server, "/image/..%2F..%2Fetc%2Fpasswd").statusCode()).isEqualTo(404);
     }
 

@@ -1,6 +1,7 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.image.ImageException;
 import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.util.Locale;
 
 /** {@code altclip classify --model DIR (IMAGE LABEL... | --image FILE|DIR... LABEL...)}. */
 final class ClassifyCommand implements Command {
+    /** Images prepared and embedded together. */
+    private static final int BATCH = 8;
 
     @Override
     public String summary() {
@@ -56,9 +59,39 @@ final class ClassifyCommand implements Command {
         int top = a.has("--top") ? a.integer("--top", 0, 1) : words.size();
         List<Path> images = InputFiles.images(given);
         if (images.isEmpty()) throw new UsageException("no images in " + given);
-        List<List<AltClip.Label>> results;
+        List<List<AltClip.Label>> results = new ArrayList<>();
+        int failed = 0;
         try (AltClip clip = ModelOptions.load(a, c)) {
-            results = clip.classify(images, words);
+            if (images.size() == 1) {
+                results.add(clip.classify(images.get(0), words));
+            } else {
+                // As index does: a file that cannot be decoded is reported and skipped, the others are classified.
+                List<float[]> labelEmbeds = clip.embedTexts(words);
+                List<Path> classified = new ArrayList<>();
+                for (int from = 0; from < images.size(); from += BATCH) {
+                    List<AltClip.PreparedImage> part = new ArrayList<>();
+                    for (Path f : images.subList(from, Math.min(images.size(), from + BATCH))) {
+                        try {
+                            part.add(clip.prepare(f));
+                            classified.add(f);
+                        } catch (ImageException e) {
+                            failed++;
+                            c.err().println("altclip classify: skipped " + e.getMessage());
+                        }
+                    }
+                    for (float[] image : clip.embedPrepared(part)) results.add(clip.rank(image, words, labelEmbeds));
+                }
+                images = classified;
+            }
+        }
+        if (failed > 0) {
+            c.err()
+                    .printf(
+                            Locale.ROOT,
+                            "altclip classify: %d of %d images could not be read%n",
+                            failed,
+                            failed + images.size());
+            if (images.isEmpty()) return 1;
         }
         if (a.has("--json")) {
             JsonWriter j = new JsonWriter().beginArray();

@@ -53,14 +53,17 @@ final class IndexCommand implements Command {
             ImageIndex index = ImageIndex.open(a.path("--errors"));
             JsonWriter j = new JsonWriter().beginArray();
             for (ImageIndex.Failure f : index.failures()) {
+                String path = index.root().resolve(f.path()).toString();
+                // the decoder's message starts with the file's name: one path per line is enough
+                String reason = f.error().startsWith(path + ": ") ? f.error().substring(path.length() + 2) : f.error();
                 if (a.has("--json"))
                     j.beginObject()
                             .name("path")
-                            .value(index.root().resolve(f.path()).toString())
+                            .value(path)
                             .name("error")
-                            .value(f.error())
+                            .value(reason)
                             .endObject();
-                else c.out().println(index.root().resolve(f.path()) + "\t" + f.error());
+                else c.out().println(path + "\t" + reason);
             }
             if (a.has("--json")) c.out().println(j.endArray());
             return 0;

@@ -14,7 +14,7 @@ final class LoadProgress implements WeightBinder.Progress {
     private final Path model;
     private final Console console;
     private final long start = System.nanoTime();
-    private long lastPrinted;
+    private long lastPrinted, mostBytes;
     private int lastQuarter;
     private boolean printed;
 
@@ -27,9 +27,13 @@ final class LoadProgress implements WeightBinder.Progress {
     public synchronized void bound(long bytes, long totalBytes) {
         long now = System.nanoTime();
         if (now - start < QUIET_NANOS || totalBytes <= 0) return;
-        int percent = (int) (100 * bytes / totalBytes);
-        String line =
-                String.format(Locale.ROOT, "altclip: loading %s: %d%% of %.1f GB", model, percent, totalBytes / 1e9);
+        // Layers bind on several threads, and a report can arrive after a later one: progress never goes back.
+        mostBytes = Math.max(mostBytes, bytes);
+        int percent = (int) (100 * mostBytes / totalBytes);
+        String size = totalBytes >= 1e9
+                ? String.format(Locale.ROOT, "%.1f GB", totalBytes / 1e9)
+                : String.format(Locale.ROOT, "%.1f MB", totalBytes / 1e6);
+        String line = String.format(Locale.ROOT, "altclip: loading %s: %d%% of %s", model, percent, size);
         if (console.errIsTerminal()) {
             if (now - lastPrinted < TERMINAL_EVERY_NANOS) return;
             console.err().print("\r" + line);

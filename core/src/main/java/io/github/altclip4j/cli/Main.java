@@ -1,6 +1,7 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.Version;
+import io.github.altclip4j.model.NotEnoughMemoryException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -82,6 +83,9 @@ public final class Main {
             c.err().println("altclip " + name + ": " + e.getMessage());
             c.err().println(usage + "   (altclip " + name + " --help for details)");
             return 2;
+        } catch (NotEnoughMemoryException e) {
+            c.err().println("altclip " + name + ": " + e.advice("ALTCLIP4J_JAVA_OPTS=-Xmx%dg", "--weights int8"));
+            return 1;
         } catch (IOException e) {
             c.err().println("altclip " + name + ": " + InputFiles.describe(e));
             return 1;

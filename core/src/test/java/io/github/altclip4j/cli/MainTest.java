@@ -159,6 +159,44 @@ class MainTest {
     }
 
     @Test
+    void classifyingAFolderSkipsAndReportsAnUndecodableFileAsIndexDoes(@TempDir Path tmp) throws Exception {
+        Files.copy(Path.of(IMAGE), tmp.resolve("a.jpg"));
+        Files.writeString(tmp.resolve("b.jpg"), "not a JPEG");
+        Files.copy(Path.of(IMAGE), tmp.resolve("c.jpg"));
+        assertThat(run("classify", "--model", MODEL, "--image", tmp.toString(), "a cat", "a dog"))
+                .isZero();
+        assertThat(out())
+                .contains(tmp.resolve("a.jpg").toString())
+                .contains(tmp.resolve("c.jpg").toString());
+        assertThat(out()).doesNotContain("b.jpg");
+        assertThat(err()).contains("skipped " + tmp.resolve("b.jpg")).contains("1 of 3 images could not be read");
+        String a = out().substring(out().indexOf("a.jpg")), c = out().substring(out().indexOf("c.jpg"));
+        assertThat(a.lines().skip(1).limit(2).toList())
+                .isEqualTo(c.lines().skip(1).limit(2).toList());
+
+        Files.delete(tmp.resolve("a.jpg"));
+        Files.delete(tmp.resolve("c.jpg"));
+        Files.writeString(tmp.resolve("d.png"), "not a PNG");
+        assertThat(run("classify", "--model", MODEL, "--image", tmp.toString(), "a cat"))
+                .isEqualTo(1);
+        assertThat(err()).contains("2 of 2 images could not be read");
+    }
+
+    @Test
+    void indexErrorsNameEachFileOnce(@TempDir Path tmp) throws Exception {
+        Path photos = Files.createDirectory(tmp.resolve("photos"));
+        Files.copy(Path.of(IMAGE), photos.resolve("a.jpg"));
+        Files.writeString(photos.resolve("b.jpg"), "not a JPEG");
+        String index = tmp.resolve("idx").toString();
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+        assertThat(run("index", "--errors", index)).isZero();
+        String bad = photos.resolve("b.jpg").toString();
+        assertThat(out().lines().toList()).hasSize(1);
+        assertThat(out()).startsWith(bad + "\t").containsOnlyOnce(bad);
+    }
+
+    @Test
     void classifySeveralImagesAsJsonWithTopK() {
         String other = FIXTURES.resolve("images/files/small_64x48.png").toString();
         assertThat(run(

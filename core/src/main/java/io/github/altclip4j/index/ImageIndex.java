@@ -9,6 +9,7 @@ import io.github.altclip4j.weights.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -81,15 +82,44 @@ public final class ImageIndex {
     public record Result(Path path, float score, int row) {}
 
     private final Path dir;
-    private IndexHeader header;
+    private volatile IndexHeader header;
+    /** The header file's identity when it was read: each commit writes a new file in its place. */
+    private List<Object> headerKey;
+    /** Commits that may replace the header under a reader before it gives up (each needs a writer's whole batch). */
+    private static final int MAX_RELOADS = 5;
     /** The live rows, loaded on first search: vectors and where each came from. */
     private EmbeddingTable vectors;
 
     private List<Entry> entries;
 
-    private ImageIndex(Path dir, IndexHeader header) {
+    private ImageIndex(Path dir) throws IOException {
         this.dir = dir;
-        this.header = header;
+        readHeader();
+    }
+
+    /** Reads the committed header and notes which file it was (a commit between the two is read again). */
+    private synchronized void readHeader() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            List<Object> before = headerKey(dir);
+            IndexHeader h = IndexHeader.read(dir);
+            if (before.equals(headerKey(dir)) || attempt == MAX_RELOADS) {
+                header = h;
+                headerKey = before;
+                vectors = null;
+                entries = null;
+                return;
+            }
+        }
+    }
+
+    private static List<Object> headerKey(Path dir) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(dir.resolve(IndexHeader.FILE), BasicFileAttributes.class);
+        return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+    }
+
+    /** Whether another commit has replaced the header since this index read it ({@link #open} it again to see it). */
+    public boolean changedOnDisk() throws IOException {
+        return !headerKey(dir).equals(headerKey);
     }
 
     /** Whether {@code dir} holds an index (its header). */
@@ -99,7 +129,8 @@ public final class ImageIndex {
 
     /** Opens an existing index (nothing is read but its header until the first search). */
     public static ImageIndex open(Path dir) throws IOException {
-        return new ImageIndex(dir, IndexHeader.read(dir));
+        if (!exists(dir)) IndexHeader.read(dir); // the error that says why
+        return new ImageIndex(dir);
     }
 
     /**
@@ -118,7 +149,7 @@ public final class ImageIndex {
                 1,
                 List.of());
         h.write(dir);
-        return new ImageIndex(dir, h);
+        return new ImageIndex(dir);
     }
 
     public Path dir() {
@@ -163,15 +194,24 @@ public final class ImageIndex {
         try (IndexLock lock = IndexLock.acquire(dir)) {
             IndexUpdate u = new IndexUpdate(dir, IndexHeader.read(dir), clip, options, progress);
             IndexUpdate.Summary s = u.run();
-            header = u.header();
-            vectors = null;
-            entries = null;
+            readHeader();
             return s;
         }
     }
 
     /** The files that could not be embedded, with their errors. */
-    public List<Failure> failures() throws IOException {
+    public synchronized List<Failure> failures() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return committedFailures();
+            } catch (IOException e) {
+                if (attempt == MAX_RELOADS || !changedOnDisk()) throw e;
+                readHeader(); // see load()
+            }
+        }
+    }
+
+    private List<Failure> committedFailures() throws IOException {
         List<Failure> out = new ArrayList<>();
         for (IndexHeader.SegmentInfo s : header.segments()) {
             List<Failure> f = Segments.failures(dir, s);
@@ -253,9 +293,23 @@ public final class ImageIndex {
         return out;
     }
 
-    /** Reads the live rows of every segment into memory (once). */
+    /**
+     * Reads the live rows of every segment into memory (once). A commit in another process may replace the header this
+     * index read and then delete segment files it listed (a merge): the newer commit is read and loaded instead, so a
+     * reader sees one whole commit, the old or a newer one, never a mix; the same header failing is a real fault.
+     */
     private void load() throws IOException {
-        if (vectors != null) return;
+        for (int attempt = 1; vectors == null; attempt++) {
+            try {
+                loadCommitted();
+            } catch (IOException e) {
+                if (attempt == MAX_RELOADS || !changedOnDisk()) throw e;
+                readHeader();
+            }
+        }
+    }
+
+    private void loadCommitted() throws IOException {
         long live = header.liveRows();
         EmbeddingTable table = EmbeddingTable.allocate(
                 ThreadPool.shared(),

@@ -122,6 +122,8 @@ public final class AltClipServer implements AutoCloseable {
     private volatile boolean stopping;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Semaphore decoders = new Semaphore(DECODERS);
+    private volatile long indexCheckedAt = System.nanoTime();
+    private static final long INDEX_CHECK_NANOS = 1_000_000_000L;
 
     /** What is served once loaded: the model, its batchers, the optional index and its thumbnails. */
     record Model(
@@ -225,7 +227,11 @@ public final class AltClipServer implements AutoCloseable {
         return metrics;
     }
 
-    /** The served model, or a 503 saying why there is none. */
+    /**
+     * The served model, or a 503 saying why there is none. Its index is reopened when another process has committed to
+     * it (an {@code altclip index} run beside the server), checked at most once a second, so searches see new photos
+     * without a restart; a search in flight keeps the commit it started with.
+     */
     Model model() throws HttpError {
         Model m = model;
         if (m == null) {
@@ -234,7 +240,22 @@ public final class AltClipServer implements AutoCloseable {
                     loadError == null ? "loading" : "unhealthy",
                     loadError == null ? "the model is still loading" : loadError);
         }
+        if (m.index() != null && System.nanoTime() - indexCheckedAt > INDEX_CHECK_NANOS) m = refreshIndex(m);
         return m;
+    }
+
+    private synchronized Model refreshIndex(Model m) {
+        indexCheckedAt = System.nanoTime();
+        if (model != m) return model; // another request refreshed it
+        try {
+            if (!m.index().changedOnDisk()) return m;
+            ImageIndex fresh = ImageIndex.open(m.index().dir());
+            fresh.requireModel(m.clip());
+            model = new Model(m.clip(), fresh, m.texts(), m.images(), new Thumbnails(fresh));
+        } catch (IOException e) {
+            // the new commit cannot be read now (being replaced again, or damaged): serve the one already loaded
+        }
+        return model;
     }
 
     boolean ready() {
@@ -422,7 +443,12 @@ public final class AltClipServer implements AutoCloseable {
 
     /** Version and limits for {@code /info}. */
     Map<String, Object> info() {
-        Model m = model;
+        Model m;
+        try {
+            m = model();
+        } catch (HttpError notYet) {
+            m = null;
+        }
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("model_id", m == null ? null : m.clip().folder().getFileName().toString());
         i.put(

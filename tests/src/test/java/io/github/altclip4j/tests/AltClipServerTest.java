@@ -317,6 +317,30 @@ class AltClipServerTest {
     }
 
     @Test
+    void aCommitByAnotherIndexerIsServedWithoutARestart() throws Exception {
+        Path photos = Files.createDirectories(tmp.resolve("growing"));
+        Files.copy(IMAGES.resolve("rgb_baseline_400x300.jpg"), photos.resolve("a.jpg"));
+        Path dir = tmp.resolve("growing.index");
+        ImageIndex.create(dir, photos, clip, ImageIndex.Store.F32)
+                .update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
+        try (AltClipServer s =
+                AltClipServer.start(AltClipServer.Config.defaults().withPort(0))) {
+            s.serve(clip, ImageIndex.open(dir));
+            assertThat(((Map<?, ?>) Json.parse(get(s, "/info").body())).get("indexed_images"))
+                    .isEqualTo(1L);
+            Files.copy(IMAGES.resolve("large_1920x1080.jpg"), photos.resolve("b.jpg"));
+            ImageIndex.open(dir)
+                    .update(clip, UpdateOptions.defaults(), IndexProgress.NONE); // "altclip index" beside it
+            Thread.sleep(1100); // the server looks for a new commit at most once a second
+            assertThat(((Map<?, ?>) Json.parse(get(s, "/info").body())).get("indexed_images"))
+                    .isEqualTo(2L);
+            Map<?, ?> found = (Map<?, ?>)
+                    Json.parse(post(s, "/search", "{\"query\": \"a photo\"}").body());
+            assertThat((List<?>) found.get("results")).hasSize(2);
+        }
+    }
+
+    @Test
     void apiKeyIsRequiredWhenConfiguredAndSearchNeedsAnIndex() throws Exception {
         try (AltClipServer keyed =
                 AltClipServer.start(AltClipServer.Config.defaults().withPort(0).withApiKey("s3cret"))) {

@@ -72,6 +72,12 @@ class ImageIndexTest {
         return photos;
     }
 
+    private static long fileCount(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
     private static final List<String> BROKEN = List.of("empty.png", "notes.jpg", "sub/corrupt.png");
 
     private static IndexUpdate.Summary update(ImageIndex index) throws IOException {
@@ -264,6 +270,37 @@ class ImageIndexTest {
             assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".partial")))
                     .isEmpty();
         }
+    }
+
+    /**
+     * A reader that read the header before another process's commit merged the segments it lists (and deleted their
+     * files) loads the newer commit whole instead of failing or mixing the two.
+     */
+    @Test
+    void aReaderSeesOneWholeCommitWhileAWriterMergesUnderIt() throws IOException {
+        Path photos = Files.createDirectories(tmp.resolve("many"));
+        Path image = Reference.fixtures().resolve("images/files/rgb_baseline_400x300.jpg");
+        for (int i = 0; i < 15; i++) Files.copy(image, photos.resolve("copy" + i + ".jpg"));
+        Path dir = tmp.resolve("many.index");
+        UpdateOptions oneByOne = new UpdateOptions(1, List.of(), List.of(), false, 1);
+        ImageIndex.create(dir, photos, clip, ImageIndex.Store.F32).update(clip, oneByOne, IndexProgress.NONE);
+        ImageIndex reader = ImageIndex.open(dir); // reads the header of 15 one-row segments, nothing else
+        assertThat(reader.size()).isEqualTo(15);
+
+        Files.copy(image, photos.resolve("copy15.jpg"));
+        long filesBefore = fileCount(dir);
+        ImageIndex writer = ImageIndex.open(dir);
+        writer.update(clip, oneByOne, IndexProgress.NONE); // a 16th segment: the 16 merge into one, the others go
+        assertThat(fileCount(dir))
+                .as("the segment files the reader's header lists were deleted")
+                .isLessThan(filesBefore);
+        assertThat(reader.changedOnDisk()).isTrue();
+
+        float[] query = clip.embedText("a photo");
+        List<ImageIndex.Result> seen = reader.search(clip, query, 100, -1f);
+        assertThat(seen).hasSize(16).isEqualTo(writer.search(clip, query, 100, -1f));
+        assertThat(reader.size()).isEqualTo(16);
+        assertThat(reader.changedOnDisk()).isFalse();
     }
 
     @Test

@@ -53,8 +53,8 @@ public final class Burst {
             int split = response.indexOf("\r\n\r\n");
             String content = split < 0 ? "" : response.substring(split + 4).strip();
             boolean json = response.toLowerCase(Locale.ROOT).contains("content-type: application/json")
-                    && content.startsWith("{")
-                    && content.endsWith("}");
+                    && (content.startsWith("{") && content.endsWith("}")
+                            || content.startsWith("[") && content.endsWith("]")); // TEI answers arrays
             return json ? status : status + " without a JSON body";
         } catch (java.net.SocketTimeoutException e) {
             return "timeout";

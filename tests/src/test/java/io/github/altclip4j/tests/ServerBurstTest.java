@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.bench.Burst;
+import io.github.altclip4j.bench.RequestFuzz;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.UpdateOptions;
@@ -70,6 +71,23 @@ class ServerBurstTest {
             // 401 is decided from the headers alone, with a 240 KB body still unread
             Map<String, Integer> outcomes = Burst.fire(address(server), "/embed", body, 100, 60_000);
             assertThat(outcomes).isEqualTo(Map.of("401", 100));
+        }
+    }
+
+    /** Fuzzed, malformed and cut-short requests: every one sent whole is answered 2xx/4xx with a JSON body. */
+    @Test
+    void twoThousandMixedValidAndMalformedRequestsAreEachAnsweredWithJson() throws Exception {
+        byte[] image = Files.readAllBytes(Reference.fixtures().resolve("images/files/rgb_baseline_400x300.jpg"));
+        try (AltClipServer server =
+                AltClipServer.start(AltClipServer.Config.defaults().withPort(0))) {
+            server.serve(clip, null);
+            Map<String, Integer> outcomes = RequestFuzz.run(address(server), 2000, 16, image, 7);
+            assertThat(outcomes.keySet())
+                    .as("outcomes %s", outcomes)
+                    .isSubsetOf(Set.of("200", "400", "404", "413", "422", "truncated"));
+            assertThat(outcomes).containsKeys("200", "400", "404", "413", "422");
+            assertThat(Burst.exchange(address(server), "/embed", "{\"inputs\": \"after\"}", 10_000))
+                    .isEqualTo("200");
         }
     }
 

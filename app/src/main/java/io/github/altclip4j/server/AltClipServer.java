@@ -139,25 +139,8 @@ public final class AltClipServer implements AutoCloseable {
         this.executor = handlerThreads();
         http.setExecutor(executor);
         Endpoints e = new Endpoints(this);
-        for (String path : new String[] {
-            "/",
-            "/v1/embeddings",
-            "/embed",
-            "/vectorize",
-            "/meta",
-            "/classify",
-            "/search",
-            "/tokenize",
-            "/health",
-            "/info",
-            "/metrics",
-            "/.well-known/live",
-            "/.well-known/ready",
-            "/thumb/",
-            "/image/"
-        }) {
-            http.createContext(path, e::handle);
-        }
+        // One context per route of the table (per-row routes are prefixes); "/" also catches unknown paths (404).
+        for (Endpoints.Route r : e.routes) http.createContext(r.path(), e::handle);
         metrics.gauge(
                 "altclip_text_queue_depth",
                 () -> model == null ? 0 : model.texts().depth());

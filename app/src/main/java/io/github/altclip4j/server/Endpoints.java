@@ -33,23 +33,67 @@ final class Endpoints {
         }
     }
 
+    /** What a route does with its request; returns the status it answered. */
+    @FunctionalInterface
+    interface Handler {
+        int handle(HttpExchange ex) throws IOException, HttpError;
+    }
+
+    /**
+     * One route: its method, its path (every path under it when it ends in '/', other than "/" itself: the row is the
+     * rest), whether it is open without the API key, and its handler. This one list feeds the server's contexts, the
+     * API-key rule, the method check and the metrics' endpoint labels.
+     */
+    record Route(String method, String path, boolean open, Handler handler) {
+        private boolean prefix() {
+            return path.endsWith("/") && !path.equals("/");
+        }
+
+        boolean matches(String requested) {
+            return prefix() ? requested.startsWith(path) : requested.equals(path);
+        }
+
+        /** The label in the metrics: the path, without the trailing '/' of the per-row routes. */
+        String label() {
+            return prefix() ? path.substring(0, path.length() - 1) : path;
+        }
+    }
+
+    final List<Route> routes = List.of(
+            new Route("GET", "/.well-known/live", true, this::live),
+            new Route("GET", "/.well-known/ready", true, this::ready),
+            new Route("GET", "/health", true, this::health),
+            new Route("GET", "/", true, this::page),
+            new Route("GET", "/thumb/", true, ex -> thumbnail(ex, row(ex, "/thumb/"))),
+            new Route("GET", "/image/", true, ex -> original(ex, row(ex, "/image/"))),
+            new Route("GET", "/info", false, this::info),
+            new Route("GET", "/metrics", false, this::metrics),
+            new Route("GET", "/meta", false, this::meta),
+            new Route("POST", "/v1/embeddings", false, this::openAi),
+            new Route("POST", "/embed", false, this::tei),
+            new Route("POST", "/vectorize", false, this::weaviate),
+            new Route("POST", "/classify", false, this::classify),
+            new Route("POST", "/search", false, this::search),
+            new Route("POST", "/tokenize", false, this::tokenize));
+
     void handle(HttpExchange ex) throws IOException {
         long t0 = System.nanoTime();
-        String path = ex.getRequestURI().getPath(),
-                endpoint = path.startsWith("/thumb/") ? "/thumb" : path.startsWith("/image/") ? "/image" : path;
+        String path = ex.getRequestURI().getPath();
+        Route route = routes.stream().filter(r -> r.matches(path)).findFirst().orElse(null);
         int status = 200;
         boolean entered = false;
         try {
             server.enter();
             entered = true;
-            boolean open = path.equals("/health")
-                    || path.startsWith("/.well-known/")
-                    || path.equals("/")
-                    || path.startsWith("/thumb/")
-                    || path.startsWith("/image/");
-            if (!open && !server.authorized(ex))
+            if (route == null) throw new HttpError(404, "not_found", "no endpoint " + path + " (see docs/server.md)");
+            if (!route.open() && !server.authorized(ex))
                 throw new HttpError(401, "unauthorized", "a valid API key is required (Authorization: Bearer KEY)");
-            status = route(ex, path);
+            String m = ex.getRequestMethod();
+            if (!m.equals(route.method()) && !(route.method().equals("GET") && m.equals("HEAD"))) {
+                ex.getResponseHeaders().set("Allow", route.method());
+                throw new HttpError(405, "method_not_allowed", path + " takes " + route.method() + ", not " + m);
+            }
+            status = route.handler().handle(ex);
         } catch (HttpError e) {
             status = e.status;
             server.discardBody(ex);
@@ -64,103 +108,71 @@ final class Endpoints {
             if (e instanceof VirtualMachineError) throw (VirtualMachineError) e;
         } finally {
             if (entered) server.leave();
-            server.metrics().request(endpoint, status, (System.nanoTime() - t0) / 1e9);
+            server.metrics().request(route == null ? "other" : route.label(), status, (System.nanoTime() - t0) / 1e9);
         }
     }
 
-    private int route(HttpExchange ex, String path) throws IOException, HttpError {
-        switch (path) {
-            case "/.well-known/live":
-                method(ex, "GET");
-                AltClipServer.send(ex, 204, "text/plain", new byte[0]);
-                return 204;
-            case "/.well-known/ready":
-                method(ex, "GET");
-                if (!server.ready()) throw new HttpError(503, "loading", "not ready: the model is still loading");
-                AltClipServer.send(ex, 204, "text/plain", new byte[0]);
-                return 204;
-            case "/health":
-                method(ex, "GET");
-                server.model(); // 503 while loading or after a failed load
-                AltClipServer.sendJson(
-                        ex,
-                        200,
-                        new JsonWriter()
-                                .beginObject()
-                                .name("status")
-                                .value("ok")
-                                .endObject());
-                return 200;
-            case "/info":
-                method(ex, "GET");
-                AltClipServer.sendJson(ex, 200, new JsonWriter().any(server.info()));
-                return 200;
-            case "/metrics":
-                method(ex, "GET");
-                AltClipServer.send(
-                        ex,
-                        200,
-                        "text/plain; version=0.0.4",
-                        server.metrics().render().getBytes(StandardCharsets.UTF_8));
-                return 200;
-            case "/meta":
-                method(ex, "GET");
-                AltClipServer.Model m = server.model();
-                AltClipServer.sendJson(
-                        ex,
-                        200,
-                        new JsonWriter()
-                                .beginObject()
-                                .name("clip_model")
-                                .beginObject()
-                                .name("name")
-                                .value(m.clip().folder().getFileName().toString())
-                                .name("dimension")
-                                .value(m.clip().model().config().projectionDim())
-                                .name("languages")
-                                .value("multilingual (AltCLIP)")
-                                .endObject()
-                                .name("version")
-                                .value(io.github.altclip4j.Version.get())
-                                .endObject());
-                return 200;
-            case "/":
-                method(ex, "GET");
-                if (server.model().index() == null)
-                    throw new HttpError(
-                            404, "not_found", "no index is loaded (start with --index INDEX for the search page)");
-                AltClipServer.send(ex, 200, "text/html; charset=utf-8", page);
-                return 200;
-            case "/v1/embeddings":
-                return openAi(ex);
-            case "/embed":
-                return tei(ex);
-            case "/vectorize":
-                return weaviate(ex);
-            case "/classify":
-                return classify(ex);
-            case "/search":
-                return search(ex);
-            case "/tokenize":
-                return tokenize(ex);
-            default:
-                if (path.startsWith("/thumb/")) return thumbnail(ex, row(path, "/thumb/"));
-                if (path.startsWith("/image/")) return original(ex, row(path, "/image/"));
-                throw new HttpError(404, "not_found", "no endpoint " + path + " (see docs/server.md)");
-        }
+    private int live(HttpExchange ex) throws IOException {
+        AltClipServer.send(ex, 204, "text/plain", new byte[0]);
+        return 204;
     }
 
-    private static void method(HttpExchange ex, String expected) throws HttpError {
-        String m = ex.getRequestMethod();
-        if (!m.equals(expected) && !(expected.equals("GET") && m.equals("HEAD"))) {
-            ex.getResponseHeaders().set("Allow", expected);
-            throw new HttpError(
-                    405, "method_not_allowed", ex.getRequestURI().getPath() + " takes " + expected + ", not " + m);
-        }
+    private int ready(HttpExchange ex) throws IOException, HttpError {
+        if (!server.ready()) throw new HttpError(503, "loading", "not ready: the model is still loading");
+        AltClipServer.send(ex, 204, "text/plain", new byte[0]);
+        return 204;
+    }
+
+    private int health(HttpExchange ex) throws IOException, HttpError {
+        server.model(); // 503 while loading or after a failed load
+        AltClipServer.sendJson(
+                ex,
+                200,
+                new JsonWriter().beginObject().name("status").value("ok").endObject());
+        return 200;
+    }
+
+    private int info(HttpExchange ex) throws IOException {
+        AltClipServer.sendJson(ex, 200, new JsonWriter().any(server.info()));
+        return 200;
+    }
+
+    private int metrics(HttpExchange ex) throws IOException {
+        AltClipServer.send(
+                ex, 200, "text/plain; version=0.0.4", server.metrics().render().getBytes(StandardCharsets.UTF_8));
+        return 200;
+    }
+
+    private int meta(HttpExchange ex) throws IOException, HttpError {
+        AltClipServer.Model m = server.model();
+        AltClipServer.sendJson(
+                ex,
+                200,
+                new JsonWriter()
+                        .beginObject()
+                        .name("clip_model")
+                        .beginObject()
+                        .name("name")
+                        .value(m.clip().folder().getFileName().toString())
+                        .name("dimension")
+                        .value(m.clip().model().config().projectionDim())
+                        .name("languages")
+                        .value("multilingual (AltCLIP)")
+                        .endObject()
+                        .name("version")
+                        .value(io.github.altclip4j.Version.get())
+                        .endObject());
+        return 200;
+    }
+
+    private int page(HttpExchange ex) throws IOException, HttpError {
+        if (server.model().index() == null)
+            throw new HttpError(404, "not_found", "no index is loaded (start with --index INDEX for the search page)");
+        AltClipServer.send(ex, 200, "text/html; charset=utf-8", page);
+        return 200;
     }
 
     private Body body(HttpExchange ex) throws IOException, HttpError {
-        method(ex, "POST");
         return Body.parse(server.body(ex));
     }
 
@@ -350,7 +362,6 @@ final class Endpoints {
     }
 
     private int thumbnail(HttpExchange ex, int row) throws IOException, HttpError {
-        method(ex, "GET");
         Thumbnails t = thumbnails();
         byte[] jpeg = t.jpeg(row);
         ex.getResponseHeaders().set("Cache-Control", "max-age=3600");
@@ -359,7 +370,6 @@ final class Endpoints {
     }
 
     private int original(HttpExchange ex, int row) throws IOException, HttpError {
-        method(ex, "GET");
         Path file = thumbnails().file(row);
         byte[] bytes;
         try {
@@ -381,8 +391,8 @@ final class Endpoints {
         return t;
     }
 
-    private static int row(String path, String prefix) throws HttpError {
-        String s = path.substring(prefix.length());
+    private static int row(HttpExchange ex, String prefix) throws HttpError {
+        String s = ex.getRequestURI().getPath().substring(prefix.length());
         if (!s.matches("\\d{1,9}"))
             throw new HttpError(404, "not_found", "images are named by their row number in the index");
         return Integer.parseInt(s);

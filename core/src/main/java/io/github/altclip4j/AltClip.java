@@ -5,19 +5,16 @@ import io.github.altclip4j.image.ImageDecoder;
 import io.github.altclip4j.image.ImageException;
 import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.model.AltClipModel;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
-import io.github.altclip4j.weights.AltClipConfig;
-import io.github.altclip4j.weights.PreprocessorConfig;
-import io.github.altclip4j.weights.TokenizerConfig;
 import io.github.altclip4j.weights.WeightBinder;
 import io.github.altclip4j.weights.WeightFormat;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,9 +39,8 @@ public final class AltClip implements AutoCloseable {
     /** Texts per forward pass of the text tower, images per forward pass of the image tower. */
     private static final int TEXT_BATCH = 32, IMAGE_BATCH = 8;
 
-    private final Path folder;
+    private final ModelFolder folder;
     private final WeightFormat weights;
-    private final int maxTextTokens;
     private final AltClipModel model;
     private final XlmRobertaTokenizer tokenizer;
     private final ClipImageProcessor processor;
@@ -108,9 +104,8 @@ public final class AltClip implements AutoCloseable {
             FloatTensor logitsPerImage) {}
 
     private AltClip(
-            Path folder,
+            ModelFolder folder,
             WeightFormat weights,
-            int maxTextTokens,
             AltClipModel model,
             XlmRobertaTokenizer tokenizer,
             ClipImageProcessor processor,
@@ -119,7 +114,6 @@ public final class AltClip implements AutoCloseable {
             boolean ownsPool) {
         this.folder = folder;
         this.weights = weights;
-        this.maxTextTokens = maxTextTokens;
         this.model = model;
         this.tokenizer = tokenizer;
         this.processor = processor;
@@ -133,17 +127,19 @@ public final class AltClip implements AutoCloseable {
     }
 
     public static AltClip load(Path folder, Options options) throws IOException {
+        return load(ModelFolder.open(folder), options);
+    }
+
+    /** Loads an opened model folder (whose cheap checks a caller may have made before paying for the weights). */
+    public static AltClip load(ModelFolder folder, Options options) throws IOException {
         AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings(), options.progress());
-        int maxTokens = maxTextTokens(folder);
-        XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(folder, maxTokens);
-        ClipImageProcessor processor = new ClipImageProcessor(
-                PreprocessorConfig.read(folder.resolve("preprocessor_config.json")), options.maxImagePixels());
+        XlmRobertaTokenizer tokenizer = folder.tokenizer();
+        ClipImageProcessor processor = new ClipImageProcessor(folder.preprocessor(), options.maxImagePixels());
         boolean own = options.threads() > 0;
         ThreadPool pool = own ? new ThreadPool(options.threads()) : ThreadPool.shared();
         return new AltClip(
                 folder,
                 options.weights(),
-                maxTokens,
                 model,
                 tokenizer,
                 processor,
@@ -152,20 +148,8 @@ public final class AltClip implements AutoCloseable {
                 own);
     }
 
-    /**
-     * Where texts are truncated, {@code <s>} and {@code </s>} included: the tokenizer's {@code model_max_length}
-     * within the model's text positions (either alone when the other is not given; -1 when neither is).
-     */
-    public static int maxTextTokens(Path folder) throws IOException {
-        int fromTokenizer = TokenizerConfig.read(folder).modelMaxLength();
-        Path config = folder.resolve("config.json");
-        int positions = Files.exists(config) ? AltClipConfig.read(config).text().maxTokens() : -1;
-        if (fromTokenizer > 0 && positions > 0) return Math.min(fromTokenizer, positions);
-        return Math.max(fromTokenizer, positions);
-    }
-
     /** The model folder this was loaded from. */
-    public Path folder() {
+    public ModelFolder modelFolder() {
         return folder;
     }
 
@@ -176,7 +160,7 @@ public final class AltClip implements AutoCloseable {
 
     /** Where texts are truncated, {@code <s>} and {@code </s>} included (-1: not at all). */
     public int maxTextTokens() {
-        return maxTextTokens;
+        return tokenizer.maxLength();
     }
 
     public AltClipModel model() {

@@ -1,6 +1,7 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.model.AltClipModel;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.tensor.Backend;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -14,7 +15,6 @@ import java.lang.management.MemoryType;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Locale;
@@ -62,9 +62,9 @@ final class BenchCommand implements Command {
         int tokens = a.integer("--tokens", 16, 2),
                 warmup = a.integer("--warmup", 2, 0),
                 iterations = a.integer("--iterations", 5, 1);
-        Path folder = ModelOptions.model(a);
+        ModelFolder folder = ModelOptions.folder(a);
         WeightFormat weights = ModelOptions.weights(a);
-        AltClipConfig c = AltClipConfig.read(folder.resolve("config.json"));
+        AltClipConfig c = folder.config();
         if (tokens > c.text().maxTokens()) {
             throw new UsageException("--tokens " + tokens + " is longer than the model's "
                     + c.text().maxTokens() + " positions");
@@ -74,7 +74,7 @@ final class BenchCommand implements Command {
                 folder,
                 weights,
                 w -> console.err().println("altclip: warning: " + w),
-                new LoadProgress(folder, console));
+                new LoadProgress(folder.dir(), console));
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         int threads = ModelOptions.threads(a) > 0
                 ? ModelOptions.threads(a)

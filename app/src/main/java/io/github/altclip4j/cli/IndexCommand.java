@@ -5,6 +5,7 @@ import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.IndexUpdate;
 import io.github.altclip4j.index.UpdateOptions;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,12 +91,19 @@ final class IndexCommand implements Command {
             throw new UsageException(
                     dir + " indexes " + ImageIndex.open(dir).root() + ", not " + photos + " (use another --index)");
         }
+        // Every cheap check (the model against the index, the lock, what changed) before the weights are loaded.
+        ModelFolder model = ModelOptions.folder(a);
         IndexUpdate.Summary s;
-        try (AltClip clip = ModelOptions.load(a, c)) {
-            ImageIndex index = ImageIndex.create(dir, photos, clip, store);
-            ProgressLine line = new ProgressLine(c);
-            s = index.update(clip, options, line);
-            line.done();
+        try (IndexUpdate update = ImageIndex.create(dir, photos, model, store).beginUpdate(model, options)) {
+            if (update.toEmbed() == 0) {
+                s = update.run(null, IndexProgress.NONE);
+            } else {
+                try (AltClip clip = ModelOptions.load(a, c, model)) {
+                    ProgressLine line = new ProgressLine(c);
+                    s = update.run(clip, line);
+                    line.done();
+                }
+            }
         }
         if (a.has("--json")) {
             c.out()

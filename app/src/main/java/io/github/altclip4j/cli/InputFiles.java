@@ -34,17 +34,6 @@ final class InputFiles {
         return p;
     }
 
-    /** A model folder: a directory with a config.json. */
-    static Path requireModelFolder(Path p) throws IOException {
-        if (!Files.isDirectory(p))
-            throw new NoSuchFileException(
-                    p.toString(),
-                    null,
-                    Files.exists(p) ? "is not a folder (--model takes a model folder)" : "no such model folder");
-        requireFile(p.resolve("config.json"), "config.json (not a model folder?)");
-        return p;
-    }
-
     /** Image files: each path as given if it is a file, the images directly inside it (sorted) if it is a folder. */
     static List<Path> images(List<Path> given) throws IOException {
         List<Path> out = new ArrayList<>();

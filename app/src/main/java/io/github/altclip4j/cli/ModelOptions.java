@@ -2,6 +2,7 @@ package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.image.ImageDecoder;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,11 +27,11 @@ final class ModelOptions {
                         Long.toString(ImageDecoder.DEFAULT_MAX_PIXELS));
     }
 
-    /** The model folder, checked. */
-    static Path model(ParsedArgs a) throws IOException {
+    /** The model folder, opened (its config read, its checkpoint found) but not loaded. */
+    static ModelFolder folder(ParsedArgs a) throws IOException {
         Path p = a.path("--model");
         if (p == null) throw new UsageException("--model DIR is required");
-        return InputFiles.requireModelFolder(p);
+        return ModelFolder.open(p);
     }
 
     static WeightFormat weights(ParsedArgs a) {
@@ -47,7 +48,11 @@ final class ModelOptions {
 
     /** Every option checked first, then the model loaded, with its progress on stderr for loads longer than a second. */
     static AltClip load(ParsedArgs a, Console c) throws IOException {
-        Path model = model(a);
+        return load(a, c, folder(a));
+    }
+
+    /** The same for a model folder the command opened already (to make its cheap checks before the load). */
+    static AltClip load(ParsedArgs a, Console c, ModelFolder model) throws IOException {
         String pixels = a.string("--max-image-pixels", null);
         long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
         if (pixels != null) {
@@ -65,7 +70,7 @@ final class ModelOptions {
                 .withMaxImagePixels(maxPixels)
                 .withWarnings(w -> c.err().println("altclip: warning: " + w));
         long t0 = System.nanoTime();
-        LoadProgress progress = new LoadProgress(model, c);
+        LoadProgress progress = new LoadProgress(model.dir(), c);
         AltClip clip = AltClip.load(model, o.withProgress(progress));
         progress.done();
         c.err().printf(Locale.ROOT, "altclip: loaded %s in %.2f s%n", model, (System.nanoTime() - t0) / 1e9);

@@ -2,6 +2,7 @@ package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.index.ImageIndex;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,11 +48,12 @@ final class SearchCommand implements Command {
         int k = a.integer("-k", 10, 1);
         float minScore = a.has("--min-score") ? (float) a.number("--min-score", -1) : Float.NEGATIVE_INFINITY;
         ImageIndex index = ImageIndex.open(dir);
+        ModelFolder model = ModelOptions.folder(a);
+        index.requireModel(model); // before the weights are loaded
         List<String> labels = new ArrayList<>(texts);
         float[][] queries = new float[texts.size() + images.size()][];
         List<List<ImageIndex.Result>> results;
-        try (AltClip clip = ModelOptions.load(a, c)) {
-            index.requireModel(clip);
+        try (AltClip clip = ModelOptions.load(a, c, model)) {
             List<float[]> t = clip.embedTexts(texts), im = clip.embedImages(images);
             for (int i = 0; i < t.size(); i++) queries[i] = t.get(i);
             for (int i = 0; i < im.size(); i++) {

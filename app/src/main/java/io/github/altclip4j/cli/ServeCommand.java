@@ -2,6 +2,7 @@ package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.index.ImageIndex;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.server.AltClipServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ final class ServeCommand implements Command {
 
     @Override
     public int run(ParsedArgs a, Console c) throws IOException {
-        ModelOptions.model(a);
+        ModelFolder folder = ModelOptions.folder(a);
         String key = null;
         if (a.has("--api-key-file")) {
             Path f = InputFiles.requireFile(a.path("--api-key-file"), "API key file");
@@ -55,6 +56,8 @@ final class ServeCommand implements Command {
         Path indexDir = a.path("--index");
         if (indexDir != null && !ImageIndex.exists(indexDir))
             throw new NoSuchFileException(indexDir.toString(), null, "not an index (no index.json)");
+        ImageIndex index = indexDir == null ? null : ImageIndex.open(indexDir);
+        if (index != null) index.requireModel(folder); // before the weights are loaded
         AltClipServer.Config config = AltClipServer.Config.defaults()
                 .withHost(a.string("--host", "127.0.0.1"))
                 .withPort(a.integer("--port", 8080, 0))
@@ -77,8 +80,8 @@ final class ServeCommand implements Command {
                         "altclip4j-shutdown"));
         AltClip clip;
         try {
-            clip = ModelOptions.load(a, c);
-            server.serve(clip, indexDir == null ? null : ImageIndex.open(indexDir));
+            clip = ModelOptions.load(a, c, folder);
+            server.serve(clip, index);
         } catch (IOException | RuntimeException e) {
             server.failed(e.getMessage());
             throw e;

@@ -1,6 +1,6 @@
 package io.github.altclip4j.cli;
 
-import io.github.altclip4j.AltClip;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
 import io.github.altclip4j.weights.JsonLines;
 import io.github.altclip4j.weights.JsonWriter;
@@ -52,7 +52,7 @@ final class TokenizeCommand implements Command {
         List<String> texts = a.positionals();
         if (a.has("--jsonl") && !texts.isEmpty()) throw new UsageException("give texts or --jsonl, not both");
         if (a.has("--jsonl")) texts = readJsonl(a.string("--jsonl", null), c);
-        int maxLength = a.has("--max-length") ? a.integer("--max-length", 0, 2) : AltClip.maxTextTokens(model);
+        int maxLength = a.has("--max-length") ? a.integer("--max-length", 0, 2) : ModelFolder.maxTextTokens(model);
         XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(model, maxLength);
         for (String text : texts) {
             XlmRobertaTokenizer.Tokens t = tokenizer.tokenize(text);

@@ -1,6 +1,7 @@
 package io.github.altclip4j.index;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.EmbeddingTable;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -98,7 +99,7 @@ public final class ImageIndex {
     }
 
     /** Reads the committed header and notes which file it was (a commit between the two is read again). */
-    private synchronized void readHeader() throws IOException {
+    synchronized void readHeader() throws IOException {
         for (int attempt = 1; ; attempt++) {
             List<Object> before = headerKey(dir);
             IndexHeader h = IndexHeader.read(dir);
@@ -134,17 +135,17 @@ public final class ImageIndex {
     }
 
     /**
-     * Opens the index in {@code dir}, or creates an empty one for {@code root} made with {@code clip}'s model
-     * (store is used only when creating).
+     * Opens the index in {@code dir}, or creates an empty one for {@code root} made with {@code model} (store is used
+     * only when creating).
      */
-    public static ImageIndex create(Path dir, Path root, AltClip clip, Store store) throws IOException {
+    public static ImageIndex create(Path dir, Path root, ModelFolder model, Store store) throws IOException {
         if (exists(dir)) return open(dir);
         Files.createDirectories(dir);
         IndexHeader h = new IndexHeader(
                 root.toAbsolutePath().normalize().toString(),
-                clip.folder().getFileName().toString(),
-                ModelFingerprint.of(clip.folder()),
-                clip.model().config().projectionDim(),
+                model.name(),
+                model.fingerprint(),
+                model.dimension(),
                 store,
                 1,
                 List.of());
@@ -176,26 +177,31 @@ public final class ImageIndex {
     }
 
     /**
-     * Refuses {@code clip} if its model is not the one that made the index (embeddings of another model live in
-     * another space).
+     * Refuses {@code model} if it is not the one that made the index (embeddings of another model live in another
+     * space). Cheap: a caller checks this before it loads the weights.
      */
-    public void requireModel(AltClip clip) throws IOException {
-        if (!ModelFingerprint.of(clip.folder()).equals(header.fingerprint())) {
+    public void requireModel(ModelFolder model) throws IOException {
+        if (!model.fingerprint().equals(header.fingerprint())) {
             throw new IndexException(
                     dir,
-                    "was made with the model \"" + header.model() + "\", not with " + clip.folder()
+                    "was made with the model \"" + header.model() + "\", not with " + model
                             + " (its embeddings are not comparable); index again with this model into another folder");
         }
     }
 
+    /**
+     * Begins an update with {@code model}: takes the index's lock (a second updater is refused), walks {@link #root}
+     * and finds what changed, all before any weights are loaded; {@link IndexUpdate#run} then does it.
+     */
+    public IndexUpdate beginUpdate(ModelFolder model, UpdateOptions options) throws IOException {
+        requireModel(model);
+        return new IndexUpdate(this, options);
+    }
+
     /** Embeds new and changed images under {@link #root}, drops deleted ones; see {@link IndexUpdate}. */
     public IndexUpdate.Summary update(AltClip clip, UpdateOptions options, IndexProgress progress) throws IOException {
-        requireModel(clip);
-        try (IndexLock lock = IndexLock.acquire(dir)) {
-            IndexUpdate u = new IndexUpdate(dir, IndexHeader.read(dir), clip, options, progress);
-            IndexUpdate.Summary s = u.run();
-            readHeader();
-            return s;
+        try (IndexUpdate u = beginUpdate(clip.modelFolder(), options)) {
+            return u.run(clip, progress);
         }
     }
 
@@ -252,7 +258,7 @@ public final class ImageIndex {
 
     /** {@link #search(AltClip, float[], int, float)} for several queries in one pass over the vectors. */
     public List<List<Result>> search(AltClip clip, float[][] queries, int k, float minScore) throws IOException {
-        requireModel(clip);
+        requireModel(clip.modelFolder());
         return search(clip.pool(), queries, k, minScore);
     }
 

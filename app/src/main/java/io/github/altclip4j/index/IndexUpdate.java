@@ -21,9 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * One incremental update of an index, under its lock:
+ * One incremental update of an index, under its lock (taken when the update is made, released by {@link #close}):
  * <ol>
- *   <li>walk the root; a file whose size and modification time match its row (or its recorded failure) is kept;</li>
+ *   <li>walk the root; a file whose size and modification time match its row (or its recorded failure) is kept
+ *       (this plan needs no model, so a caller loads one only when {@link #toEmbed} is not zero);</li>
  *   <li>commit the removal of rows and failures whose file changed or disappeared;</li>
  *   <li>embed the new and changed files in batches, decoding ahead on other threads while the image tower runs;
  *       each batch becomes a segment and is committed (a file that cannot be decoded is recorded as a failure in
@@ -34,7 +35,7 @@ import java.util.concurrent.Future;
  * A commit is the atomic replacement of {@code index.json}, so a kill at any moment leaves the last committed state,
  * and the next run picks up the files it had not reached.
  */
-public final class IndexUpdate {
+public final class IndexUpdate implements AutoCloseable {
     /** What an update did, and where its time went. */
     public record Summary(
             int found,
@@ -48,38 +49,88 @@ public final class IndexUpdate {
 
     private static final int MERGE_FAN_IN = 16;
 
+    private final ImageIndex index;
     private final Path dir;
+    private final IndexLock lock;
     private IndexHeader header;
-    private final AltClip clip;
     private final UpdateOptions options;
-    private final IndexProgress progress;
+    private final long start = System.nanoTime();
+    // The plan, made before any model is needed: what the walk found, the rows still current, the files to embed.
+    private final Path root;
+    private final int found;
+    private final List<IndexHeader.SegmentInfo> kept = new ArrayList<>();
+    private final int removed;
+    private final List<PhotoWalk.Found> todo = new ArrayList<>();
+    private boolean ran;
 
-    IndexUpdate(Path dir, IndexHeader header, AltClip clip, UpdateOptions options, IndexProgress progress) {
-        this.dir = dir;
-        this.header = header;
-        this.clip = clip;
+    /** Takes the index's lock, then walks its root and compares each file with its row (no model needed). */
+    IndexUpdate(ImageIndex index, UpdateOptions options) throws IOException {
+        this.index = index;
+        this.dir = index.dir();
         this.options = options;
-        this.progress = progress;
+        this.lock = IndexLock.acquire(dir);
+        try {
+            this.header = IndexHeader.read(dir);
+            this.root = Path.of(header.root());
+            if (!Files.isDirectory(root))
+                throw new IndexException(root, "the indexed folder does not exist (or is not a folder)");
+            List<PhotoWalk.Found> walked =
+                    PhotoWalk.walk(root, options.include(), options.exclude(), options.followLinks());
+            this.found = walked.size();
+            this.removed = compare(walked);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
-    IndexHeader header() {
-        return header;
+    /** New or changed files the update will embed: none means {@link #run} needs no model. */
+    public int toEmbed() {
+        return todo.size();
     }
 
-    Summary run() throws IOException {
-        long t0 = System.nanoTime();
+    /**
+     * Commits the removals, embeds the files to embed with {@code clip} (which may be null when there are none), merges
+     * segments; the index then reads its new header.
+     */
+    public Summary run(AltClip clip, IndexProgress progress) throws IOException {
+        if (ran) throw new IllegalStateException("an update runs once");
+        ran = true;
+        if (clip == null && !todo.isEmpty())
+            throw new IllegalArgumentException(todo.size() + " file(s) to embed need a model");
         removeUncommittedFiles();
-        Path root = Path.of(header.root());
-        if (!Files.isDirectory(root))
-            throw new IndexException(root, "the indexed folder does not exist (or is not a folder)");
-        List<PhotoWalk.Found> found = PhotoWalk.walk(root, options.include(), options.exclude(), options.followLinks());
-        Map<String, PhotoWalk.Found> byPath = new HashMap<>();
-        for (PhotoWalk.Found f : found) byPath.put(f.path(), f);
+        if (removed > 0 || !sameDeletions(kept, header.segments())) commit(kept, header.nextSegment());
+        double[] times = todo.isEmpty() ? new double[3] : embed(clip, progress);
+        mergeSegments();
+        removeUncommittedFiles();
+        index.readHeader();
+        int failed = (int) times[2];
+        return new Summary(
+                found,
+                found - todo.size(),
+                todo.size() - failed,
+                failed,
+                removed,
+                (System.nanoTime() - start) / 1e9,
+                times[0],
+                times[1]);
+    }
 
-        // Rows and failures that still describe their file stay; the others are dropped.
+    /** Releases the index's lock. */
+    @Override
+    public void close() throws IOException {
+        lock.close();
+    }
+
+    /**
+     * Keeps the rows and failures that still describe their file (the others are marked deleted in {@link #kept}) and
+     * lists the files to embed; returns the rows removed.
+     */
+    private int compare(List<PhotoWalk.Found> walked) throws IOException {
+        Map<String, PhotoWalk.Found> byPath = new HashMap<>();
+        for (PhotoWalk.Found f : walked) byPath.put(f.path(), f);
         Set<String> current = new HashSet<>();
-        List<IndexHeader.SegmentInfo> kept = new ArrayList<>();
-        int removed = 0;
+        int dropped = 0;
         for (IndexHeader.SegmentInfo s : header.segments()) {
             List<ImageIndex.Entry> entries = Segments.entries(dir, s);
             List<ImageIndex.Failure> failures = Segments.failures(dir, s);
@@ -101,26 +152,11 @@ public final class IndexUpdate {
                             failures.get(i).mtime(),
                             current,
                             failures.get(i).path()));
-            removed += deleted.length - s.deleted().length;
+            dropped += deleted.length - s.deleted().length;
             kept.add(new IndexHeader.SegmentInfo(s.id(), s.rows(), s.failures(), deleted, deletedFailures));
         }
-        if (removed > 0 || !sameDeletions(kept, header.segments())) commit(kept, header.nextSegment());
-
-        List<PhotoWalk.Found> todo = new ArrayList<>();
-        for (PhotoWalk.Found f : found) if (!current.contains(f.path())) todo.add(f);
-        double[] times = embed(root, todo);
-        mergeSegments();
-        removeUncommittedFiles();
-        int failed = (int) times[2];
-        return new Summary(
-                found.size(),
-                found.size() - todo.size(),
-                todo.size() - failed,
-                failed,
-                removed,
-                (System.nanoTime() - t0) / 1e9,
-                times[0],
-                times[1]);
+        for (PhotoWalk.Found f : walked) if (!current.contains(f.path())) todo.add(f);
+        return dropped;
     }
 
     @FunctionalInterface
@@ -154,7 +190,7 @@ public final class IndexUpdate {
     }
 
     /** Embeds {@code todo} batch by batch, each committed; returns decode-wait seconds, tower seconds, failures. */
-    private double[] embed(Path root, List<PhotoWalk.Found> todo) throws IOException {
+    private double[] embed(AltClip clip, IndexProgress progress) throws IOException {
         double decodeWait = 0, towers = 0;
         int failed = 0, done = 0;
         long start = System.nanoTime();

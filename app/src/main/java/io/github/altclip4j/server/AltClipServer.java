@@ -164,7 +164,7 @@ public final class AltClipServer implements AutoCloseable {
      * only as far as it can be answered in time.
      */
     public void serve(AltClip clip, ImageIndex index) throws IOException {
-        if (index != null) index.requireModel(clip);
+        if (index != null) index.requireModel(clip.modelFolder());
         long t0 = System.nanoTime();
         clip.embedText("warm-up");
         double textSeconds = (System.nanoTime() - t0) / 1e9;
@@ -233,7 +233,7 @@ public final class AltClipServer implements AutoCloseable {
         try {
             if (!m.index().changedOnDisk()) return m;
             ImageIndex fresh = ImageIndex.open(m.index().dir());
-            fresh.requireModel(m.clip());
+            fresh.requireModel(m.clip().modelFolder());
             model = new Model(m.clip(), fresh, m.texts(), m.images(), new Thumbnails(fresh));
         } catch (IOException e) {
             // the new commit cannot be read now (being replaced again, or damaged): serve the one already loaded
@@ -433,13 +433,13 @@ public final class AltClipServer implements AutoCloseable {
             m = null;
         }
         Map<String, Object> i = new LinkedHashMap<>();
-        i.put("model_id", m == null ? null : m.clip().folder().getFileName().toString());
+        i.put("model_id", m == null ? null : m.clip().modelFolder().name());
         i.put(
                 "model_dtype",
                 m == null
                         ? null
                         : m.clip().weights().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        i.put("dimension", m == null ? null : m.clip().model().config().projectionDim());
+        i.put("dimension", m == null ? null : m.clip().modelFolder().dimension());
         i.put("max_input_length", m == null ? null : m.clip().maxTextTokens());
         i.put("max_batch_requests", config.maxItems());
         i.put("max_client_batch_size", config.maxItems());

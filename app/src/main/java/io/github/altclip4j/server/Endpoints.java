@@ -153,9 +153,9 @@ final class Endpoints {
                         .name("clip_model")
                         .beginObject()
                         .name("name")
-                        .value(m.clip().folder().getFileName().toString())
+                        .value(m.clip().modelFolder().name())
                         .name("dimension")
-                        .value(m.clip().model().config().projectionDim())
+                        .value(m.clip().modelFolder().dimension())
                         .name("languages")
                         .value("multilingual (AltCLIP)")
                         .endObject()
@@ -186,7 +186,7 @@ final class Endpoints {
         Body b = body(ex);
         List<String> input = b.strings("input", server.config().maxItems(), true);
         if (input.isEmpty()) throw HttpError.invalid("\"input\" must not be empty");
-        String served = server.model().clip().folder().getFileName().toString(), model = b.string("model", null);
+        String served = server.model().clip().modelFolder().name(), model = b.string("model", null);
         if (model != null && !model.equals(served) && !model.equals(MODEL_ALIAS)) {
             throw new HttpError(
                     404,
@@ -194,7 +194,7 @@ final class Endpoints {
                     "the model \"" + model + "\" is not served here; this server serves \"" + served + "\" (or \""
                             + MODEL_ALIAS + "\")");
         }
-        int dimension = server.model().clip().model().config().projectionDim();
+        int dimension = server.model().clip().modelFolder().dimension();
         if (b.has("dimensions") && b.integer("dimensions", dimension, 1, Integer.MAX_VALUE) != dimension) {
             throw HttpError.invalid("\"dimensions\" " + b.integer("dimensions", 0, 1, Integer.MAX_VALUE)
                     + " is not supported: this model's embeddings have " + dimension + " dimensions");
@@ -231,7 +231,7 @@ final class Endpoints {
         }
         j.endArray()
                 .name("model")
-                .value(server.model().clip().folder().getFileName().toString())
+                .value(server.model().clip().modelFolder().name())
                 .name("usage")
                 .beginObject()
                 .name("prompt_tokens")

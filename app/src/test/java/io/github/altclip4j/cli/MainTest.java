@@ -8,10 +8,13 @@ import io.github.altclip4j.weights.SafetensorsFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -194,6 +197,54 @@ class MainTest {
         String bad = photos.resolve("b.jpg").toString();
         assertThat(out().lines().toList()).hasSize(1);
         assertThat(out()).startsWith(bad + "\t").containsOnlyOnce(bad);
+    }
+
+    @Test
+    void indexAndSearchMakeTheirCheapChecksBeforeLoadingTheWeights(@TempDir Path tmp) throws Exception {
+        Path photos = Files.createDirectory(tmp.resolve("photos"));
+        Files.copy(Path.of(IMAGE), photos.resolve("a.jpg"));
+        Files.copy(Path.of(IMAGE), photos.resolve("b.jpg"));
+        String index = tmp.resolve("idx").toString();
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+        assertThat(err()).contains("loaded");
+
+        // nothing changed, or only removals: answered from the walk, the model is never loaded
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+        assertThat(out()).contains("2 images found, 2 unchanged, 0 embedded");
+        assertThat(err()).doesNotContain("loaded");
+        Files.delete(photos.resolve("b.jpg"));
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+        assertThat(out()).contains("1 unchanged, 0 embedded, 0 failed").contains("1 removed");
+        assertThat(err()).doesNotContain("loaded");
+
+        // another model (its config differs by one byte): refused by search and index before the load
+        Path other = Files.createDirectory(tmp.resolve("other-model"));
+        try (var files = Files.list(Path.of(MODEL))) {
+            for (Path f : files.toList()) Files.copy(f, other.resolve(f.getFileName()));
+        }
+        Files.writeString(other.resolve("config.json"), Files.readString(other.resolve("config.json")) + " ");
+        assertThat(run("search", "--model", other.toString(), "--index", index, "a cat"))
+                .isEqualTo(1);
+        assertThat(err()).contains("was made with the model").doesNotContain("loaded");
+        Files.copy(Path.of(IMAGE), photos.resolve("c.jpg"));
+        assertThat(run("index", "--model", other.toString(), "--index", index, photos.toString()))
+                .isEqualTo(1);
+        assertThat(err()).contains("was made with the model").doesNotContain("loaded");
+
+        // an index another process updates: refused before the load, though there is a file to embed
+        try (FileChannel ch = FileChannel.open(Path.of(index, "lock"), StandardOpenOption.WRITE);
+                FileLock held = ch.lock()) {
+            assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                    .isEqualTo(1);
+            assertThat(err()).contains("another process is updating this index").doesNotContain("loaded");
+        }
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+        assertThat(out()).contains("1 embedded");
+        assertThat(err()).contains("loaded");
     }
 
     @Test

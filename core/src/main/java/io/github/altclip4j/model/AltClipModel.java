@@ -53,7 +53,7 @@ public final class AltClipModel {
      * {@code warn} (the {@code position_ids} buffers of older checkpoints are expected and not reported).
      */
     public static AltClipModel load(Path folder, WeightFormat format, Consumer<String> warn) throws IOException {
-        return load(folder, format, warn, WeightBinder.Progress.NONE, null);
+        return load(folder, format, warn, WeightBinder.Progress.NONE);
     }
 
     /**
@@ -64,6 +64,13 @@ public final class AltClipModel {
     public static AltClipModel load(
             Path folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress)
             throws IOException {
+        return load(ModelFolder.open(folder), format, warn, progress);
+    }
+
+    /** The same for a folder already opened. */
+    public static AltClipModel load(
+            ModelFolder folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress)
+            throws IOException {
         return load(folder, format, warn, progress, null);
     }
 
@@ -73,21 +80,21 @@ public final class AltClipModel {
      */
     public static List<String> int8Tensors(Path folder) throws IOException {
         List<String> names = new ArrayList<>();
-        load(folder, WeightFormat.INT8, w -> {}, WeightBinder.Progress.NONE, names);
+        load(ModelFolder.open(folder), WeightFormat.INT8, w -> {}, WeightBinder.Progress.NONE, names);
         return names;
     }
 
     private static AltClipModel load(
-            Path folder,
+            ModelFolder folder,
             WeightFormat format,
             Consumer<String> warn,
             WeightBinder.Progress progress,
             List<String> quantizable)
             throws IOException {
-        AltClipConfig config = AltClipConfig.read(folder.resolve("config.json"));
-        try (Checkpoint checkpoint = Checkpoint.open(Checkpoint.findIn(folder))) {
+        AltClipConfig config = folder.config();
+        try (Checkpoint checkpoint = Checkpoint.open(folder.checkpoint())) {
             WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"), progress);
-            NotEnoughMemoryException.check(folder, format, w.estimatedBytes());
+            NotEnoughMemoryException.check(folder.dir(), format, w.estimatedBytes());
             Warmup.startOnce(w.typeOf(
                     "vision_model.encoder.layers.0.mlp.fc1.weight")); // JIT on the other core while this one loads
             Weights root = Weights.of(w);

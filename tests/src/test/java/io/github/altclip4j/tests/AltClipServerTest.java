@@ -59,7 +59,7 @@ class AltClipServerTest {
         clip = AltClip.load(
                 Reference.fixtures().resolve("tiny-altclip"),
                 AltClip.Options.defaults().withThreads(2));
-        index = ImageIndex.create(tmp.resolve("idx"), IMAGES, clip, ImageIndex.Store.F32);
+        index = ImageIndex.create(tmp.resolve("idx"), IMAGES, clip.modelFolder(), ImageIndex.Store.F32);
         index.update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
         server = AltClipServer.start(AltClipServer.Config.defaults().withPort(0));
         server.serve(clip, ImageIndex.open(tmp.resolve("idx")));
@@ -321,7 +321,7 @@ class AltClipServerTest {
         Path photos = Files.createDirectories(tmp.resolve("growing"));
         Files.copy(IMAGES.resolve("rgb_baseline_400x300.jpg"), photos.resolve("a.jpg"));
         Path dir = tmp.resolve("growing.index");
-        ImageIndex.create(dir, photos, clip, ImageIndex.Store.F32)
+        ImageIndex.create(dir, photos, clip.modelFolder(), ImageIndex.Store.F32)
                 .update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
         try (AltClipServer s =
                 AltClipServer.start(AltClipServer.Config.defaults().withPort(0))) {

@@ -87,7 +87,7 @@ class ImageIndexTest {
     @Test
     void everyGoodImageHasTheEmbeddingAltclipEmbedGivesAndErrorsAreListed() throws IOException {
         Path photos = photos();
-        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip, ImageIndex.Store.F32);
+        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip.modelFolder(), ImageIndex.Store.F32);
         IndexUpdate.Summary s = update(index);
         int good = 12;
         assertThat(s.found()).isEqualTo(good + BROKEN.size());
@@ -116,7 +116,7 @@ class ImageIndexTest {
     @Test
     void reRunsEmbedOnlyWhatChangedAndKeepRowsAligned() throws IOException {
         Path photos = photos();
-        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip, ImageIndex.Store.F32);
+        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip.modelFolder(), ImageIndex.Store.F32);
         update(index);
         IndexUpdate.Summary again = update(index);
         assertThat(again.embedded()).isZero();
@@ -159,7 +159,7 @@ class ImageIndexTest {
     @Test
     void searchRanksLikeABruteForceDoubleComputationWithTiesByRow() throws IOException {
         Path photos = photos();
-        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip, ImageIndex.Store.F32);
+        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip.modelFolder(), ImageIndex.Store.F32);
         update(index);
         List<ImageIndex.Entry> entries = index.entries();
         List<float[]> stored = clip.embedImages(
@@ -192,10 +192,10 @@ class ImageIndexTest {
     @Test
     void compactStoresRankAlmostAsF32() throws IOException {
         Path photos = photos();
-        ImageIndex f32 = ImageIndex.create(tmp.resolve("f32"), photos, clip, ImageIndex.Store.F32);
+        ImageIndex f32 = ImageIndex.create(tmp.resolve("f32"), photos, clip.modelFolder(), ImageIndex.Store.F32);
         update(f32);
         for (ImageIndex.Store store : new ImageIndex.Store[] {ImageIndex.Store.BF16, ImageIndex.Store.INT8}) {
-            ImageIndex other = ImageIndex.create(tmp.resolve(store.name()), photos, clip, store);
+            ImageIndex other = ImageIndex.create(tmp.resolve(store.name()), photos, clip.modelFolder(), store);
             update(other);
             float[] q = clip.embedText("a photo of a cat");
             List<ImageIndex.Result> a = f32.search(clip, q, 12, -1), b = other.search(clip, q, 12, -1);
@@ -283,7 +283,8 @@ class ImageIndexTest {
         for (int i = 0; i < 15; i++) Files.copy(image, photos.resolve("copy" + i + ".jpg"));
         Path dir = tmp.resolve("many.index");
         UpdateOptions oneByOne = new UpdateOptions(1, List.of(), List.of(), false, 1);
-        ImageIndex.create(dir, photos, clip, ImageIndex.Store.F32).update(clip, oneByOne, IndexProgress.NONE);
+        ImageIndex.create(dir, photos, clip.modelFolder(), ImageIndex.Store.F32)
+                .update(clip, oneByOne, IndexProgress.NONE);
         ImageIndex reader = ImageIndex.open(dir); // reads the header of 15 one-row segments, nothing else
         assertThat(reader.size()).isEqualTo(15);
 
@@ -306,7 +307,7 @@ class ImageIndexTest {
     @Test
     void aSecondUpdaterIsRefusedWhileTheLockIsHeld() throws Exception {
         Path photos = photos();
-        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip, ImageIndex.Store.F32);
+        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip.modelFolder(), ImageIndex.Store.F32);
         try (RandomAccessFile f = new RandomAccessFile(tmp.resolve("idx/lock").toFile(), "rw");
                 var lock = f.getChannel().lock()) {
             assertThatThrownBy(() -> update(index)).hasMessageContaining("another process is updating this index");
@@ -316,7 +317,7 @@ class ImageIndexTest {
 
     @Test
     void anotherModelIsRefused() throws IOException {
-        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos(), clip, ImageIndex.Store.F32);
+        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos(), clip.modelFolder(), ImageIndex.Store.F32);
         try (AltClip other = AltClip.load(Reference.fixtures().resolve("tiny-altclip-vith"))) {
             assertThatThrownBy(() -> index.search(other, new float[48], 3, -1))
                     .hasMessageContaining("was made with the model \"tiny-altclip\"");
@@ -327,7 +328,7 @@ class ImageIndexTest {
     void hostileIndexFilesGiveAClearErrorNamingTheFile() throws IOException {
         Path photos = photos();
         Path idx = tmp.resolve("idx");
-        update(ImageIndex.create(idx, photos, clip, ImageIndex.Store.F32));
+        update(ImageIndex.create(idx, photos, clip.modelFolder(), ImageIndex.Store.F32));
         Path npy = idx.resolve("seg-000001.npy");
         byte[] good = Files.readAllBytes(npy);
         Files.write(npy, Arrays.copyOf(good, good.length - 10));
@@ -361,7 +362,7 @@ class ImageIndexTest {
         Files.copy(a, photos.resolve("a.jpg"));
         Files.copy(a, photos.resolve("a-copy.jpg"));
         Files.copy(Reference.fixtures().resolve("images/files/gray16_300x200.png"), photos.resolve("z.png"));
-        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip, ImageIndex.Store.F32);
+        ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip.modelFolder(), ImageIndex.Store.F32);
         update(index);
         List<ImageIndex.DuplicateGroup> groups = index.duplicates(clip.pool(), 0.99999f);
         assertThat(groups).hasSize(1);

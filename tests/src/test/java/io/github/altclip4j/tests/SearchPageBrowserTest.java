@@ -52,7 +52,10 @@ class SearchPageBrowserTest {
                 Reference.fixtures().resolve("tiny-altclip"),
                 AltClip.Options.defaults().withThreads(2))) {
             ImageIndex index = ImageIndex.create(
-                    tmp.resolve("idx"), Reference.fixtures().resolve("images/files"), clip, ImageIndex.Store.F32);
+                    tmp.resolve("idx"),
+                    Reference.fixtures().resolve("images/files"),
+                    clip.modelFolder(),
+                    ImageIndex.Store.F32);
             index.update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
             try (AltClipServer server =
                     AltClipServer.start(AltClipServer.Config.defaults().withPort(0))) {

@@ -98,7 +98,7 @@ class ServerBurstTest {
     @Test
     void aServerKilledDuringABurstRestartsOnTheSamePortWithTheIndexUntouched(@TempDir Path tmp) throws Exception {
         Path index = tmp.resolve("idx");
-        ImageIndex.create(index, Reference.fixtures().resolve("images/files"), clip, ImageIndex.Store.F32)
+        ImageIndex.create(index, Reference.fixtures().resolve("images/files"), clip.modelFolder(), ImageIndex.Store.F32)
                 .update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
         long rows = ImageIndex.open(index).size();
         byte[] header = Files.readAllBytes(index.resolve("index.json"));

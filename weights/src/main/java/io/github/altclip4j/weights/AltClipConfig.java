@@ -70,7 +70,15 @@ public record AltClipConfig(TextConfig text, VisionConfig vision, int projection
     private static final int MAX_TYPE_VOCAB = 1024;
 
     public static AltClipConfig read(Path file) throws IOException {
-        JsonFields root = JsonFields.read(file);
+        return parse(JsonFields.read(file));
+    }
+
+    /** The config in {@code bytes}, read from {@code file} by {@link JsonFields#readBytes}. */
+    public static AltClipConfig parse(Path file, byte[] bytes) throws IOException {
+        return parse(JsonFields.parse(file, bytes));
+    }
+
+    private static AltClipConfig parse(JsonFields root) throws IOException {
         JsonFields t = root.object("text_config");
         TextConfig text = new TextConfig(
                 t.getInt("vocab_size", 250002, 1, MAX_VOCAB),

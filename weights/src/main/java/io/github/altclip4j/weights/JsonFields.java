@@ -26,6 +26,11 @@ public final class JsonFields {
 
     /** Reads a JSON config file whose top level is an object. */
     public static JsonFields read(Path file) throws IOException {
+        return parse(file, readBytes(file));
+    }
+
+    /** The bytes of a config file, refused before reading when it is larger than any config. */
+    public static byte[] readBytes(Path file) throws IOException {
         long size;
         try {
             size = Files.size(file);
@@ -34,9 +39,14 @@ public final class JsonFields {
         }
         if (size > MAX_CONFIG_BYTES)
             throw new WeightFormatException(file, "config file of " + size + " bytes is too large");
+        return Files.readAllBytes(file);
+    }
+
+    /** Parses the bytes of {@code file} (read by {@link #readBytes}), whose top level must be an object. */
+    public static JsonFields parse(Path file, byte[] bytes) throws WeightFormatException {
         Object v;
         try {
-            v = Json.parse(Files.readAllBytes(file));
+            v = Json.parse(bytes);
         } catch (Json.JsonException e) {
             throw new WeightFormatException(file, "bad JSON: " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package io.github.altclip4j.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.altclip4j.model.AltClipModel;
+import io.github.altclip4j.plain.PlainForward;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig;

@@ -1,4 +1,4 @@
-package io.github.altclip4j.tests;
+package io.github.altclip4j.plain;
 
 import io.github.altclip4j.weights.AltClipConfig;
 import io.github.altclip4j.weights.AltClipConfig.TextConfig;
@@ -17,26 +17,26 @@ import java.util.Map;
  * {@code [out][in]} is read from the checkpoint by its name when first used. The tests check it against transformers
  * in float64 and then use it as the yardstick for every layer of the fast code ({@code PlainForwardTest}).
  */
-final class PlainForward {
+public final class PlainForward {
     private final SafetensorsFile checkpoint;
     private final AltClipConfig config;
     private final Map<String, double[]> loaded = new HashMap<>();
 
-    PlainForward(SafetensorsFile checkpoint, AltClipConfig config) {
+    public PlainForward(SafetensorsFile checkpoint, AltClipConfig config) {
         this.checkpoint = checkpoint;
         this.config = config;
     }
 
     /** The image tower and projection: hidden states (input of the encoder, then each layer), pooled, image_embeds. */
-    record Vision(List<double[][]> hiddenStates, double[][] pooled, double[][] embeds) {}
+    public record Vision(List<double[][]> hiddenStates, double[][] pooled, double[][] embeds) {}
 
     /** The text tower and projection: hidden states (embeddings, then each layer), pooled, text_embeds. */
-    record Text(List<double[][]> hiddenStates, double[][] pooled, double[][] embeds) {}
+    public record Text(List<double[][]> hiddenStates, double[][] pooled, double[][] embeds) {}
 
     // ---- the image tower (CLIPVisionTransformer) ----
 
     /** {@code pixels}: {@code [channels][size][size]} of one image; returns rows for that image only. */
-    Vision vision(double[][][] pixels) throws IOException {
+    public Vision vision(double[][][] pixels) throws IOException {
         VisionConfig c = config.vision();
         double[][] h = visionEmbeddings(pixels, c);
         h = layerNorm(h, "vision_model.pre_layrnorm", eps(c.layerNormEps()));
@@ -51,7 +51,7 @@ final class PlainForward {
     }
 
     /** Class token, then one embedding per patch (the stride = kernel Conv2d, no bias), plus position embeddings. */
-    double[][] visionEmbeddings(double[][][] pixels, VisionConfig c) throws IOException {
+    public double[][] visionEmbeddings(double[][][] pixels, VisionConfig c) throws IOException {
         int p = c.patchSize(), grid = c.imageSize() / p, d = c.hiddenSize(), channels = c.numChannels();
         double[] conv = weight("vision_model.embeddings.patch_embedding.weight"); // [d][channels][p][p]
         double[] cls = weight("vision_model.embeddings.class_embedding");
@@ -76,7 +76,7 @@ final class PlainForward {
     }
 
     /** CLIPEncoderLayer: {@code h + out_proj(attn(ln1(h)))}, then {@code + fc2(act(fc1(ln2(h))))}. */
-    double[][] visionLayer(int i, double[][] h) throws IOException {
+    public double[][] visionLayer(int i, double[][] h) throws IOException {
         VisionConfig c = config.vision();
         String p = "vision_model.encoder.layers." + i + ".";
         double[][] x = layerNorm(h, p + "layer_norm1", eps(c.layerNormEps()));
@@ -90,7 +90,7 @@ final class PlainForward {
     // ---- the text tower (AltCLIPTextModel: XLM-R, then pre_LN and transformation) ----
 
     /** One text, {@code ids} padded with {@code pad_token_id} where {@code mask} is 0. */
-    Text text(int[] ids, int[] mask) throws IOException {
+    public Text text(int[] ids, int[] mask) throws IOException {
         TextConfig c = config.text();
         double[][] h = textEmbeddings(ids, c);
         List<double[][]> states = new ArrayList<>();
@@ -109,7 +109,7 @@ final class PlainForward {
      * {@code LayerNorm(word + position + token_type[0])}; RoBERTa's position ids count real tokens from
      * {@code pad + 1} ({@code create_position_ids_from_input_ids}), padding sits at {@code pad}.
      */
-    double[][] textEmbeddings(int[] ids, TextConfig c) throws IOException {
+    public double[][] textEmbeddings(int[] ids, TextConfig c) throws IOException {
         String e = "text_model.roberta.embeddings.";
         int d = c.hiddenSize(), pad = c.padTokenId(), real = 0;
         double[] word = weight(e + "word_embeddings.weight"), pos = weight(e + "position_embeddings.weight");
@@ -123,7 +123,7 @@ final class PlainForward {
     }
 
     /** AltRobertaLayer (post-LN): {@code a = LN(h + dense(attn(h)))}, then {@code LN(a + dense(gelu(dense(a))))}. */
-    double[][] textLayer(int i, double[][] h, int[] mask) throws IOException {
+    public double[][] textLayer(int i, double[][] h, int[] mask) throws IOException {
         TextConfig c = config.text();
         String p = "text_model.roberta.encoder.layer." + i + ".";
         double eps = eps(c.layerNormEps());
@@ -142,7 +142,7 @@ final class PlainForward {
      * Multi-head attention without the output projection: per head, {@code softmax(q k^T / sqrt(headDim)) v}; a key
      * whose {@code mask} is 0 gets no weight (transformers adds the most negative float, whose exp is 0).
      */
-    double[][] attention(double[][] x, String prefix, String q, String k, String v, int heads, int[] mask)
+    private double[][] attention(double[][] x, String prefix, String q, String k, String v, int heads, int[] mask)
             throws IOException {
         double[][] query = linear(x, prefix + q + ".weight", prefix + q + ".bias");
         double[][] key = linear(x, prefix + k + ".weight", prefix + k + ".bias");
@@ -174,7 +174,7 @@ final class PlainForward {
     }
 
     /** {@code x W^T + b} for W {@code [out][in]} ({@code bias} may be null). */
-    double[][] linear(double[][] x, String weight, String bias) throws IOException {
+    private double[][] linear(double[][] x, String weight, String bias) throws IOException {
         double[] w = weight(weight), b = bias == null ? null : weight(bias);
         int in = x[0].length, out = w.length / in;
         double[][] y = new double[x.length][out];
@@ -189,7 +189,7 @@ final class PlainForward {
     }
 
     /** {@code (x - mean) / sqrt(var + eps) * weight + bias} over each row, the biased variance as PyTorch. */
-    double[][] layerNorm(double[][] x, String name, double eps) throws IOException {
+    public double[][] layerNorm(double[][] x, String name, double eps) throws IOException {
         double[] g = weight(name + ".weight"), b = weight(name + ".bias");
         double[][] y = new double[x.length][];
         for (int t = 0; t < x.length; t++) {
@@ -204,7 +204,7 @@ final class PlainForward {
     }
 
     /** {@code gelu}: {@code x/2 (1 + erf(x / sqrt 2))}; {@code quick_gelu}: {@code x sigmoid(1.702 x)}. */
-    static double[][] activation(double[][] x, String hiddenAct) {
+    private static double[][] activation(double[][] x, String hiddenAct) {
         double[][] y = new double[x.length][];
         for (int t = 0; t < x.length; t++) {
             y[t] = x[t].clone();
@@ -220,7 +220,7 @@ final class PlainForward {
         return y;
     }
 
-    static double[][] add(double[][] x, double[][] y) {
+    private static double[][] add(double[][] x, double[][] y) {
         double[][] z = new double[x.length][];
         for (int t = 0; t < x.length; t++) {
             z[t] = x[t].clone();
@@ -233,7 +233,7 @@ final class PlainForward {
      * erf by its definition, {@code 2/sqrt(pi)} times the integral of {@code e^(-t^2)} from 0 to x, with Simpson's rule
      * (good to about 1e-14 for the |x| < 10 that occur; past 6 it is 1 to double precision).
      */
-    static double erf(double x) {
+    private static double erf(double x) {
         if (Math.abs(x) > 6) return Math.signum(x);
         int n = 2000;
         double h = x / n, s = 1 + Math.exp(-x * x);
@@ -245,7 +245,7 @@ final class PlainForward {
      * The config's {@code layer_norm_eps} as the double that config.json spells (1e-5, not the float nearest to it):
      * the config keeps it as a float, and on LayerNorms of small variance the difference shows at 1e-11.
      */
-    static double eps(float configured) {
+    public static double eps(float configured) {
         return Double.parseDouble(Float.toString(configured));
     }
 

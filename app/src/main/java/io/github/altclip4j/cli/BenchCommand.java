@@ -1,12 +1,12 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.tensor.Backend;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.weights.AltClipConfig;
-import io.github.altclip4j.weights.JsonWriter;
 import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,8 +1,8 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.image.ImageException;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

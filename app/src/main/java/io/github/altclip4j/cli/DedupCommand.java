@@ -1,8 +1,8 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.tensor.ThreadPool;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

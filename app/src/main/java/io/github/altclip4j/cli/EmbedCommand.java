@@ -2,10 +2,10 @@ package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.Version;
+import io.github.altclip4j.formats.AtomicFile;
+import io.github.altclip4j.formats.JsonWriter;
+import io.github.altclip4j.formats.Npy;
 import io.github.altclip4j.tensor.FloatTensor;
-import io.github.altclip4j.weights.AtomicFile;
-import io.github.altclip4j.weights.JsonWriter;
-import io.github.altclip4j.weights.Npy;
 import io.github.altclip4j.weights.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Path;

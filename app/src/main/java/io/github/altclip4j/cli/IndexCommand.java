@@ -1,12 +1,12 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.IndexUpdate;
 import io.github.altclip4j.index.UpdateOptions;
 import io.github.altclip4j.model.ModelFolder;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

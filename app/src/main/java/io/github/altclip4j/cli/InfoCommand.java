@@ -1,12 +1,12 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.Version;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.tensor.Backend;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Gemm;
 import io.github.altclip4j.tensor.PackedMatrix;
 import io.github.altclip4j.tensor.ThreadPool;
-import io.github.altclip4j.weights.JsonWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;
 

@@ -1,7 +1,7 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.formats.AtomicFile;
 import io.github.altclip4j.image.ImageDecoder;
-import io.github.altclip4j.weights.AtomicFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

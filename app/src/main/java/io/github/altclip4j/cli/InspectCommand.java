@@ -1,7 +1,7 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.weights.Checkpoint;
-import io.github.altclip4j.weights.JsonWriter;
 import io.github.altclip4j.weights.TensorEntry;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.model.ModelFolder;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.formats.JsonLines;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
-import io.github.altclip4j.weights.JsonLines;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,12 +1,13 @@
 package io.github.altclip4j.index;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.Npy;
+import io.github.altclip4j.formats.Spelling;
 import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.EmbeddingTable;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.tensor.TopK;
-import io.github.altclip4j.weights.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A searchable index of the images in a folder: their embeddings (as {@code .npy} files) and where each came from,
@@ -60,16 +60,7 @@ public final class ImageIndex {
         }
 
         public static Store parse(String s) {
-            switch (s.toLowerCase(Locale.ROOT)) {
-                case "f32":
-                    return F32;
-                case "bf16":
-                    return BF16;
-                case "int8":
-                    return INT8;
-                default:
-                    throw new IllegalArgumentException("store must be f32, bf16 or int8, got '" + s + "'");
-            }
+            return Spelling.parse(Store.class, s, "store");
         }
     }
 
@@ -181,7 +172,7 @@ public final class ImageIndex {
      * space). Cheap: a caller checks this before it loads the weights.
      */
     public void requireModel(ModelFolder model) throws IOException {
-        if (!model.fingerprint().equals(header.fingerprint())) {
+        if (!model.fingerprint().equals(header.modelFingerprint())) {
             throw new IndexException(
                     dir,
                     "was made with the model \"" + header.model() + "\", not with " + model

@@ -1,11 +1,12 @@
 package io.github.altclip4j.index;
 
+import io.github.altclip4j.formats.AtomicFile;
+import io.github.altclip4j.formats.JsonLines;
+import io.github.altclip4j.formats.JsonRecords;
+import io.github.altclip4j.formats.JsonWriter;
+import io.github.altclip4j.formats.Npy;
 import io.github.altclip4j.tensor.Half;
 import io.github.altclip4j.tensor.Int8;
-import io.github.altclip4j.weights.AtomicFile;
-import io.github.altclip4j.weights.JsonLines;
-import io.github.altclip4j.weights.JsonWriter;
-import io.github.altclip4j.weights.Npy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,57 +89,19 @@ final class Segments {
             s.asFloatBuffer().put(scales, 0, n);
             Npy.write(dir.resolve(b + ".scales.npy"), Npy.Type.F32, n, -1, s);
         }
+        AtomicFile.writeString(dir.resolve(b + ".jsonl"), jsonLines(entries));
+        if (!failures.isEmpty()) AtomicFile.writeString(dir.resolve(b + ".errors.jsonl"), jsonLines(failures));
+    }
+
+    private static String jsonLines(List<? extends Record> records) {
         StringBuilder lines = new StringBuilder();
-        for (ImageIndex.Entry e : entries) {
-            lines.append(new JsonWriter()
-                            .beginObject()
-                            .name("path")
-                            .value(e.path())
-                            .name("size")
-                            .value(e.size())
-                            .name("mtime")
-                            .value(e.mtime())
-                            .name("width")
-                            .value(e.width())
-                            .name("height")
-                            .value(e.height())
-                            .endObject())
-                    .append('\n');
-        }
-        AtomicFile.writeString(dir.resolve(b + ".jsonl"), lines.toString());
-        if (!failures.isEmpty()) {
-            StringBuilder f = new StringBuilder();
-            for (ImageIndex.Failure e : failures) {
-                f.append(new JsonWriter()
-                                .beginObject()
-                                .name("path")
-                                .value(e.path())
-                                .name("size")
-                                .value(e.size())
-                                .name("mtime")
-                                .value(e.mtime())
-                                .name("error")
-                                .value(e.error())
-                                .endObject())
-                        .append('\n');
-            }
-            AtomicFile.writeString(dir.resolve(b + ".errors.jsonl"), f.toString());
-        }
+        for (Record r : records) lines.append(new JsonWriter().any(r)).append('\n');
+        return lines.toString();
     }
 
     static List<ImageIndex.Entry> entries(Path dir, IndexHeader.SegmentInfo s) throws IOException {
         Path file = dir.resolve(base(s.id()) + ".jsonl");
-        List<ImageIndex.Entry> out = new ArrayList<>();
-        int line = 0;
-        for (Map<?, ?> m : jsonLines(file)) {
-            line++;
-            out.add(new ImageIndex.Entry(
-                    text(file, line, m, "path"),
-                    whole(file, line, m, "size"),
-                    whole(file, line, m, "mtime"),
-                    (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "width")),
-                    (int) Math.min(Integer.MAX_VALUE, whole(file, line, m, "height"))));
-        }
+        List<ImageIndex.Entry> out = records(file, ImageIndex.Entry.class);
         if (out.size() != s.rows())
             throw new IndexException(file, out.size() + " lines for a segment of " + s.rows() + " rows");
         return out;
@@ -147,16 +110,7 @@ final class Segments {
     static List<ImageIndex.Failure> failures(Path dir, IndexHeader.SegmentInfo s) throws IOException {
         if (s.failures() == 0) return List.of();
         Path file = dir.resolve(base(s.id()) + ".errors.jsonl");
-        List<ImageIndex.Failure> out = new ArrayList<>();
-        int line = 0;
-        for (Map<?, ?> m : jsonLines(file)) {
-            line++;
-            out.add(new ImageIndex.Failure(
-                    text(file, line, m, "path"),
-                    whole(file, line, m, "size"),
-                    whole(file, line, m, "mtime"),
-                    text(file, line, m, "error")));
-        }
+        List<ImageIndex.Failure> out = records(file, ImageIndex.Failure.class);
         if (out.size() != s.failures())
             throw new IndexException(file, out.size() + " lines for " + s.failures() + " failures");
         return out;
@@ -198,23 +152,22 @@ final class Segments {
         });
     }
 
-    private static List<Map<?, ?>> jsonLines(Path file) throws IOException {
+    /** One record per line of a JSON Lines file; a bad line is an error naming the file, the line and the field. */
+    private static <R extends Record> List<R> records(Path file, Class<R> type) throws IOException {
+        List<Map<?, ?>> lines;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return JsonLines.read(r, file.toString());
+            lines = JsonLines.read(r, file.toString());
         } catch (JsonLines.LineException e) {
             throw new IndexException(file, e.where);
         }
-    }
-
-    private static String text(Path file, int line, Map<?, ?> m, String key) throws IndexException {
-        if (!(m.get(key) instanceof String))
-            throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a string");
-        return (String) m.get(key);
-    }
-
-    private static long whole(Path file, int line, Map<?, ?> m, String key) throws IndexException {
-        if (!(m.get(key) instanceof Long))
-            throw new IndexException(file, "line " + line + ": \"" + key + "\" is missing or not a whole number");
-        return (Long) m.get(key);
+        List<R> out = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            try {
+                out.add(JsonRecords.read(type, lines.get(i)));
+            } catch (JsonRecords.FieldException e) {
+                throw new IndexException(file, "line " + (i + 1) + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 }

@@ -4,9 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.Version;
+import io.github.altclip4j.formats.JsonWriter;
+import io.github.altclip4j.formats.Spelling;
 import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.index.ImageIndex;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -434,11 +434,7 @@ public final class AltClipServer implements AutoCloseable {
         }
         Map<String, Object> i = new LinkedHashMap<>();
         i.put("model_id", m == null ? null : m.clip().modelFolder().name());
-        i.put(
-                "model_dtype",
-                m == null
-                        ? null
-                        : m.clip().weights().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        i.put("model_dtype", m == null ? null : Spelling.of(m.clip().weights()));
         i.put("dimension", m == null ? null : m.clip().modelFolder().dimension());
         i.put("max_input_length", m == null ? null : m.clip().maxTextTokens());
         i.put("max_batch_requests", config.maxItems());

@@ -1,6 +1,6 @@
 package io.github.altclip4j.server;
 
-import io.github.altclip4j.weights.Json;
+import io.github.altclip4j.formats.Json;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.github.altclip4j.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package io.github.altclip4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.weights.Checkpoint;
-import io.github.altclip4j.weights.Json;
 import io.github.altclip4j.weights.SafetensorsFile;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

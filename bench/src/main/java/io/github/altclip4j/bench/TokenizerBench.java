@@ -1,8 +1,8 @@
 package io.github.altclip4j.bench;
 
+import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.tokenizer.SentencePiece;
 import io.github.altclip4j.tokenizer.SentencePieceModel;
-import io.github.altclip4j.weights.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.github.altclip4j.model;
 
+import io.github.altclip4j.formats.Spelling;
 import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ public final class NotEnoughMemoryException extends IOException {
     }
 
     private static String name(WeightFormat format) {
-        return format.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return Spelling.of(format);
     }
 
     private static long used(Runtime rt) {

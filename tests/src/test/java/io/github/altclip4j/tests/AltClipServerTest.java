@@ -3,12 +3,12 @@ package io.github.altclip4j.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.Json;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.UpdateOptions;
 import io.github.altclip4j.server.AltClipServer;
-import io.github.altclip4j.weights.Json;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.github.altclip4j.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.altclip4j.cli.Main;
-import io.github.altclip4j.weights.Json;
+import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.weights.SafetensorsFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

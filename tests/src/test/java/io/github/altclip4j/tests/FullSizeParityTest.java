@@ -3,10 +3,10 @@ package io.github.altclip4j.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.tools.RandomModel;
-import io.github.altclip4j.weights.Json;
 import io.github.altclip4j.weights.SafetensorsFile;
 import io.github.altclip4j.weights.StoredType;
 import io.github.altclip4j.weights.WeightFormat;

@@ -3,12 +3,12 @@ package io.github.altclip4j.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.image.ClipImageProcessor;
 import io.github.altclip4j.image.ImageDecoder;
 import io.github.altclip4j.image.ImageException;
 import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.tensor.FloatTensor;
-import io.github.altclip4j.weights.Json;
 import io.github.altclip4j.weights.PreprocessorConfig;
 import io.github.altclip4j.weights.SafetensorsFile;
 import java.awt.image.BufferedImage;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.Json;
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.UpdateOptions;
 import io.github.altclip4j.server.AltClipServer;
-import io.github.altclip4j.weights.Json;
-import io.github.altclip4j.weights.JsonWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;

@@ -2,7 +2,7 @@ package io.github.altclip4j.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.altclip4j.weights.Json;
+import io.github.altclip4j.formats.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

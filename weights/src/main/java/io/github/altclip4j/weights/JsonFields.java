@@ -1,5 +1,6 @@
 package io.github.altclip4j.weights;
 
+import io.github.altclip4j.formats.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

@@ -1,5 +1,6 @@
 package io.github.altclip4j.weights;
 
+import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import io.github.altclip4j.tensor.ThreadPool;

@@ -1,5 +1,7 @@
 package io.github.altclip4j.weights;
 
+import io.github.altclip4j.formats.AtomicFile;
+import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.HalfTensor;
 import java.io.IOException;

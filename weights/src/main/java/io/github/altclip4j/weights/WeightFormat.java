@@ -1,6 +1,6 @@
 package io.github.altclip4j.weights;
 
-import java.util.Locale;
+import io.github.altclip4j.formats.Spelling;
 
 /** How GEMM weights (and the word embedding table) are held after loading. */
 public enum WeightFormat {
@@ -20,20 +20,6 @@ public enum WeightFormat {
 
     /** Parses {@code as-stored}, {@code f32}, {@code bf16}, {@code f16} or {@code int8}. */
     public static WeightFormat parse(String s) {
-        switch (s.toLowerCase(Locale.ROOT)) {
-            case "as-stored":
-                return AS_STORED;
-            case "f32":
-                return F32;
-            case "bf16":
-                return BF16;
-            case "f16":
-                return F16;
-            case "int8":
-                return INT8;
-            default:
-                throw new IllegalArgumentException(
-                        "weight format must be as-stored, f32, bf16, f16 or int8, got '" + s + "'");
-        }
+        return Spelling.parse(WeightFormat.class, s, "weight format");
     }
 }

@@ -1,5 +1,8 @@
-package io.github.altclip4j.weights;
+package io.github.altclip4j.formats;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -100,13 +103,29 @@ public final class JsonWriter {
         return endArray();
     }
 
-    /** Strings, numbers, booleans, null, lists and string-keyed maps, recursively (e.g. a parsed {@link Json} value). */
+    /**
+     * Any value, recursively: strings, numbers, booleans, null, arrays of floats, doubles and ints, lists, string-keyed
+     * maps (e.g. a parsed {@link Json} value), records (an object of their components in declaration order, named in
+     * {@link #snakeCase}), enums ({@link Spelling}) and paths (as strings).
+     */
     public JsonWriter any(Object v) {
         if (v == null || v == Json.NULL) {
             separate();
             out.append("null");
         } else if (v instanceof String) {
             value((String) v);
+        } else if (v instanceof Record) {
+            record((Record) v);
+        } else if (v instanceof Enum) {
+            value(Spelling.of((Enum<?>) v));
+        } else if (v instanceof Path) {
+            value(v.toString());
+        } else if (v instanceof double[]) {
+            beginArray();
+            for (double x : (double[]) v) value(x);
+            endArray();
+        } else if (v instanceof int[]) {
+            value((int[]) v);
         } else if (v instanceof Integer || v instanceof Long) {
             value(((Number) v).longValue());
         } else if (v instanceof Float) {
@@ -130,6 +149,44 @@ public final class JsonWriter {
             throw new IllegalArgumentException("cannot write a " + v.getClass().getSimpleName() + " as JSON");
         }
         return this;
+    }
+
+    private void record(Record r) {
+        beginObject();
+        fields(r);
+        endObject();
+    }
+
+    /** The components of {@code r} as fields of the object being written (after fields of the writer's own). */
+    public JsonWriter fields(Record r) {
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Method accessor = c.getAccessor();
+            Object value;
+            try {
+                accessor.setAccessible(true); // a package-private record of the module that writes it
+                value = accessor.invoke(r);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(
+                        "cannot read " + c.getName() + " of " + r.getClass().getName(), e);
+            }
+            name(snakeCase(c.getName())).any(value);
+        }
+        return this;
+    }
+
+    /** A Java name as JSON fields are named: {@code decodeWaitSeconds} is {@code decode_wait_seconds}. */
+    public static String snakeCase(String name) {
+        StringBuilder b = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char ch = name.charAt(i);
+            if (Character.isUpperCase(ch)) {
+                if (i > 0) b.append('_');
+                b.append(Character.toLowerCase(ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        return b.toString();
     }
 
     private void separate() {

@@ -1,4 +1,4 @@
-package io.github.altclip4j.weights;
+package io.github.altclip4j.formats;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -82,7 +82,7 @@ public final class Npy {
             ByteBuffer start = ByteBuffer.allocate((int) Math.min(size, 12)).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, start, 0, path);
             if (size < 10 || !Arrays.equals(Arrays.copyOf(start.array(), 6), MAGIC))
-                throw new WeightFormatException(path, "not a .npy file");
+                throw new FormatException(path, "not a .npy file");
             int major = start.get(6);
             long headerLen, headerStart;
             if (major == 1) {
@@ -92,10 +92,10 @@ public final class Npy {
                 headerLen = start.getInt(8) & 0xFFFFFFFFL;
                 headerStart = 12;
             } else {
-                throw new WeightFormatException(path, ".npy version " + major + " is not supported (1 and 2 are)");
+                throw new FormatException(path, ".npy version " + major + " is not supported (1 and 2 are)");
             }
             if (headerLen > MAX_HEADER || headerStart + headerLen > size) {
-                throw new WeightFormatException(
+                throw new FormatException(
                         path, ".npy header of " + headerLen + " bytes does not fit the file of " + size + " bytes");
             }
             ByteBuffer h = ByteBuffer.allocate((int) headerLen);
@@ -103,22 +103,22 @@ public final class Npy {
             String header = new String(h.array(), StandardCharsets.ISO_8859_1);
             Matcher m = HEADER.matcher(header);
             if (!m.matches())
-                throw new WeightFormatException(
+                throw new FormatException(
                         path, "unreadable .npy header (expected a 1-D or 2-D array): " + abbreviate(header));
             Type type = Arrays.stream(Type.values())
                     .filter(t -> t.descr.equals(m.group(1)))
                     .findFirst()
-                    .orElseThrow(() -> new WeightFormatException(
+                    .orElseThrow(() -> new FormatException(
                             path, ".npy element type '" + m.group(1) + "' is not supported (<f4, <u2, |i1 are)"));
             if (m.group(2).equals("True"))
-                throw new WeightFormatException(path, "Fortran-ordered .npy arrays are not supported");
+                throw new FormatException(path, "Fortran-ordered .npy arrays are not supported");
             long rows = Long.parseLong(m.group(3)), cols = m.group(4) == null ? 1 : Long.parseLong(m.group(4));
             long dataOffset = headerStart + headerLen;
             long data = size
                     - dataOffset; // both dimensions have at most 10 digits: the product fits a long only if checked
             boolean fits = cols <= Integer.MAX_VALUE && (cols == 0 || rows <= data / type.bytes / cols);
             if (!fits || rows * cols * type.bytes != data) {
-                throw new WeightFormatException(
+                throw new FormatException(
                         path,
                         "shape (" + rows + ", " + cols + ") of " + type.descr + " does not match the " + data
                                 + " bytes of data in the file (truncated, or not this array)");
@@ -157,7 +157,7 @@ public final class Npy {
     private static void readFully(FileChannel ch, ByteBuffer b, long at, Path path) throws IOException {
         while (b.hasRemaining()) {
             if (ch.read(b, at + b.position()) < 0)
-                throw new WeightFormatException(path, "file ends at byte " + (at + b.position()));
+                throw new FormatException(path, "file ends at byte " + (at + b.position()));
         }
         b.flip();
     }

@@ -1,4 +1,4 @@
-package io.github.altclip4j.weights;
+package io.github.altclip4j.formats;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,4 +1,4 @@
-package io.github.altclip4j.weights;
+package io.github.altclip4j.formats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package io.github.altclip4j;
 
+import io.github.altclip4j.formats.JsonRecords;
 import io.github.altclip4j.image.ClipImageProcessor;
 import io.github.altclip4j.image.ImageDecoder;
 import io.github.altclip4j.image.ImageException;
@@ -88,8 +89,8 @@ public final class AltClip implements AutoCloseable {
         }
     }
 
-    /** A label with its zero-shot probability. */
-    public record Label(String text, float probability) {}
+    /** A label with its zero-shot probability (in JSON: {@code {"label", "probability"}}). */
+    public record Label(@JsonRecords.Name("label") String text, float probability) {}
 
     /** Everything one {@link #run} computes, in the layout of transformers' {@code AltCLIPModel} outputs. */
     public record Outputs(

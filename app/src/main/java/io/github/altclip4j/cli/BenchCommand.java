@@ -17,7 +17,6 @@ import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -97,53 +96,55 @@ final class BenchCommand implements Command {
             if (images > 0) image = time(warmup, iterations, () -> model.imageFeatures(pool, pixels));
             if (texts > 0) text = time(warmup, iterations, () -> model.textFeatures(pool, ids, mask));
         }
-        JsonWriter j = new JsonWriter()
-                .beginObject()
-                .name("model")
-                .value(folder.toString())
-                .name("java")
-                .value(System.getProperty("java.version"))
-                .name("kernels")
-                .value(Backend.name())
-                .name("threads")
-                .value(threads)
-                .name("weights")
-                .value(weights.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                .name("load_s")
-                .value(round(loadSeconds, 3));
-        if (image != null)
-            timing(j.name("image").beginObject().name("batch").value(images), image, images * imageFlops(c))
-                    .endObject();
-        if (text != null) {
-            timing(
-                            j.name("text")
-                                    .beginObject()
-                                    .name("batch")
-                                    .value(texts)
-                                    .name("tokens")
-                                    .value(tokens),
-                            text,
-                            texts * textFlops(c, tokens))
-                    .endObject();
-        }
-        j.name("heap_peak_mb").value(heapPeakBytes() >> 20);
         long rss = peakRssKiB();
-        if (rss >= 0) j.name("peak_rss_mb").value(rss >> 10);
-        console.out().println(j.endObject());
+        console.out()
+                .println(new JsonWriter()
+                        .any(new Report(
+                                folder.toString(),
+                                System.getProperty("java.version"),
+                                Backend.name(),
+                                threads,
+                                weights,
+                                round(loadSeconds, 3),
+                                image == null ? null : Tower.of(images, null, image, images * imageFlops(c)),
+                                text == null ? null : Tower.of(texts, tokens, text, texts * textFlops(c, tokens)),
+                                heapPeakBytes() >> 20,
+                                rss < 0 ? null : rss >> 10)));
         return 0;
     }
 
-    private static JsonWriter timing(JsonWriter j, double[] seconds, double flops) {
-        return j.name("median_s")
-                .value(significant(seconds[0]))
-                .name("min_s")
-                .value(significant(seconds[1]))
-                .name("gflop")
-                .value(flops / 1e9)
-                .name("gflops_at_median")
-                .value(round(flops / seconds[0] / 1e9, 1))
-                .name("gflops_at_min")
-                .value(round(flops / seconds[1] / 1e9, 1));
+    /** What {@code altclip bench} prints (towers not run, and the RSS where there is no /proc, left out). */
+    record Report(
+            String model,
+            String java,
+            String kernels,
+            int threads,
+            WeightFormat weights,
+            double loadS,
+            Tower image,
+            Tower text,
+            long heapPeakMb,
+            Long peakRssMb) {}
+
+    /** One tower's batch, its median and best seconds, and the work done (GFLOP) and rate (GFLOPS) at each. */
+    record Tower(
+            int batch,
+            Integer tokens,
+            double medianS,
+            double minS,
+            double gflop,
+            double gflopsAtMedian,
+            double gflopsAtMin) {
+        static Tower of(int batch, Integer tokens, double[] seconds, double flops) {
+            return new Tower(
+                    batch,
+                    tokens,
+                    significant(seconds[0]),
+                    significant(seconds[1]),
+                    flops / 1e9,
+                    significant(flops / seconds[0] / 1e9),
+                    significant(flops / seconds[1] / 1e9));
+        }
     }
 
     /** Four significant digits: a tiny model's batch takes microseconds, which fixed decimals would print as 0. */

@@ -94,24 +94,10 @@ final class ClassifyCommand implements Command {
             if (images.isEmpty()) return 1;
         }
         if (a.has("--json")) {
-            JsonWriter j = new JsonWriter().beginArray();
-            for (int i = 0; i < images.size(); i++) {
-                j.beginObject()
-                        .name("image")
-                        .value(images.get(i).toString())
-                        .name("labels")
-                        .beginArray();
-                for (AltClip.Label l : results.get(i).subList(0, Math.min(top, words.size()))) {
-                    j.beginObject()
-                            .name("label")
-                            .value(l.text())
-                            .name("probability")
-                            .value(l.probability())
-                            .endObject();
-                }
-                j.endArray().endObject();
-            }
-            c.out().println(j.endArray());
+            List<Classified> out = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++)
+                out.add(new Classified(images.get(i), results.get(i).subList(0, Math.min(top, words.size()))));
+            c.out().println(new JsonWriter().any(out));
             return 0;
         }
         for (int i = 0; i < images.size(); i++) {
@@ -122,4 +108,7 @@ final class ClassifyCommand implements Command {
         }
         return 0;
     }
+
+    /** One image's labels, best first, as {@code --json} prints them. */
+    record Classified(Path image, List<AltClip.Label> labels) {}
 }

@@ -5,6 +5,7 @@ import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.tensor.ThreadPool;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code altclip dedup --index INDEX [--threshold 0.95]}: groups of near-duplicate images, as JSON. */
@@ -43,22 +44,18 @@ final class DedupCommand implements Command {
                 new ThreadPool(a.integer("--threads", Runtime.getRuntime().availableProcessors(), 1))) {
             groups = index.duplicates(pool, (float) threshold);
         }
-        JsonWriter j = new JsonWriter().beginArray();
+        List<Group> out = new ArrayList<>();
         for (ImageIndex.DuplicateGroup g : groups) {
-            j.beginObject().name("images").beginArray();
-            for (ImageIndex.Result r : g.images()) {
-                j.beginObject()
-                        .name("path")
-                        .value(r.path().toString())
-                        .name("row")
-                        .value(r.row())
-                        .name("best_score")
-                        .value(r.score())
-                        .endObject();
-            }
-            j.endArray().endObject();
+            List<Member> members = new ArrayList<>();
+            for (ImageIndex.Result r : g.images()) members.add(new Member(r.path(), r.row(), r.score()));
+            out.add(new Group(members));
         }
-        c.out().println(j.endArray());
+        c.out().println(new JsonWriter().any(out));
         return 0;
     }
+
+    /** An image of a group: its best cosine to another member. */
+    record Member(Path path, int row, float bestScore) {}
+
+    record Group(List<Member> images) {}
 }

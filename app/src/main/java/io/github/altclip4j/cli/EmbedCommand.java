@@ -106,10 +106,7 @@ final class EmbedCommand implements Command {
                 Path names = output.resolveSibling(
                         output.getFileName().toString().replaceFirst("\\.npy$", "") + ".names.json");
                 String json = new JsonWriter()
-                        .beginObject()
-                        .name(texts.isEmpty() ? "images" : "texts")
-                        .any(texts.isEmpty() ? paths : texts)
-                        .endObject()
+                        .any(texts.isEmpty() ? new Names(null, paths) : new Names(texts, null))
                         .toString();
                 AtomicFile.writeString(names, json + "\n");
                 c.err().println("altclip: wrote " + names);
@@ -128,29 +125,28 @@ final class EmbedCommand implements Command {
         return 0;
     }
 
+    /** The rows of a {@code .npy} output, named in {@code OUT.names.json}: texts or image paths. */
+    record Names(List<String> texts, List<String> images) {}
+
+    record EmbeddedText(String text, float[] embedding) {}
+
+    record EmbeddedImage(String path, float[] embedding) {}
+
+    /** The JSON output: each text's and image's embedding, and the scaled similarities, one row per text. */
+    record Embeddings(List<EmbeddedText> texts, List<EmbeddedImage> images, List<float[]> logitsPerText) {}
+
     private static String json(List<String> texts, List<String> paths, AltClip.Outputs o) {
-        JsonWriter j = new JsonWriter().beginObject().name("texts").beginArray();
-        for (int i = 0; i < texts.size(); i++) {
-            j.beginObject()
-                    .name("text")
-                    .value(texts.get(i))
-                    .name("embedding")
-                    .value(o.textEmbeds().slice(i, i + 1).toArray())
-                    .endObject();
-        }
-        j.endArray().name("images").beginArray();
-        for (int i = 0; i < paths.size(); i++) {
-            j.beginObject()
-                    .name("path")
-                    .value(paths.get(i))
-                    .name("embedding")
-                    .value(o.imageEmbeds().slice(i, i + 1).toArray())
-                    .endObject();
-        }
-        j.endArray().name("logits_per_text").beginArray();
+        List<EmbeddedText> t = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++)
+            t.add(new EmbeddedText(texts.get(i), o.textEmbeds().slice(i, i + 1).toArray()));
+        List<EmbeddedImage> im = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++)
+            im.add(new EmbeddedImage(
+                    paths.get(i), o.imageEmbeds().slice(i, i + 1).toArray()));
+        List<float[]> logits = new ArrayList<>();
         for (int r = 0; r < o.logitsPerText().rows(); r++)
-            j.value(o.logitsPerText().slice(r, r + 1).toArray());
-        return j.endArray().endObject().toString();
+            logits.add(o.logitsPerText().slice(r, r + 1).toArray());
+        return new JsonWriter().any(new Embeddings(t, im, logits)).toString();
     }
 
     private static String extension(Path p) {

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code altclip index --model DIR PHOTOS --index INDEX}, and {@code altclip index --errors INDEX}. */
@@ -52,21 +54,15 @@ final class IndexCommand implements Command {
     public int run(ParsedArgs a, Console c) throws IOException {
         if (a.has("--errors")) {
             ImageIndex index = ImageIndex.open(a.path("--errors"));
-            JsonWriter j = new JsonWriter().beginArray();
+            List<FileError> errors = new ArrayList<>();
             for (ImageIndex.Failure f : index.failures()) {
                 String path = index.root().resolve(f.path()).toString();
                 // the decoder's message starts with the file's name: one path per line is enough
                 String reason = f.error().startsWith(path + ": ") ? f.error().substring(path.length() + 2) : f.error();
-                if (a.has("--json"))
-                    j.beginObject()
-                            .name("path")
-                            .value(path)
-                            .name("error")
-                            .value(reason)
-                            .endObject();
-                else c.out().println(path + "\t" + reason);
+                errors.add(new FileError(path, reason));
             }
-            if (a.has("--json")) c.out().println(j.endArray());
+            if (a.has("--json")) c.out().println(new JsonWriter().any(errors));
+            else for (FileError e : errors) c.out().println(e.path() + "\t" + e.error());
             return 0;
         }
         if (a.positionals().isEmpty()) throw new UsageException("expected the folder to index (PHOTOS)");
@@ -111,22 +107,7 @@ final class IndexCommand implements Command {
                             .beginObject()
                             .name("index")
                             .value(dir.toString())
-                            .name("found")
-                            .value(s.found())
-                            .name("unchanged")
-                            .value(s.unchanged())
-                            .name("embedded")
-                            .value(s.embedded())
-                            .name("failed")
-                            .value(s.failed())
-                            .name("removed")
-                            .value(s.removed())
-                            .name("seconds")
-                            .value(s.seconds())
-                            .name("decode_wait_seconds")
-                            .value(s.decodeWaitSeconds())
-                            .name("embed_seconds")
-                            .value(s.embedSeconds())
+                            .fields(s)
                             .endObject());
         } else {
             c.out()
@@ -144,6 +125,9 @@ final class IndexCommand implements Command {
         }
         return 0;
     }
+
+    /** A file the index could not embed, and why. */
+    record FileError(String path, String error) {}
 
     /** Files done / total, images per second, ETA and errors: one updating line on a terminal, a line every 10 s otherwise. */
     private static final class ProgressLine implements IndexProgress {

@@ -1,6 +1,7 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.Version;
+import io.github.altclip4j.formats.JsonRecords;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.tensor.Backend;
 import io.github.altclip4j.tensor.FloatTensor;
@@ -51,22 +52,14 @@ final class InfoCommand implements Command {
         if (args.has("--json")) {
             console.out()
                     .println(new JsonWriter()
-                            .beginObject()
-                            .name("version")
-                            .value(Version.get())
-                            .name("java")
-                            .value(System.getProperty("java.version"))
-                            .name("vm")
-                            .value(System.getProperty("java.vm.name"))
-                            .name("kernels")
-                            .value(Backend.name())
-                            .name("threads")
-                            .value(threads)
-                            .name("max_heap_mb")
-                            .value(heap >> 20)
-                            .name("gemm_257x1024x4096_gflops")
-                            .value(Math.round(best * 10) / 10.0)
-                            .endObject());
+                            .any(new Info(
+                                    Version.get(),
+                                    System.getProperty("java.version"),
+                                    System.getProperty("java.vm.name"),
+                                    Backend.name(),
+                                    threads,
+                                    heap >> 20,
+                                    Math.round(best * 10) / 10.0)));
             return 0;
         }
         console.out()
@@ -90,4 +83,14 @@ final class InfoCommand implements Command {
         for (int i = 0; i < n; i++) x[i] = (float) (r.nextDouble() * 2 - 1);
         return x;
     }
+
+    /** What {@code --json} prints. */
+    record Info(
+            String version,
+            String java,
+            String vm,
+            String kernels,
+            int threads,
+            long maxHeapMb,
+            @JsonRecords.Name("gemm_257x1024x4096_gflops") double gemmGflops) {}
 }

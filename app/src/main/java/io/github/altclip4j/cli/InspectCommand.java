@@ -6,7 +6,9 @@ import io.github.altclip4j.weights.TensorEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code altclip inspect FILE|DIR}: every tensor's name, type, shape and size, and the totals. */
@@ -38,55 +40,40 @@ final class InspectCommand implements Command {
         Path file = Files.isDirectory(p) ? Checkpoint.findIn(p) : InputFiles.requireFile(p, "checkpoint file");
         try (Checkpoint ck = Checkpoint.open(file)) {
             long params = 0, bytes = 0;
-            JsonWriter j = new JsonWriter()
-                    .beginObject()
-                    .name("file")
-                    .value(file.toString())
-                    .name("tensors")
-                    .beginArray();
+            List<Tensor> tensors = new ArrayList<>();
             for (TensorEntry e : ck.tensors().values()) {
-                if (a.has("--json")) {
-                    j.beginObject()
-                            .name("name")
-                            .value(e.name())
-                            .name("dtype")
-                            .value(e.type().name())
-                            .name("shape")
-                            .beginArray();
-                    for (long d : e.shape()) j.value(d);
-                    j.endArray().name("bytes").value(e.byteLength()).endObject();
-                } else {
-                    c.out()
-                            .printf(
-                                    Locale.ROOT,
-                                    "%-72s %-5s %-20s %,d%n",
-                                    e.name(),
-                                    e.type(),
-                                    Arrays.toString(e.shape()),
-                                    e.byteLength());
-                }
+                tensors.add(new Tensor(e.name(), e.type().name(), e.shape(), e.byteLength()));
                 params += e.elementCount();
                 bytes += e.byteLength();
             }
             if (a.has("--json")) {
-                c.out()
-                        .println(j.endArray()
-                                .name("parameters")
-                                .value(params)
-                                .name("bytes")
-                                .value(bytes)
-                                .endObject());
-            } else {
+                c.out().println(new JsonWriter().any(new Listing(file, tensors, params, bytes)));
+                return 0;
+            }
+            for (Tensor t : tensors)
                 c.out()
                         .printf(
                                 Locale.ROOT,
-                                "%d tensors, %,d parameters, %,d bytes (%s)%n",
-                                ck.tensors().size(),
-                                params,
-                                bytes,
-                                file);
-            }
+                                "%-72s %-5s %-20s %,d%n",
+                                t.name(),
+                                t.dtype(),
+                                Arrays.toString(t.shape()),
+                                t.bytes());
+            c.out()
+                    .printf(
+                            Locale.ROOT,
+                            "%d tensors, %,d parameters, %,d bytes (%s)%n",
+                            tensors.size(),
+                            params,
+                            bytes,
+                            file);
         }
         return 0;
     }
+
+    /** One tensor of the checkpoint, as stored. */
+    record Tensor(String name, String dtype, long[] shape, long bytes) {}
+
+    /** What {@code --json} prints. */
+    record Listing(Path file, List<Tensor> tensors, long parameters, long bytes) {}
 }

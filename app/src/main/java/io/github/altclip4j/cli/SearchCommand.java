@@ -63,26 +63,9 @@ final class SearchCommand implements Command {
             results = index.search(clip, queries, k, minScore);
         }
         if (a.has("--json")) {
-            JsonWriter j = new JsonWriter().beginArray();
-            for (int q = 0; q < queries.length; q++) {
-                j.beginObject()
-                        .name("query")
-                        .value(labels.get(q))
-                        .name("results")
-                        .beginArray();
-                for (ImageIndex.Result r : results.get(q)) {
-                    j.beginObject()
-                            .name("path")
-                            .value(r.path().toString())
-                            .name("score")
-                            .value(r.score())
-                            .name("row")
-                            .value(r.row())
-                            .endObject();
-                }
-                j.endArray().endObject();
-            }
-            c.out().println(j.endArray());
+            List<QueryResults> out = new ArrayList<>();
+            for (int q = 0; q < queries.length; q++) out.add(new QueryResults(labels.get(q), results.get(q)));
+            c.out().println(new JsonWriter().any(out));
             return 0;
         }
         for (int q = 0; q < queries.length; q++) {
@@ -92,4 +75,7 @@ final class SearchCommand implements Command {
         }
         return 0;
     }
+
+    /** One query's hits, best first, as {@code --json} prints them. */
+    record QueryResults(String query, List<ImageIndex.Result> results) {}
 }

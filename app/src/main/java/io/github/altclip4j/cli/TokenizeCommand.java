@@ -58,18 +58,7 @@ final class TokenizeCommand implements Command {
             XlmRobertaTokenizer.Tokens t = tokenizer.tokenize(text);
             int[] mask = new int[t.ids().length];
             Arrays.fill(mask, 1);
-            c.out()
-                    .println(new JsonWriter()
-                            .beginObject()
-                            .name("text")
-                            .value(text)
-                            .name("pieces")
-                            .any(t.pieces())
-                            .name("input_ids")
-                            .value(t.ids())
-                            .name("attention_mask")
-                            .value(mask)
-                            .endObject());
+            c.out().println(new JsonWriter().any(new Tokenized(text, t.pieces(), t.ids(), mask)));
         }
         return 0;
     }
@@ -92,4 +81,7 @@ final class TokenizeCommand implements Command {
         }
         return texts;
     }
+
+    /** One line of the output. */
+    record Tokenized(String text, List<String> pieces, int[] inputIds, int[] attentionMask) {}
 }

@@ -20,9 +20,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -398,23 +396,19 @@ public final class AltClipServer implements AutoCloseable {
         ex.close();
     }
 
-    static void sendJson(HttpExchange ex, int status, JsonWriter json) throws IOException {
-        send(ex, status, "application/json", json.toString().getBytes(StandardCharsets.UTF_8));
+    /** {@code message} (a record of {@link Messages}, or a list of them) as JSON. */
+    static void sendJson(HttpExchange ex, int status, Object message) throws IOException {
+        send(
+                ex,
+                status,
+                "application/json",
+                new JsonWriter().any(message).toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static void sendError(HttpExchange ex, HttpError e) throws IOException {
         if (e.status == 429 || e.status == 503)
             ex.getResponseHeaders().set("Retry-After", e.type.equals("loading") ? "5" : "1");
-        sendJson(
-                ex,
-                e.status,
-                new JsonWriter()
-                        .beginObject()
-                        .name("error")
-                        .value(e.getMessage())
-                        .name("error_type")
-                        .value(e.type)
-                        .endObject());
+        sendJson(ex, e.status, new Messages.Error(e.getMessage(), e.type));
     }
 
     /** A float vector as base64 of little-endian float32 (OpenAI's {@code encoding_format: base64}). */
@@ -425,30 +419,28 @@ public final class AltClipServer implements AutoCloseable {
     }
 
     /** Version and limits for {@code /info}. */
-    Map<String, Object> info() {
+    Messages.Info info() {
         Model m;
         try {
             m = model();
         } catch (HttpError notYet) {
             m = null;
         }
-        Map<String, Object> i = new LinkedHashMap<>();
-        i.put("model_id", m == null ? null : m.clip().modelFolder().name());
-        i.put("model_dtype", m == null ? null : Spelling.of(m.clip().weights()));
-        i.put("dimension", m == null ? null : m.clip().modelFolder().dimension());
-        i.put("max_input_length", m == null ? null : m.clip().maxTextTokens());
-        i.put("max_batch_requests", config.maxItems());
-        i.put("max_client_batch_size", config.maxItems());
-        i.put("max_batch_size", config.maxBatch());
-        i.put("max_request_bytes", config.maxRequestBytes());
-        i.put("queue_capacity", config.queueCapacity());
-        i.put("index", m == null || m.index() == null ? null : m.index().dir().toString());
-        i.put(
-                "indexed_images",
-                m == null || m.index() == null ? null : m.index().size());
-        i.put("version", Version.get());
-        i.put("ready", m != null);
-        return i;
+        ImageIndex index = m == null ? null : m.index();
+        return new Messages.Info(
+                m == null ? null : m.clip().modelFolder().name(),
+                m == null ? null : Spelling.of(m.clip().weights()),
+                m == null ? null : m.clip().modelFolder().dimension(),
+                m == null ? null : m.clip().maxTextTokens(),
+                config.maxItems(),
+                config.maxItems(),
+                config.maxBatch(),
+                config.maxRequestBytes(),
+                config.queueCapacity(),
+                index == null ? null : index.dir().toString(),
+                index == null ? null : index.size(),
+                Version.get(),
+                m != null);
     }
 
     /** Counts a request in, or refuses it (503) once the server is stopping. */

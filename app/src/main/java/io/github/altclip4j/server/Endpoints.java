@@ -1,9 +1,6 @@
 package io.github.altclip4j.server;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.github.altclip4j.AltClip;
-import io.github.altclip4j.formats.JsonWriter;
-import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -125,15 +122,12 @@ final class Endpoints {
 
     private int health(HttpExchange ex) throws IOException, HttpError {
         server.model(); // 503 while loading or after a failed load
-        AltClipServer.sendJson(
-                ex,
-                200,
-                new JsonWriter().beginObject().name("status").value("ok").endObject());
+        AltClipServer.sendJson(ex, 200, new Messages.Health("ok"));
         return 200;
     }
 
     private int info(HttpExchange ex) throws IOException {
-        AltClipServer.sendJson(ex, 200, new JsonWriter().any(server.info()));
+        AltClipServer.sendJson(ex, 200, server.info());
         return 200;
     }
 
@@ -148,20 +142,12 @@ final class Endpoints {
         AltClipServer.sendJson(
                 ex,
                 200,
-                new JsonWriter()
-                        .beginObject()
-                        .name("clip_model")
-                        .beginObject()
-                        .name("name")
-                        .value(m.clip().modelFolder().name())
-                        .name("dimension")
-                        .value(m.clip().modelFolder().dimension())
-                        .name("languages")
-                        .value("multilingual (AltCLIP)")
-                        .endObject()
-                        .name("version")
-                        .value(io.github.altclip4j.Version.get())
-                        .endObject());
+                new Messages.WeaviateMeta(
+                        new Messages.WeaviateModel(
+                                m.clip().modelFolder().name(),
+                                m.clip().modelFolder().dimension(),
+                                "multilingual (AltCLIP)"),
+                        io.github.altclip4j.Version.get()));
         return 200;
     }
 
@@ -212,35 +198,13 @@ final class Endpoints {
         } else {
             throw HttpError.unprocessable("\"modality\" must be text or image");
         }
-        JsonWriter j = new JsonWriter()
-                .beginObject()
-                .name("object")
-                .value("list")
-                .name("data")
-                .beginArray();
+        List<Messages.OpenAiEmbedding> data = new ArrayList<>();
         for (int i = 0; i < vectors.size(); i++) {
-            j.beginObject()
-                    .name("object")
-                    .value("embedding")
-                    .name("index")
-                    .value(i)
-                    .name("embedding");
-            if (format.equals("base64")) j.value(AltClipServer.base64(vectors.get(i)));
-            else j.value(vectors.get(i));
-            j.endObject();
+            float[] v = vectors.get(i);
+            data.add(new Messages.OpenAiEmbedding(i, format.equals("base64") ? AltClipServer.base64(v) : v));
         }
-        j.endArray()
-                .name("model")
-                .value(server.model().clip().modelFolder().name())
-                .name("usage")
-                .beginObject()
-                .name("prompt_tokens")
-                .value(tokens)
-                .name("total_tokens")
-                .value(tokens)
-                .endObject()
-                .endObject();
-        AltClipServer.sendJson(ex, 200, j);
+        AltClipServer.sendJson(
+                ex, 200, new Messages.OpenAiEmbeddings(data, served, new Messages.OpenAiUsage(tokens, tokens)));
         return 200;
     }
 
@@ -250,9 +214,7 @@ final class Endpoints {
         List<String> inputs = b.strings("inputs", server.config().maxItems(), true);
         if (inputs.isEmpty()) throw HttpError.unprocessable("\"inputs\" must not be empty");
         List<float[]> vectors = server.embedTexts(inputs, b.bool("normalize", true));
-        JsonWriter j = new JsonWriter().beginArray();
-        for (float[] v : vectors) j.value(v);
-        AltClipServer.sendJson(ex, 200, j.endArray());
+        AltClipServer.sendJson(ex, 200, vectors);
         return 200;
     }
 
@@ -272,11 +234,7 @@ final class Endpoints {
         List<float[]> tv = texts.isEmpty() ? List.of() : server.embedTexts(texts, true);
         List<float[]> iv =
                 images.isEmpty() ? List.of() : server.embedImages(decodeAll(images, "images"), "images", true);
-        JsonWriter j = new JsonWriter().beginObject().name("textVectors").beginArray();
-        for (float[] v : tv) j.value(v);
-        j.endArray().name("imageVectors").beginArray();
-        for (float[] v : iv) j.value(v);
-        AltClipServer.sendJson(ex, 200, j.endArray().endObject());
+        AltClipServer.sendJson(ex, 200, new Messages.WeaviateVectors(tv, iv));
         return 200;
     }
 
@@ -289,16 +247,9 @@ final class Endpoints {
         if (image == null) throw HttpError.unprocessable("\"image\" is required");
         float[] img = server.embedImages(List.of(Body.image(image, "image")), "image", true)
                 .get(0);
-        JsonWriter j = new JsonWriter().beginObject().name("labels").beginArray();
-        for (AltClip.Label l : server.model().clip().rank(img, labels, server.embedTexts(labels, true))) {
-            j.beginObject()
-                    .name("label")
-                    .value(l.text())
-                    .name("probability")
-                    .value(l.probability())
-                    .endObject();
-        }
-        AltClipServer.sendJson(ex, 200, j.endArray().endObject());
+        List<String> texts = labels;
+        AltClipServer.sendJson(
+                ex, 200, new Messages.Labels(server.model().clip().rank(img, texts, server.embedTexts(texts, true))));
         return 200;
     }
 
@@ -326,18 +277,7 @@ final class Endpoints {
                 throw new HttpError(404, "not_found", "no image with row " + row + " in the index");
             query = m.index().vector(row);
         }
-        JsonWriter j = new JsonWriter().beginObject().name("results").beginArray();
-        for (ImageIndex.Result r : m.index().search(m.clip(), query, k, minScore)) {
-            j.beginObject()
-                    .name("path")
-                    .value(r.path().toString())
-                    .name("score")
-                    .value(r.score())
-                    .name("row")
-                    .value(r.row())
-                    .endObject();
-        }
-        AltClipServer.sendJson(ex, 200, j.endArray().endObject());
+        AltClipServer.sendJson(ex, 200, new Messages.SearchResults(m.index().search(m.clip(), query, k, minScore)));
         return 200;
     }
 
@@ -347,17 +287,12 @@ final class Endpoints {
         List<String> texts = b.strings("inputs", server.config().maxItems(), true);
         if (texts.isEmpty()) throw HttpError.unprocessable("\"inputs\" must not be empty");
         XlmRobertaTokenizer tok = server.model().clip().tokenizer();
-        JsonWriter j = new JsonWriter().beginArray();
+        List<Messages.Tokenized> out = new ArrayList<>();
         for (String t : texts) {
             XlmRobertaTokenizer.Tokens tokens = tok.tokenize(t);
-            j.beginObject()
-                    .name("input_ids")
-                    .value(tokens.ids())
-                    .name("pieces")
-                    .any(tokens.pieces())
-                    .endObject();
+            out.add(new Messages.Tokenized(tokens.ids(), tokens.pieces()));
         }
-        AltClipServer.sendJson(ex, 200, j.endArray());
+        AltClipServer.sendJson(ex, 200, out);
         return 200;
     }
 

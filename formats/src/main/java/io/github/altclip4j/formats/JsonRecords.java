@@ -37,6 +37,19 @@ public final class JsonRecords {
         long max();
     }
 
+    /** A field named other than its component in snake case (a name the snake-case rule cannot spell). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.RECORD_COMPONENT)
+    public @interface Name {
+        String value();
+    }
+
+    /** A component's field name: its {@link Name}, else its name in {@link JsonWriter#snakeCase}. */
+    static String fieldName(RecordComponent c) {
+        Name n = c.getAnnotation(Name.class);
+        return n != null ? n.value() : JsonWriter.snakeCase(c.getName());
+    }
+
     /** A component that may be absent or null: it reads as 0, false or null. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.RECORD_COMPONENT)
@@ -74,7 +87,7 @@ public final class JsonRecords {
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
-            String name = JsonWriter.snakeCase(c.getName()), at = path.isEmpty() ? name : path + "." + name;
+            String name = fieldName(c), at = path.isEmpty() ? name : path + "." + name;
             Object v = m.get(name);
             if (v == Json.NULL) v = null;
             types[i] = c.getType();

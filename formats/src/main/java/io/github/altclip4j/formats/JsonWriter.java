@@ -104,9 +104,9 @@ public final class JsonWriter {
     }
 
     /**
-     * Any value, recursively: strings, numbers, booleans, null, arrays of floats, doubles and ints, lists, string-keyed
+     * Any value, recursively: strings, numbers, booleans, null, arrays of floats, doubles, ints and longs, lists, string-keyed
      * maps (e.g. a parsed {@link Json} value), records (an object of their components in declaration order, named in
-     * {@link #snakeCase}), enums ({@link Spelling}) and paths (as strings).
+     * {@link #snakeCase} or by {@link JsonRecords.Name}, null ones left out), enums ({@link Spelling}) and paths (as strings).
      */
     public JsonWriter any(Object v) {
         if (v == null || v == Json.NULL) {
@@ -126,6 +126,10 @@ public final class JsonWriter {
             endArray();
         } else if (v instanceof int[]) {
             value((int[]) v);
+        } else if (v instanceof long[]) {
+            beginArray();
+            for (long x : (long[]) v) value(x);
+            endArray();
         } else if (v instanceof Integer || v instanceof Long) {
             value(((Number) v).longValue());
         } else if (v instanceof Float) {
@@ -157,7 +161,10 @@ public final class JsonWriter {
         endObject();
     }
 
-    /** The components of {@code r} as fields of the object being written (after fields of the writer's own). */
+    /**
+     * The components of {@code r} as fields of the object being written (after fields of the writer's own); a null
+     * component is left out, as {@link JsonRecords} reads an absent field as null.
+     */
     public JsonWriter fields(Record r) {
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             Method accessor = c.getAccessor();
@@ -169,7 +176,7 @@ public final class JsonWriter {
                 throw new IllegalStateException(
                         "cannot read " + c.getName() + " of " + r.getClass().getName(), e);
             }
-            name(snakeCase(c.getName())).any(value);
+            if (value != null) name(JsonRecords.fieldName(c)).any(value); // null: the field is left out
         }
         return this;
     }

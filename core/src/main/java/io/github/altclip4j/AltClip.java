@@ -37,8 +37,11 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class AltClip implements AutoCloseable {
-    /** Texts per forward pass of the text tower, images per forward pass of the image tower. */
-    private static final int TEXT_BATCH = 32, IMAGE_BATCH = 8;
+    /**
+     * Texts per forward pass of the text tower, images per forward pass of the image tower: what the API batches by,
+     * and the default of every application that batches (the server, the index, Spark).
+     */
+    public static final int TEXT_BATCH = 32, IMAGE_BATCH = 8;
 
     private final ModelFolder folder;
     private final WeightFormat weights;

@@ -46,21 +46,20 @@ final class BenchCommand implements Command {
     @Override
     public OptionSpec options() {
         return ModelOptions.addTo(new OptionSpec())
-                .value("--batch", "B", "images and texts per batch (sets both)", "1")
-                .value("--images", "N", "images per batch; 0 skips the image tower", "--batch")
-                .value("--texts", "N", "texts per batch; 0 skips the text tower", "--batch")
-                .value("--tokens", "L", "tokens per text, <s> and </s> included", "16")
-                .value("--warmup", "W", "untimed batches per tower first", "2")
-                .value("--iterations", "I", "timed batches per tower", "5");
+                .integer("--batch", "B", "images and texts per batch (sets both)", 1, 1)
+                .integer("--images", "N", "images per batch; 0 skips the image tower", 0, "--batch")
+                .integer("--texts", "N", "texts per batch; 0 skips the text tower", 0, "--batch")
+                .integer("--tokens", "L", "tokens per text, <s> and </s> included", 16, 2)
+                .integer("--warmup", "W", "untimed batches per tower first", 2, 0)
+                .integer("--iterations", "I", "timed batches per tower", 5, 1);
     }
 
     @Override
     public int run(ParsedArgs a, Console console) throws IOException {
-        int batch = a.integer("--batch", 1, 1);
-        int images = a.integer("--images", batch, 0), texts = a.integer("--texts", batch, 0);
-        int tokens = a.integer("--tokens", 16, 2),
-                warmup = a.integer("--warmup", 2, 0),
-                iterations = a.integer("--iterations", 5, 1);
+        int batch = a.integer("--batch");
+        int images = a.has("--images") ? a.integer("--images") : batch,
+                texts = a.has("--texts") ? a.integer("--texts") : batch;
+        int tokens = a.integer("--tokens"), warmup = a.integer("--warmup"), iterations = a.integer("--iterations");
         ModelFolder folder = ModelOptions.folder(a);
         WeightFormat weights = ModelOptions.weights(a);
         AltClipConfig c = folder.config();

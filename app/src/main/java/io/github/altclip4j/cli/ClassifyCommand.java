@@ -12,7 +12,7 @@ import java.util.Locale;
 /** {@code altclip classify --model DIR (IMAGE LABEL... | --image FILE|DIR... LABEL...)}. */
 final class ClassifyCommand implements Command {
     /** Images prepared and embedded together. */
-    private static final int BATCH = 8;
+    private static final int BATCH = AltClip.IMAGE_BATCH;
 
     @Override
     public String summary() {
@@ -31,7 +31,7 @@ final class ClassifyCommand implements Command {
         return ModelOptions.addTo(new OptionSpec())
                 .repeated("--image", "FILE|DIR", "an image, or a folder whose images are all classified")
                 .value("--labels-file", "FILE", "labels, one per line (- reads stdin)", null)
-                .value("--top", "K", "print only the K most probable labels", "all")
+                .integer("--top", "K", "print only the K most probable labels", 1, "all")
                 .flag("--json", "print JSON: [{\"image\", \"labels\": [{\"label\", \"probability\"}]}]")
                 .positionals(
                         "IMAGE LABEL",
@@ -56,7 +56,7 @@ final class ClassifyCommand implements Command {
             if (InputFiles.isImageFile(w))
                 throw new UsageException("label '" + w + "' is an image file; give several images with --image");
         }
-        int top = a.has("--top") ? a.integer("--top", 0, 1) : words.size();
+        int top = a.has("--top") ? a.integer("--top") : words.size();
         List<Path> images = InputFiles.images(given);
         if (images.isEmpty()) throw new UsageException("no images in " + given);
         List<List<AltClip.Label>> results = new ArrayList<>();

@@ -31,34 +31,18 @@ final class ConvertCommand implements Command {
     @Override
     public OptionSpec options() {
         return new OptionSpec()
-                .value("--dtype", "TYPE", "f32, f16, bf16 or int8", "f32")
+                .choice("--dtype", "TYPE", "how floating-point tensors are stored", Dtype.class, Dtype.F32)
                 .positionals("IN OUT.safetensors", "the checkpoint (or model folder) to read, the file to write", 2, 2);
     }
 
     @Override
     public int run(ParsedArgs a, Console c) throws IOException {
-        String in = a.positionals().get(0), to = a.positionals().get(1), dtype = a.string("--dtype", "f32");
+        String in = a.positionals().get(0), to = a.positionals().get(1);
+        Dtype dtype = a.choice("--dtype", Dtype.class);
         if (!to.toLowerCase(Locale.ROOT).endsWith(".safetensors"))
             throw new UsageException("OUT must be a .safetensors file, got '" + to + "'");
-        StoredType type;
-        boolean int8 = false;
-        switch (dtype.toLowerCase(Locale.ROOT)) {
-            case "f32":
-                type = StoredType.F32;
-                break;
-            case "f16":
-                type = StoredType.F16;
-                break;
-            case "bf16":
-                type = StoredType.BF16;
-                break;
-            case "int8":
-                type = StoredType.F32;
-                int8 = true;
-                break;
-            default:
-                throw new UsageException("--dtype must be f32, f16, bf16 or int8, got '" + dtype + "'");
-        }
+        StoredType type = dtype.stored;
+        boolean int8 = dtype == Dtype.INT8;
         Path source = ParsedArgs.toPath("IN", in), target = InputFiles.requireWritable(ParsedArgs.toPath("OUT", to));
         Path file = Files.isDirectory(source)
                 ? Checkpoint.findIn(source)
@@ -73,5 +57,19 @@ final class ConvertCommand implements Command {
             c.err().println("altclip: wrote " + target + (int8 ? " (" + quantized.size() + " tensors as int8)" : ""));
         }
         return 0;
+    }
+
+    /** What --dtype may be: a stored type for every tensor, or int8 GEMM weights with everything else F32. */
+    enum Dtype {
+        F32(StoredType.F32),
+        F16(StoredType.F16),
+        BF16(StoredType.BF16),
+        INT8(StoredType.F32);
+
+        final StoredType stored;
+
+        Dtype(StoredType stored) {
+            this.stored = stored;
+        }
     }
 }

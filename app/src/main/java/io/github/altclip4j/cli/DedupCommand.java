@@ -27,21 +27,26 @@ final class DedupCommand implements Command {
     public OptionSpec options() {
         return new OptionSpec()
                 .value("--index", "INDEX", "the index folder; required", null)
-                .value("--threshold", "T", "the cosine from which two images count as duplicates", "0.95")
-                .value("--threads", "N", "compute threads", "one per processor");
+                .number("--threshold", "T", "the cosine from which two images count as duplicates", 0.95)
+                .integer(
+                        "--threads",
+                        "N",
+                        "compute threads",
+                        Runtime.getRuntime().availableProcessors(),
+                        1,
+                        "one per processor");
     }
 
     @Override
     public int run(ParsedArgs a, Console c) throws IOException {
         Path dir = a.path("--index");
         if (dir == null) throw new UsageException("--index INDEX is required");
-        double threshold = a.number("--threshold", 0.95);
+        double threshold = a.number("--threshold");
         if (threshold < -1 || threshold > 1)
             throw new UsageException("--threshold must be a cosine, from -1 to 1; got " + threshold);
         ImageIndex index = ImageIndex.open(dir);
         List<ImageIndex.DuplicateGroup> groups;
-        try (ThreadPool pool =
-                new ThreadPool(a.integer("--threads", Runtime.getRuntime().availableProcessors(), 1))) {
+        try (ThreadPool pool = new ThreadPool(a.integer("--threads"))) {
             groups = index.duplicates(pool, (float) threshold);
         }
         List<Group> out = new ArrayList<>();

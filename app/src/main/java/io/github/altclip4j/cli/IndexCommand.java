@@ -17,6 +17,7 @@ import java.util.Locale;
 
 /** {@code altclip index --model DIR PHOTOS --index INDEX}, and {@code altclip index --errors INDEX}. */
 final class IndexCommand implements Command {
+    private static final UpdateOptions DEFAULTS = UpdateOptions.defaults();
 
     @Override
     public String summary() {
@@ -35,16 +36,22 @@ final class IndexCommand implements Command {
     public OptionSpec options() {
         return ModelOptions.addTo(new OptionSpec())
                 .value("--index", "INDEX", "the index folder (created if missing); required", null)
-                .value("--batch", "N", "images per image-tower batch and per commit", "8")
+                .integer("--batch", "N", "images per image-tower batch and per commit", DEFAULTS.batch(), 1)
                 .repeated("--include", "GLOB", "index only paths (relative to PHOTOS) matching GLOB, e.g. '**.jpg'")
                 .repeated("--exclude", "GLOB", "skip paths matching GLOB, e.g. 'tmp/**'")
                 .flag("--follow-links", "follow symbolic links to files and folders")
-                .value(
+                .choice(
                         "--store",
                         "TYPE",
-                        "how embeddings are stored when the index is created: f32, bf16 or int8",
-                        "f32")
-                .value("--decode-threads", "N", "threads decoding images while the towers run", "1")
+                        "how embeddings are stored when the index is created",
+                        ImageIndex.Store.class,
+                        ImageIndex.Store.F32)
+                .integer(
+                        "--decode-threads",
+                        "N",
+                        "threads decoding images while the towers run",
+                        DEFAULTS.decodeThreads(),
+                        1)
                 .value("--errors", "INDEX", "list the files INDEX could not embed, and exit", null)
                 .flag("--json", "print the summary (or the errors) as JSON")
                 .positionals("PHOTOS", "the folder to index", 0, 1);
@@ -70,18 +77,13 @@ final class IndexCommand implements Command {
         if (!Files.isDirectory(photos)) throw new NoSuchFileException(photos.toString(), null, "no such folder");
         Path dir = a.path("--index");
         if (dir == null) throw new UsageException("--index INDEX is required");
-        ImageIndex.Store store;
-        try {
-            store = ImageIndex.Store.parse(a.string("--store", "f32"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--store: " + e.getMessage());
-        }
+        ImageIndex.Store store = a.choice("--store", ImageIndex.Store.class);
         UpdateOptions options = new UpdateOptions(
-                a.integer("--batch", 8, 1),
+                a.integer("--batch"),
                 a.all("--include"),
                 a.all("--exclude"),
                 a.has("--follow-links"),
-                a.integer("--decode-threads", 1, 1));
+                a.integer("--decode-threads"));
         if (ImageIndex.exists(dir)
                 && !ImageIndex.open(dir).root().equals(photos.toAbsolutePath().normalize())) {
             throw new UsageException(

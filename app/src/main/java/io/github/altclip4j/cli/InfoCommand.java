@@ -29,13 +29,19 @@ final class InfoCommand implements Command {
     @Override
     public OptionSpec options() {
         return new OptionSpec()
-                .value("--threads", "N", "compute threads", "one per processor")
+                .integer(
+                        "--threads",
+                        "N",
+                        "compute threads",
+                        Runtime.getRuntime().availableProcessors(),
+                        1,
+                        "one per processor")
                 .flag("--json", "print one JSON object");
     }
 
     @Override
     public int run(ParsedArgs args, Console console) {
-        int threads = args.integer("--threads", Runtime.getRuntime().availableProcessors(), 1);
+        int threads = args.integer("--threads");
         int m = 257, k = 1024, n = 4096;
         double best = 0;
         try (ThreadPool pool = new ThreadPool(threads)) {

@@ -1,7 +1,6 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
-import io.github.altclip4j.image.ImageDecoder;
 import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
@@ -12,19 +11,23 @@ import java.util.Locale;
 final class ModelOptions {
     private ModelOptions() {}
 
+    /** The library's defaults are the command line's: one owner for each. */
+    private static final AltClip.Options DEFAULTS = AltClip.Options.defaults();
+
     static OptionSpec addTo(OptionSpec spec) {
         return spec.value(
                         "--model",
                         "DIR",
                         "the model folder (config.json, weights, tokenizer, preprocessor config); required",
                         null)
-                .value("--threads", "N", "compute threads", "one per processor")
-                .value("--weights", "FORMAT", "hold the weights as-stored, f32, bf16, f16 or int8", "as-stored")
-                .value(
+                .integer("--threads", "N", "compute threads", DEFAULTS.threads(), 1, "one per processor")
+                .choice("--weights", "FORMAT", "how the weights are held", WeightFormat.class, DEFAULTS.weights())
+                .integer(
                         "--max-image-pixels",
                         "N",
                         "refuse images with more pixels, as decoded or as resized (decompression bombs)",
-                        Long.toString(ImageDecoder.DEFAULT_MAX_PIXELS));
+                        DEFAULTS.maxImagePixels(),
+                        1);
     }
 
     /** The model folder, opened (its config read, its checkpoint found) but not loaded. */
@@ -35,15 +38,12 @@ final class ModelOptions {
     }
 
     static WeightFormat weights(ParsedArgs a) {
-        try {
-            return WeightFormat.parse(a.string("--weights", "as-stored"));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--weights: " + e.getMessage());
-        }
+        return a.choice("--weights", WeightFormat.class);
     }
 
+    /** The compute threads asked for; 0 (the default) means one per processor. */
     static int threads(ParsedArgs a) {
-        return a.integer("--threads", 0, 1);
+        return a.integer("--threads");
     }
 
     /** Every option checked first, then the model loaded, with its progress on stderr for loads longer than a second. */
@@ -53,19 +53,8 @@ final class ModelOptions {
 
     /** The same for a model folder the command opened already (to make its cheap checks before the load). */
     static AltClip load(ParsedArgs a, Console c, ModelFolder model) throws IOException {
-        String pixels = a.string("--max-image-pixels", null);
-        long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
-        if (pixels != null) {
-            try {
-                maxPixels = Long.parseLong(pixels.trim());
-            } catch (NumberFormatException e) {
-                maxPixels = 0;
-            }
-            if (maxPixels < 1)
-                throw new UsageException("--max-image-pixels needs a positive whole number, got '" + pixels + "'");
-        }
-        AltClip.Options o = AltClip.Options.defaults()
-                .withThreads(threads(a))
+        long maxPixels = a.longInteger("--max-image-pixels");
+        AltClip.Options o = DEFAULTS.withThreads(threads(a))
                 .withWeights(weights(a))
                 .withMaxImagePixels(maxPixels)
                 .withWarnings(w -> c.err().println("altclip: warning: " + w));

@@ -1,5 +1,6 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.formats.Spelling;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +15,24 @@ import java.util.Map;
  * reads a list).
  */
 final class OptionSpec {
-    /** One declared option. {@code valueName} null means a flag. */
-    record Option(String name, String valueName, String help, String defaultValue, boolean repeatable) {}
+    /**
+     * One declared option. {@code valueName} null means a flag. A typed option ({@link #integer}, {@link #number},
+     * {@link #choice}) carries its default ({@code typedDefault}, null: none) and bounds; {@code shownDefault} is
+     * what the help says the default is.
+     */
+    record Option(
+            String name,
+            String valueName,
+            String help,
+            String shownDefault,
+            boolean repeatable,
+            Object typedDefault,
+            long min,
+            Class<? extends Enum<?>> choices) {
+        Option(String name, String valueName, String help, String shownDefault, boolean repeatable) {
+            this(name, valueName, help, shownDefault, repeatable, null, Long.MIN_VALUE, null);
+        }
+    }
 
     /** The positional arguments' name for help, and how many there may be. */
     record Positionals(String name, String help, int min, int max) {}
@@ -26,6 +43,39 @@ final class OptionSpec {
     /** An option with a value, given at most once; {@code defaultValue} (may be null) is shown in the help. */
     OptionSpec value(String name, String valueName, String help, String defaultValue) {
         return add(new Option(name, valueName, help, defaultValue, false));
+    }
+
+    /** A whole number of at least {@code min}, {@code defaultValue} when not given: the default's one owner. */
+    OptionSpec integer(String name, String valueName, String help, long defaultValue, long min) {
+        return integer(name, valueName, help, defaultValue, min, Long.toString(defaultValue));
+    }
+
+    /** The same, with the default described in words in the help ("one per processor"). */
+    OptionSpec integer(String name, String valueName, String help, long defaultValue, long min, String shown) {
+        return add(new Option(name, valueName, help, shown, false, defaultValue, min, null));
+    }
+
+    /** A whole number of at least {@code min} without a default (the command asks {@link ParsedArgs#has} first). */
+    OptionSpec integer(String name, String valueName, String help, long min, String shown) {
+        return add(new Option(name, valueName, help, shown, false, null, min, null));
+    }
+
+    /** A finite number, {@code defaultValue} when not given. */
+    OptionSpec number(String name, String valueName, String help, double defaultValue) {
+        return add(new Option(name, valueName, help, Double.toString(defaultValue), false, defaultValue, 0, null));
+    }
+
+    /** One constant of {@code type}, spelt as {@link Spelling} spells it; {@code defaultValue} when not given. */
+    <E extends Enum<E>> OptionSpec choice(String name, String valueName, String help, Class<E> type, E defaultValue) {
+        return add(new Option(
+                name,
+                valueName,
+                help + ": " + Spelling.choices(type),
+                Spelling.of(defaultValue),
+                false,
+                defaultValue,
+                0,
+                type));
     }
 
     /** An option with a value that may be given several times. */
@@ -89,7 +139,8 @@ final class OptionSpec {
             if (!list.isEmpty() && !o.repeatable()) throw new UsageException(name + " is given more than once");
             list.add(value);
         }
-        if (rest.size() < positionals.min() || rest.size() > positionals.max()) {
+        boolean help = values.containsKey("--help"); // --help needs none of the arguments
+        if (!help && (rest.size() < positionals.min() || rest.size() > positionals.max())) {
             throw new UsageException(
                     positionals.max() == 0
                             ? "unexpected argument '" + rest.get(0) + "'"
@@ -99,7 +150,7 @@ final class OptionSpec {
                                             + positionals.name()
                                     : "too many arguments: " + rest.subList(positionals.max(), rest.size()));
         }
-        return new ParsedArgs(values, rest);
+        return new ParsedArgs(options, values, rest);
     }
 
     /** The usage line's argument part, e.g. {@code "--model DIR [--json] IMAGE..."}. */
@@ -122,7 +173,7 @@ final class OptionSpec {
             String left = o.name() + (o.valueName() == null ? "" : " " + o.valueName());
             String right = o.help()
                     + (o.repeatable() ? " (may be repeated)" : "")
-                    + (o.defaultValue() == null ? "" : " (default: " + o.defaultValue() + ")");
+                    + (o.shownDefault() == null ? "" : " (default: " + o.shownDefault() + ")");
             b.append(String.format(Locale.ROOT, "  %-28s %s%n", left, right));
         }
         return b.toString();

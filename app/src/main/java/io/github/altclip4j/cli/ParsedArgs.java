@@ -1,5 +1,6 @@
 package io.github.altclip4j.cli;
 
+import io.github.altclip4j.formats.Spelling;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -8,10 +9,12 @@ import java.util.Map;
 
 /** What {@link OptionSpec#parse} found: option values by name, and the positional arguments in order. */
 final class ParsedArgs {
+    private final Map<String, OptionSpec.Option> declared;
     private final Map<String, List<String>> values;
     private final List<String> positionals;
 
-    ParsedArgs(Map<String, List<String>> values, List<String> positionals) {
+    ParsedArgs(Map<String, OptionSpec.Option> declared, Map<String, List<String>> values, List<String> positionals) {
+        this.declared = declared;
         this.values = values;
         this.positionals = List.copyOf(positionals);
     }
@@ -35,24 +38,34 @@ final class ParsedArgs {
         return positionals;
     }
 
-    /** The option's value as a whole number of at least {@code min}, or {@code otherwise} when not given. */
-    int integer(String option, int otherwise, int min) {
+    /** A typed option's value, checked against its declaration, or its declared default when not given. */
+    int integer(String option) {
+        long n = longInteger(option);
+        if (n > Integer.MAX_VALUE)
+            throw new UsageException(option + " must be at most " + Integer.MAX_VALUE + ", got " + n);
+        return (int) n;
+    }
+
+    long longInteger(String option) {
+        OptionSpec.Option o = typed(option);
         String v = string(option, null);
-        if (v == null) return otherwise;
+        if (v == null) return (Long) defaultOf(o);
         try {
-            int n = Integer.parseInt(v.trim());
-            if (n >= min) return n;
+            long n = Long.parseLong(v.trim());
+            if (n >= o.min()) return n;
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new UsageException(option + " needs "
-                + (min == 1 ? "a positive whole number" : "a whole number >= " + min) + ", got '" + v + "'");
+        String needs = o.min() == 1
+                ? "a positive whole number"
+                : o.min() == Long.MIN_VALUE ? "a whole number" : "a whole number >= " + o.min();
+        throw new UsageException(option + " needs " + needs + ", got '" + v + "'");
     }
 
-    /** The option's value as a number, or {@code otherwise} when not given. */
-    double number(String option, double otherwise) {
+    double number(String option) {
+        OptionSpec.Option o = typed(option);
         String v = string(option, null);
-        if (v == null) return otherwise;
+        if (v == null) return (Double) defaultOf(o);
         try {
             double d = Double.parseDouble(v.trim());
             if (Double.isFinite(d)) return d;
@@ -60,6 +73,31 @@ final class ParsedArgs {
             // reported below
         }
         throw new UsageException(option + " needs a number, got '" + v + "'");
+    }
+
+    <E extends Enum<E>> E choice(String option, Class<E> type) {
+        OptionSpec.Option o = typed(option);
+        if (o.choices() != type)
+            throw new IllegalStateException(option + " is not a choice of " + type.getSimpleName());
+        String v = string(option, null);
+        if (v == null) return type.cast(o.typedDefault());
+        try {
+            return Spelling.parse(type, v, option);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private OptionSpec.Option typed(String option) {
+        OptionSpec.Option o = declared.get(option);
+        if (o == null) throw new IllegalStateException(option + " is not declared");
+        return o;
+    }
+
+    private static Object defaultOf(OptionSpec.Option o) {
+        if (o.typedDefault() == null)
+            throw new IllegalStateException(o.name() + " has no default: ask has(" + o.name() + ") first");
+        return o.typedDefault();
     }
 
     /** The option's value as a path, or null when not given. */
@@ -74,12 +112,5 @@ final class ParsedArgs {
         } catch (InvalidPathException e) {
             throw new UsageException(what + ": '" + v + "' is not a valid path");
         }
-    }
-
-    /** The option's value, which must be one of {@code choices}, or {@code otherwise}. */
-    String choice(String option, String otherwise, String... choices) {
-        String v = string(option, otherwise);
-        for (String c : choices) if (c.equals(v)) return v;
-        throw new UsageException(option + " must be " + String.join(", ", choices) + "; got '" + v + "'");
     }
 }

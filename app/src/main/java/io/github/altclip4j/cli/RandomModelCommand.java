@@ -31,29 +31,36 @@ final class RandomModelCommand implements Command {
                         "altclip")
                 .value("--tokenizer-from", "DIR", "a folder with sentencepiece.bpe.model to copy; required", null)
                 .value("--out", "DIR", "the folder to write; required", null)
-                .value("--dtype", "TYPE", "f32 or bf16", "f32")
-                .value("--seed", "N", "the random seed", "0");
+                .choice("--dtype", "TYPE", "how the weights are stored", Dtype.class, Dtype.F32)
+                .integer("--seed", "N", "the random seed", 0, Long.MIN_VALUE);
     }
 
     @Override
     public int run(ParsedArgs a, Console c) throws IOException {
-        String like = a.string("--like", "altclip"), dtype = a.choice("--dtype", "f32", "f32", "bf16");
+        String like = a.string("--like", "altclip");
         Path tokenizer = a.path("--tokenizer-from"), target = a.path("--out");
-        long seed;
-        try {
-            seed = Long.parseLong(a.string("--seed", "0").trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException("--seed needs a whole number, got '" + a.string("--seed", "") + "'");
-        }
+        long seed = a.longInteger("--seed");
         RandomModel.Shapes shapes =
                 like.equals("altclip") ? RandomModel.ALTCLIP : like.equals("m18") ? RandomModel.M18 : null;
         if (shapes == null)
             throw new UsageException("--like must be altclip (BAAI/AltCLIP's shapes) or m18 (BAAI/AltCLIP-m18's)");
         if (tokenizer == null || target == null) throw new UsageException("--tokenizer-from and --out are required");
-        StoredType type = dtype.equals("bf16") ? StoredType.BF16 : StoredType.F32;
+        StoredType type = a.choice("--dtype", Dtype.class).stored;
         long t0 = System.nanoTime();
         RandomModel.write(shapes, tokenizer, target, type, seed, c.err());
         c.err().printf("altclip: wrote %s in %.1f s%n", target, (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** What --dtype may be. */
+    enum Dtype {
+        F32(StoredType.F32),
+        BF16(StoredType.BF16);
+
+        final StoredType stored;
+
+        Dtype(StoredType stored) {
+            this.stored = stored;
+        }
     }
 }

@@ -30,8 +30,8 @@ final class SearchCommand implements Command {
         return ModelOptions.addTo(new OptionSpec())
                 .value("--index", "INDEX", "the index folder; required", null)
                 .repeated("--image", "FILE", "an image to find similar images to")
-                .value("-k", "K", "results per query", "10")
-                .value("--min-score", "S", "leave out results with a cosine below S", "none")
+                .integer("-k", "K", "results per query", 10, 1)
+                .number("--min-score", "S", "leave out results with a cosine below S", Double.NEGATIVE_INFINITY)
                 .flag("--json", "print JSON")
                 .positionals("QUERY", "texts to search for", 0, Integer.MAX_VALUE);
     }
@@ -45,8 +45,8 @@ final class SearchCommand implements Command {
         for (String i : a.all("--image"))
             images.add(InputFiles.requireFile(ParsedArgs.toPath("--image", i), "image file"));
         if (texts.isEmpty() && images.isEmpty()) throw new UsageException("give a text to search for, or --image FILE");
-        int k = a.integer("-k", 10, 1);
-        float minScore = a.has("--min-score") ? (float) a.number("--min-score", -1) : Float.NEGATIVE_INFINITY;
+        int k = a.integer("-k");
+        float minScore = (float) a.number("--min-score");
         ImageIndex index = ImageIndex.open(dir);
         ModelFolder model = ModelOptions.folder(a);
         index.requireModel(model); // before the weights are loaded

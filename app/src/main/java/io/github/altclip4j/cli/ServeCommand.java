@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code altclip serve --model DIR [--index INDEX] [--port 8080] [--host 127.0.0.1] [--api-key-file F]}. */
 final class ServeCommand implements Command {
+    /** The server's defaults are the command line's: one owner for each. */
+    private static final AltClipServer.Config DEFAULTS = AltClipServer.Config.defaults();
 
     @Override
     public String summary() {
@@ -31,14 +33,24 @@ final class ServeCommand implements Command {
     public OptionSpec options() {
         return ModelOptions.addTo(new OptionSpec())
                 .value("--index", "INDEX", "an index to search (altclip index); enables /search and the page", null)
-                .value("--port", "N", "the TCP port (0: any free port, printed)", "8080")
-                .value("--host", "ADDRESS", "the address to listen on (0.0.0.0: every interface)", "127.0.0.1")
+                .integer("--port", "N", "the TCP port (0: any free port, printed)", DEFAULTS.port(), 0)
+                .value("--host", "ADDRESS", "the address to listen on (0.0.0.0: every interface)", DEFAULTS.host())
                 .value("--api-key-file", "FILE", "require Authorization: Bearer <the file's first line>", null)
-                .value("--max-batch", "N", "images per image-tower forward pass (texts: 32)", "8")
-                .value("--batch-wait-ms", "MS", "how long a batch waits for more requests", "5")
-                .value("--queue", "N", "items waiting at most; more get 429", "256")
-                .value("--max-request-mb", "MB", "the largest request body; larger get 413", "32")
-                .value("--max-items", "N", "texts or images per request; more get 413", "64");
+                .integer("--max-batch", "N", "images per image-tower forward pass", DEFAULTS.maxBatch(), 1)
+                .integer(
+                        "--batch-wait-ms",
+                        "MS",
+                        "how long a batch waits for more requests",
+                        DEFAULTS.batchWaitMillis(),
+                        0)
+                .integer("--queue", "N", "items waiting at most; more get 429", DEFAULTS.queueCapacity(), 1)
+                .integer(
+                        "--max-request-mb",
+                        "MB",
+                        "the largest request body; larger get 413",
+                        DEFAULTS.maxRequestBytes() >> 20,
+                        1)
+                .integer("--max-items", "N", "texts or images per request; more get 413", DEFAULTS.maxItems(), 1);
     }
 
     @Override
@@ -58,15 +70,11 @@ final class ServeCommand implements Command {
             throw new NoSuchFileException(indexDir.toString(), null, "not an index (no index.json)");
         ImageIndex index = indexDir == null ? null : ImageIndex.open(indexDir);
         if (index != null) index.requireModel(folder); // before the weights are loaded
-        AltClipServer.Config config = AltClipServer.Config.defaults()
-                .withHost(a.string("--host", "127.0.0.1"))
-                .withPort(a.integer("--port", 8080, 0))
+        AltClipServer.Config config = DEFAULTS.withHost(a.string("--host", DEFAULTS.host()))
+                .withPort(a.integer("--port"))
                 .withApiKey(key)
-                .withBatching(
-                        a.integer("--max-batch", 8, 1),
-                        a.integer("--batch-wait-ms", 5, 0),
-                        a.integer("--queue", 256, 1))
-                .withLimits((long) a.integer("--max-request-mb", 32, 1) << 20, a.integer("--max-items", 64, 1));
+                .withBatching(a.integer("--max-batch"), a.integer("--batch-wait-ms"), a.integer("--queue"))
+                .withLimits(a.longInteger("--max-request-mb") << 20, a.integer("--max-items"));
         AltClipServer server = AltClipServer.start(config);
         c.err().println("altclip: listening on http://" + config.host() + ":" + server.port() + " (loading the model)");
         CountDownLatch stopped = new CountDownLatch(1);

@@ -35,7 +35,12 @@ final class TokenizeCommand implements Command {
     public OptionSpec options() {
         return new OptionSpec()
                 .value("--model", "DIR", "the model (or tokenizer) folder; required", null)
-                .value("--max-length", "N", "truncate to N tokens, <s> and </s> included", "the model's text positions")
+                .integer(
+                        "--max-length",
+                        "N",
+                        "truncate to N tokens, <s> and </s> included",
+                        2,
+                        "the model's text positions")
                 .value(
                         "--jsonl",
                         "FILE",
@@ -52,7 +57,7 @@ final class TokenizeCommand implements Command {
         List<String> texts = a.positionals();
         if (a.has("--jsonl") && !texts.isEmpty()) throw new UsageException("give texts or --jsonl, not both");
         if (a.has("--jsonl")) texts = readJsonl(a.string("--jsonl", null), c);
-        int maxLength = a.has("--max-length") ? a.integer("--max-length", 0, 2) : ModelFolder.maxTextTokens(model);
+        int maxLength = a.has("--max-length") ? a.integer("--max-length") : ModelFolder.maxTextTokens(model);
         XlmRobertaTokenizer tokenizer = XlmRobertaTokenizer.load(model, maxLength);
         for (String text : texts) {
             XlmRobertaTokenizer.Tokens t = tokenizer.tokenize(text);

@@ -1,5 +1,6 @@
 package io.github.altclip4j.index;
 
+import io.github.altclip4j.AltClip;
 import java.util.List;
 
 /**
@@ -15,8 +16,8 @@ public record UpdateOptions(
         exclude = List.copyOf(exclude);
     }
 
-    /** Batches of 8 (the image tower's batch), everything, links not followed, one decoding thread. */
+    /** Batches of the image tower's batch, everything, links not followed, one decoding thread. */
     public static UpdateOptions defaults() {
-        return new UpdateOptions(8, List.of(), List.of(), false, 1);
+        return new UpdateOptions(AltClip.IMAGE_BATCH, List.of(), List.of(), false, 1);
     }
 }

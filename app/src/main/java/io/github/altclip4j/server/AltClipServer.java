@@ -58,7 +58,8 @@ public final class AltClipServer implements AutoCloseable {
             Duration drain) {
         /** Loopback, port 8080, batches of 8 after at most 5 ms, a queue of 256 items, 32 MB and 64 items per request. */
         public static Config defaults() {
-            return new Config("127.0.0.1", 8080, 8, 5, 256, 32L << 20, 64, null, Duration.ofSeconds(30));
+            return new Config(
+                    "127.0.0.1", 8080, AltClip.IMAGE_BATCH, 5, 256, 32L << 20, 64, null, Duration.ofSeconds(30));
         }
 
         public Config withPort(int p) {
@@ -172,7 +173,7 @@ public final class AltClipServer implements AutoCloseable {
         double imageSeconds = (System.nanoTime() - t0) / 1e9;
         Batcher<String, float[]> texts = new Batcher<>(
                 "text",
-                32,
+                AltClip.TEXT_BATCH,
                 config.batchWaitMillis(),
                 config.queueCapacity(),
                 ADMITTED_WAIT_SECONDS,

@@ -64,6 +64,30 @@ class MainTest {
     }
 
     @Test
+    void everyCommandsHelpWorksWithoutItsArgumentsAndShowsTheDefaultsOfTheirOwners() {
+        for (String command : Main.commands().keySet()) {
+            assertThat(run(command, "--help")).as(command).isZero();
+            assertThat(out())
+                    .as(command)
+                    .startsWith("usage: altclip " + command)
+                    .contains("options:");
+        }
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(out())
+                .contains("(default: "
+                        + io.github.altclip4j.server.AltClipServer.Config.defaults()
+                                .port() + ")")
+                .contains("how the weights are held: as-stored, f32, bf16, f16 or int8 (default: as-stored)");
+        assertThat(run("index", "--help")).isZero();
+        assertThat(out())
+                .contains("how embeddings are stored when the index is created: f32, bf16 or int8 (default: f32)");
+        assertThat(run("convert", "a", "b.safetensors", "--dtype", "f64")).isEqualTo(2);
+        assertThat(err()).contains("--dtype must be f32, f16, bf16 or int8, got 'f64'");
+        assertThat(run("serve", "--model", MODEL, "--port", "99999999999")).isEqualTo(2);
+        assertThat(err()).contains("--port must be at most 2147483647");
+    }
+
+    @Test
     void everyCommandParsesOptionsTheSameWay() {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err()).contains("unknown command 'frobnicate'");

@@ -1,5 +1,6 @@
 package io.github.altclip4j.spark;
 
+import io.github.altclip4j.AltClip;
 import io.github.altclip4j.weights.WeightFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ public abstract class AltClipTransformer<T extends AltClipTransformer<T>> extend
                 "compute threads per executor JVM, shared by its tasks (0 = one per core)",
                 ParamValidators.gtEq(0));
         weights = new Param<>(this, "weights", "how the weights are held: as-stored, f32, bf16, f16 or int8");
-        setDefault(batchSize, 8);
+        setDefault(batchSize, AltClip.IMAGE_BATCH);
         setDefault(threads, 0);
         setDefault(weights, "as-stored");
     }

@@ -205,6 +205,100 @@ public final class AltClip implements AutoCloseable {
         return new PreparedImage(processor.preprocess(List.of(rgb)), rgb.width(), rgb.height());
     }
 
+    /**
+     * How {@link #embedAll} batches: images per image-tower pass, threads decoding ahead while the tower runs (0: on
+     * the caller's thread), and unit-length embeddings ({@code unit}) or the features before normalisation.
+     */
+    public record Batching(int batch, int decodeThreads, boolean unit) {
+        public Batching {
+            if (batch < 1 || decodeThreads < 0)
+                throw new IllegalArgumentException(
+                        "batch must be positive and decode threads not negative, got " + batch + ", " + decodeThreads);
+        }
+
+        /** Batches of {@link #IMAGE_BATCH}, decoded on the caller's thread, unit-length embeddings. */
+        public static Batching defaults() {
+            return new Batching(IMAGE_BATCH, 0, true);
+        }
+
+        public Batching withBatch(int images) {
+            return new Batching(images, decodeThreads, unit);
+        }
+
+        public Batching withDecodeThreads(int threads) {
+            return new Batching(batch, threads, unit);
+        }
+
+        public Batching withUnit(boolean unitLength) {
+            return new Batching(batch, decodeThreads, unitLength);
+        }
+    }
+
+    /** One image's outcome: its embedding and decoded size, or the error that kept it from one. */
+    public record ImageResult(String name, float[] embedding, int width, int height, IOException error) {
+        public boolean ok() {
+            return error == null;
+        }
+    }
+
+    /** One batch of {@link #embedAll}'s results, in input order, and where its time went. */
+    public record ImageBatch(List<ImageResult> results, double decodeWaitSeconds, double towerSeconds) {}
+
+    /** Receives each batch as it is done (an index commits each). */
+    @FunctionalInterface
+    public interface BatchSink {
+        void accept(ImageBatch batch) throws IOException;
+    }
+
+    /**
+     * Embeds many images, a batch at a time: one result per image, in order, an image that cannot be read getting its
+     * error without stopping the others.
+     *
+     * <pre>{@code
+     * for (AltClip.ImageResult r : clip.embedAll(List.of(ImageInput.file(Path.of("cat.jpg")), ImageInput.bytes(png, "upload"))))
+     *     System.out.println(r.ok() ? r.name() + ": " + r.embedding().length + " dimensions" : r.error().getMessage());
+     * }</pre>
+     */
+    public List<ImageResult> embedAll(List<ImageInput> images) throws IOException {
+        List<ImageResult> out = new ArrayList<>(images.size());
+        embedAll(images, Batching.defaults(), b -> out.addAll(b.results()));
+        return out;
+    }
+
+    /** The same with other {@link Batching}, each batch handed to {@code sink} as soon as it is embedded. */
+    public void embedAll(List<ImageInput> images, Batching batching, BatchSink sink) throws IOException {
+        new ImagePipeline(this, batching).run(images, sink);
+    }
+
+    /**
+     * Label embeddings by CLIP's prompt recipe: each template filled with the label ({@code "a photo of {}."}, {@code
+     * "一张{}的照片。"}), each unit length, averaged, unit length again; one template gives its embedding as it is.
+     */
+    public List<float[]> embedLabels(List<String> labels, List<String> templates) {
+        if (templates.isEmpty()) throw new IllegalArgumentException("no templates (\"{}\" is the label alone)");
+        for (String t : templates)
+            if (!t.contains("{}")) throw new IllegalArgumentException("template \"" + t + "\" has no {} for the label");
+        List<float[]> out = new ArrayList<>(labels.size());
+        for (String label : labels) {
+            List<String> prompts = new ArrayList<>(templates.size());
+            for (String t : templates) prompts.add(t.replace("{}", label));
+            List<float[]> each = embedTexts(prompts);
+            if (each.size() == 1) {
+                out.add(each.get(0));
+                continue;
+            }
+            float[] mean = new float[each.get(0).length];
+            for (float[] e : each) for (int i = 0; i < mean.length; i++) mean[i] += e[i];
+            for (int i = 0; i < mean.length; i++) mean[i] /= each.size();
+            out.add(unit(mean));
+        }
+        return out;
+    }
+
+    ImageDecoder decoder() {
+        return decoder;
+    }
+
     /** Unit-length embeddings of prepared images, in order (the image tower runs on batches of them). */
     public List<float[]> embedPrepared(List<PreparedImage> images) {
         if (images.isEmpty()) return List.of();
@@ -221,11 +315,16 @@ public final class AltClip implements AutoCloseable {
         return rows(textEmbeds(texts));
     }
 
-    /** Unit-length image embeddings, one per file. */
+    /** Unit-length image embeddings, one per file; the first file that cannot be read stops it with its error. */
     public List<float[]> embedImages(List<Path> files) throws IOException {
-        List<RgbImage> images = new ArrayList<>();
-        for (Path f : files) images.add(decoder.decode(f));
-        return rows(imageEmbeds(processor.preprocess(images)));
+        List<float[]> out = new ArrayList<>(files.size());
+        embedAll(files.stream().map(ImageInput::file).toList(), Batching.defaults(), batch -> {
+            for (ImageResult r : batch.results()) {
+                if (!r.ok()) throw r.error();
+                out.add(r.embedding());
+            }
+        });
+        return out;
     }
 
     /** Unit-length embedding of an image read from a stream ({@code name} appears in errors). */
@@ -250,11 +349,7 @@ public final class AltClip implements AutoCloseable {
         if (labels.isEmpty()) throw new IllegalArgumentException("no labels to classify against");
         List<float[]> labelEmbeds = embedTexts(labels);
         List<List<Label>> out = new ArrayList<>();
-        for (int from = 0; from < images.size(); from += IMAGE_BATCH) {
-            List<PreparedImage> part = new ArrayList<>();
-            for (Path f : images.subList(from, Math.min(images.size(), from + IMAGE_BATCH))) part.add(prepare(f));
-            for (float[] image : embedPrepared(part)) out.add(rank(image, labels, labelEmbeds));
-        }
+        for (float[] image : embedImages(images)) out.add(rank(image, labels, labelEmbeds));
         return out;
     }
 

@@ -1,8 +1,8 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.ImageInput;
 import io.github.altclip4j.formats.JsonWriter;
-import io.github.altclip4j.image.ImageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +11,6 @@ import java.util.Locale;
 
 /** {@code altclip classify --model DIR (IMAGE LABEL... | --image FILE|DIR... LABEL...)}. */
 final class ClassifyCommand implements Command {
-    /** Images prepared and embedded together. */
-    private static final int BATCH = AltClip.IMAGE_BATCH;
 
     @Override
     public String summary() {
@@ -32,6 +30,10 @@ final class ClassifyCommand implements Command {
                 .repeated("--image", "FILE|DIR", "an image, or a folder whose images are all classified")
                 .value("--labels-file", "FILE", "labels, one per line (- reads stdin)", null)
                 .integer("--top", "K", "print only the K most probable labels", 1, "all")
+                .repeated(
+                        "--template",
+                        "T",
+                        "a prompt with {} for the label, e.g. 'a photo of {}.'; several are averaged (CLIP's recipe)")
                 .flag("--json", "print JSON: [{\"image\", \"labels\": [{\"label\", \"probability\"}]}]")
                 .positionals(
                         "IMAGE LABEL",
@@ -57,33 +59,31 @@ final class ClassifyCommand implements Command {
                 throw new UsageException("label '" + w + "' is an image file; give several images with --image");
         }
         int top = a.has("--top") ? a.integer("--top") : words.size();
+        List<String> templates = a.has("--template") ? a.all("--template") : List.of("{}");
+        for (String t : templates)
+            if (!t.contains("{}")) throw new UsageException("--template '" + t + "' has no {} for the label");
         List<Path> images = InputFiles.images(given);
         if (images.isEmpty()) throw new UsageException("no images in " + given);
         List<List<AltClip.Label>> results = new ArrayList<>();
+        List<Path> classified = new ArrayList<>();
         int failed = 0;
         try (AltClip clip = ModelOptions.load(a, c)) {
-            if (images.size() == 1) {
-                results.add(clip.classify(images.get(0), words));
-            } else {
-                // As index does: a file that cannot be decoded is reported and skipped, the others are classified.
-                List<float[]> labelEmbeds = clip.embedTexts(words);
-                List<Path> classified = new ArrayList<>();
-                for (int from = 0; from < images.size(); from += BATCH) {
-                    List<AltClip.PreparedImage> part = new ArrayList<>();
-                    for (Path f : images.subList(from, Math.min(images.size(), from + BATCH))) {
-                        try {
-                            part.add(clip.prepare(f));
-                            classified.add(f);
-                        } catch (ImageException e) {
-                            failed++;
-                            c.err().println("altclip classify: skipped " + e.getMessage());
-                        }
-                    }
-                    for (float[] image : clip.embedPrepared(part)) results.add(clip.rank(image, words, labelEmbeds));
+            List<float[]> labelEmbeds = clip.embedLabels(words, templates);
+            // As index does: a file that cannot be read is reported and skipped, the others are classified.
+            List<AltClip.ImageResult> embedded =
+                    clip.embedAll(images.stream().map(ImageInput::file).toList());
+            for (int i = 0; i < images.size(); i++) {
+                AltClip.ImageResult r = embedded.get(i);
+                if (r.ok()) {
+                    results.add(clip.rank(r.embedding(), words, labelEmbeds));
+                    classified.add(images.get(i));
+                } else {
+                    failed++;
+                    c.err().println("altclip classify: skipped " + r.error().getMessage());
                 }
-                images = classified;
             }
         }
+        images = classified;
         if (failed > 0) {
             c.err()
                     .printf(

@@ -1,24 +1,19 @@
 package io.github.altclip4j.index;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.ImageInput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * One incremental update of an index, under its lock (taken when the update is made, released by {@link #close}):
@@ -191,68 +186,38 @@ public final class IndexUpdate implements AutoCloseable {
 
     /** Embeds {@code todo} batch by batch, each committed; returns decode-wait seconds, tower seconds, failures. */
     private double[] embed(AltClip clip, IndexProgress progress) throws IOException {
-        double decodeWait = 0, towers = 0;
-        int failed = 0, done = 0;
+        double[] totals = new double[3]; // decode wait, towers, failures
+        int[] done = {0};
         long start = System.nanoTime();
-        ExecutorService decoders = Executors.newFixedThreadPool(options.decodeThreads(), r -> {
-            Thread t = new Thread(r, "altclip4j-index-decode");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Deque<Future<AltClip.PreparedImage>> ahead = new ArrayDeque<>();
-            int submitted = 0, window = 2 * options.batch();
-            for (int from = 0; from < todo.size(); from += options.batch()) {
-                List<PhotoWalk.Found> batch = todo.subList(from, Math.min(todo.size(), from + options.batch()));
-                while (submitted < Math.min(todo.size(), from + window)) {
-                    Path file = root.resolve(todo.get(submitted++).path());
-                    ahead.add(decoders.submit(() -> clip.prepare(file)));
+        List<ImageInput> inputs = new ArrayList<>(todo.size());
+        for (PhotoWalk.Found f : todo) inputs.add(ImageInput.file(root.resolve(f.path())));
+        AltClip.Batching batching =
+                AltClip.Batching.defaults().withBatch(options.batch()).withDecodeThreads(options.decodeThreads());
+        clip.embedAll(inputs, batching, batch -> {
+            List<float[]> vectors = new ArrayList<>();
+            List<ImageIndex.Entry> entries = new ArrayList<>();
+            List<ImageIndex.Failure> failures = new ArrayList<>();
+            for (AltClip.ImageResult r : batch.results()) {
+                PhotoWalk.Found f = todo.get(done[0]++);
+                if (r.ok()) {
+                    vectors.add(r.embedding());
+                    entries.add(new ImageIndex.Entry(f.path(), f.size(), f.mtime(), r.width(), r.height()));
+                } else {
+                    failures.add(new ImageIndex.Failure(f.path(), f.size(), f.mtime(), reason(r.error())));
                 }
-                List<AltClip.PreparedImage> images = new ArrayList<>();
-                List<ImageIndex.Entry> entries = new ArrayList<>();
-                List<ImageIndex.Failure> failures = new ArrayList<>();
-                long w = System.nanoTime();
-                for (PhotoWalk.Found f : batch) {
-                    try {
-                        AltClip.PreparedImage img = get(ahead.removeFirst());
-                        images.add(img);
-                        entries.add(new ImageIndex.Entry(f.path(), f.size(), f.mtime(), img.width(), img.height()));
-                    } catch (IOException | RuntimeException e) {
-                        failures.add(new ImageIndex.Failure(f.path(), f.size(), f.mtime(), reason(e)));
-                    }
-                }
-                long e0 = System.nanoTime();
-                decodeWait += (e0 - w) / 1e9;
-                List<float[]> vectors = clip.embedPrepared(images);
-                towers += (System.nanoTime() - e0) / 1e9;
-                int id = header.nextSegment();
-                Segments.write(dir, id, header.store(), header.dim(), vectors, entries, failures);
-                List<IndexHeader.SegmentInfo> segments = new ArrayList<>(header.segments());
-                segments.add(new IndexHeader.SegmentInfo(id, vectors.size(), failures.size(), new int[0], new int[0]));
-                commit(segments, id + 1);
-                failed += failures.size();
-                done += batch.size();
-                progress.progress(done, todo.size(), failed, done / ((System.nanoTime() - start) / 1e9));
-                if (segments.size() >= 2 * MERGE_FAN_IN) mergeSegments();
             }
-        } finally {
-            decoders.shutdownNow();
-        }
-        return new double[] {decodeWait, towers, failed};
-    }
-
-    private static AltClip.PreparedImage get(Future<AltClip.PreparedImage> f) throws IOException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException) throw (IOException) c;
-            if (c instanceof RuntimeException) throw (RuntimeException) c;
-            throw new IOException(c.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
+            int id = header.nextSegment();
+            Segments.write(dir, id, header.store(), header.dim(), vectors, entries, failures);
+            List<IndexHeader.SegmentInfo> segments = new ArrayList<>(header.segments());
+            segments.add(new IndexHeader.SegmentInfo(id, vectors.size(), failures.size(), new int[0], new int[0]));
+            commit(segments, id + 1);
+            totals[0] += batch.decodeWaitSeconds();
+            totals[1] += batch.towerSeconds();
+            totals[2] += failures.size();
+            progress.progress(done[0], todo.size(), (int) totals[2], done[0] / ((System.nanoTime() - start) / 1e9));
+            if (segments.size() >= 2 * MERGE_FAN_IN) mergeSegments();
+        });
+        return totals;
     }
 
     /** One line saying why a file could not be embedded (the decoder's message names the file already). */

@@ -1,7 +1,9 @@
 package io.github.altclip4j.spark;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.ImageInput;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.param.BooleanParam;
@@ -114,36 +116,41 @@ public final class AltClipImageEmbedder extends AltClipTransformer<AltClipImageE
     private record Embed(ImageColumn images, boolean unit, boolean failOnError) implements BatchStep {
         @Override
         public List<Object[]> apply(AltClip model, List<Row> rows) {
-            Prepared p = Prepared.of(model, images, rows, failOnError);
-            List<float[]> vectors = unit ? model.embedPrepared(p.images()) : model.imageFeatures(p.images());
             List<Object[]> out = new ArrayList<>(rows.size());
-            for (int i = 0, next = 0; i < rows.size(); i++) {
-                String error = p.errors().get(i);
-                out.add(error == null ? new Object[] {vectors.get(next++), null} : new Object[] {null, error});
+            for (AltClip.ImageResult r : embed(model, images, rows, unit, failOnError)) {
+                out.add(
+                        r.ok()
+                                ? new Object[] {r.embedding(), null}
+                                : new Object[] {null, r.error().getMessage()});
             }
             return out;
         }
     }
 
-    /** A batch's images decoded and preprocessed, with the error of each row that failed (null where none). */
-    record Prepared(List<AltClip.PreparedImage> images, List<String> errors) {
-        static Prepared of(AltClip model, ImageColumn column, List<Row> rows, boolean failOnError) {
-            List<AltClip.PreparedImage> images = new ArrayList<>();
-            List<String> errors = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                String name = column.name(rows.get(i), i);
-                try {
-                    images.add(column.prepare(model, rows.get(i), name));
-                    errors.add(null);
-                } catch (IOException | RuntimeException e) {
-                    String message = e.getMessage() != null
-                            ? e.getMessage()
-                            : name + ": " + e.getClass().getSimpleName();
-                    if (failOnError) throw new IllegalArgumentException("altclip4j: " + message, e);
-                    errors.add(message);
-                }
-            }
-            return new Prepared(images, errors);
+    /**
+     * A batch of rows through {@link AltClip#embedAll} as one image-tower batch: a row whose image cannot be read gets
+     * its error (or, with {@code failOnError}, fails the task naming it).
+     */
+    static List<AltClip.ImageResult> embed(
+            AltClip model, ImageColumn column, List<Row> rows, boolean unit, boolean failOnError) {
+        List<ImageInput> inputs = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            String name = column.name(row, i);
+            inputs.add(ImageInput.of(name, decoder -> column.decode(decoder, row, name)));
         }
+        List<AltClip.ImageResult> results = new ArrayList<>(rows.size());
+        AltClip.Batching batching =
+                AltClip.Batching.defaults().withBatch(Math.max(1, rows.size())).withUnit(unit);
+        try {
+            model.embedAll(inputs, batching, b -> results.addAll(b.results()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the pipeline's own failure (per-image errors are in the results)
+        }
+        if (failOnError)
+            for (AltClip.ImageResult r : results)
+                if (!r.ok())
+                    throw new IllegalArgumentException("altclip4j: " + r.error().getMessage(), r.error());
+        return results;
     }
 }

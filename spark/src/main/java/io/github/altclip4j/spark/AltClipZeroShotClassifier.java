@@ -162,23 +162,8 @@ public final class AltClipZeroShotClassifier extends AltClipTransformer<AltClipZ
             return EMBEDDED.computeIfAbsent(this, k -> k.embed(clip));
         }
 
-        /** CLIP's recipe: unit embeddings of the filled templates, averaged, unit again (one template: its embedding). */
         private List<float[]> embed(AltClip clip) {
-            List<float[]> out = new ArrayList<>();
-            for (String label : labels) {
-                List<String> prompts = new ArrayList<>();
-                for (String t : templates) prompts.add(t.replace("{}", label));
-                List<float[]> each = clip.embedTexts(prompts);
-                if (each.size() == 1) {
-                    out.add(each.get(0));
-                    continue;
-                }
-                float[] mean = new float[each.get(0).length];
-                for (float[] e : each) for (int i = 0; i < mean.length; i++) mean[i] += e[i];
-                for (int i = 0; i < mean.length; i++) mean[i] /= each.size();
-                out.add(clip.unit(mean));
-            }
-            return out;
+            return clip.embedLabels(labels, templates);
         }
     }
 
@@ -186,16 +171,13 @@ public final class AltClipZeroShotClassifier extends AltClipTransformer<AltClipZ
         @Override
         public List<Object[]> apply(AltClip model, List<Row> rows) {
             List<float[]> labelEmbeddings = labels.embeddings(model);
-            AltClipImageEmbedder.Prepared p = AltClipImageEmbedder.Prepared.of(model, images, rows, failOnError);
-            List<float[]> vectors = model.embedPrepared(p.images());
             List<Object[]> out = new ArrayList<>(rows.size());
-            for (int i = 0, next = 0; i < rows.size(); i++) {
-                String error = p.errors().get(i);
-                if (error != null) {
-                    out.add(new Object[] {null, null, error});
+            for (AltClip.ImageResult r : AltClipImageEmbedder.embed(model, images, rows, true, failOnError)) {
+                if (!r.ok()) {
+                    out.add(new Object[] {null, null, r.error().getMessage()});
                     continue;
                 }
-                List<AltClip.Label> ranked = model.rank(vectors.get(next++), labels.labels(), labelEmbeddings);
+                List<AltClip.Label> ranked = model.rank(r.embedding(), labels.labels(), labelEmbeddings);
                 Map<String, Float> byLabel = new HashMap<>();
                 for (AltClip.Label l : ranked) byLabel.put(l.text(), l.probability());
                 float[] probabilities = new float[labels.labels().size()];

@@ -1,6 +1,6 @@
 package io.github.altclip4j.spark;
 
-import io.github.altclip4j.AltClip;
+import io.github.altclip4j.image.ImageDecoder;
 import io.github.altclip4j.image.RgbImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -61,11 +61,11 @@ final class ImageColumn implements Serializable {
         return "row " + rowInBatch + " of the batch";
     }
 
-    /** Decodes (binary) or converts (struct) and preprocesses this row's image. */
-    AltClip.PreparedImage prepare(AltClip model, Row row, String name) throws IOException {
+    /** Decodes (binary) or converts (struct) this row's image. */
+    RgbImage decode(ImageDecoder decoder, Row row, String name) throws IOException {
         if (row.isNullAt(column)) throw new IOException(name + ": no image (null)");
-        if (!struct) return model.prepare(new ByteArrayInputStream((byte[]) row.get(column)), name);
-        return model.prepare(fromImageStruct(row.getStruct(column), name));
+        if (!struct) return decoder.decode(new ByteArrayInputStream((byte[]) row.get(column)), name);
+        return fromImageStruct(row.getStruct(column), name);
     }
 
     /** Spark's image struct to RGB: grey replicated (as PIL's {@code L -> RGB}), BGR(A) reordered, alpha dropped. */

@@ -57,6 +57,9 @@ public final class IndexUpdate implements AutoCloseable {
     private final int removed;
     private final List<PhotoWalk.Found> todo = new ArrayList<>();
     private boolean ran;
+    // What the embedding did: its failures, and where its time went.
+    private int failed;
+    private double decodeWaitSeconds, towerSeconds;
 
     /** Takes the index's lock, then walks its root and compares each file with its row (no model needed). */
     IndexUpdate(ImageIndex index, UpdateOptions options) throws IOException {
@@ -95,11 +98,10 @@ public final class IndexUpdate implements AutoCloseable {
             throw new IllegalArgumentException(todo.size() + " file(s) to embed need a model");
         removeUncommittedFiles();
         if (removed > 0 || !sameDeletions(kept, header.segments())) commit(kept, header.nextSegment());
-        double[] times = todo.isEmpty() ? new double[3] : embed(clip, progress);
+        if (!todo.isEmpty()) embed(clip, progress);
         mergeSegments();
         removeUncommittedFiles();
         index.readHeader();
-        int failed = (int) times[2];
         return new Summary(
                 found,
                 found - todo.size(),
@@ -107,8 +109,8 @@ public final class IndexUpdate implements AutoCloseable {
                 failed,
                 removed,
                 (System.nanoTime() - start) / 1e9,
-                times[0],
-                times[1]);
+                decodeWaitSeconds,
+                towerSeconds);
     }
 
     /** Releases the index's lock. */
@@ -184,9 +186,8 @@ public final class IndexUpdate implements AutoCloseable {
         return true;
     }
 
-    /** Embeds {@code todo} batch by batch, each committed; returns decode-wait seconds, tower seconds, failures. */
-    private double[] embed(AltClip clip, IndexProgress progress) throws IOException {
-        double[] totals = new double[3]; // decode wait, towers, failures
+    /** Embeds {@code todo} batch by batch, each committed, adding up where the time went and the failures. */
+    private void embed(AltClip clip, IndexProgress progress) throws IOException {
         int[] done = {0};
         long start = System.nanoTime();
         List<ImageInput> inputs = new ArrayList<>(todo.size());
@@ -211,13 +212,12 @@ public final class IndexUpdate implements AutoCloseable {
             List<IndexHeader.SegmentInfo> segments = new ArrayList<>(header.segments());
             segments.add(new IndexHeader.SegmentInfo(id, vectors.size(), failures.size(), new int[0], new int[0]));
             commit(segments, id + 1);
-            totals[0] += batch.decodeWaitSeconds();
-            totals[1] += batch.towerSeconds();
-            totals[2] += failures.size();
-            progress.progress(done[0], todo.size(), (int) totals[2], done[0] / ((System.nanoTime() - start) / 1e9));
+            decodeWaitSeconds += batch.decodeWaitSeconds();
+            towerSeconds += batch.towerSeconds();
+            failed += failures.size();
+            progress.progress(done[0], todo.size(), failed, done[0] / ((System.nanoTime() - start) / 1e9));
             if (segments.size() >= 2 * MERGE_FAN_IN) mergeSegments();
         });
-        return totals;
     }
 
     /** One line saying why a file could not be embedded (the decoder's message names the file already). */

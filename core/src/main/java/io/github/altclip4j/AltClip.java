@@ -7,6 +7,7 @@ import io.github.altclip4j.image.ImageException;
 import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.model.ModelFolder;
+import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.Ops;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -54,11 +55,13 @@ public final class AltClip implements AutoCloseable {
 
     /**
      * Load options: threads (0 = one per processor, shared pool), how the weights are held (as stored, or converted
-     * to F32, BF16, F16 or int8), the image pixel cap, where warnings go, who hears of the load's progress.
+     * to F32, BF16, F16 or int8), which towers to load (a text search needs only the text tower), the image pixel
+     * cap, where warnings go, who hears of the load's progress.
      */
     public record Options(
             int threads,
             WeightFormat weights,
+            Towers towers,
             long maxImagePixels,
             Consumer<String> warnings,
             WeightBinder.Progress progress) {
@@ -66,29 +69,35 @@ public final class AltClip implements AutoCloseable {
             return new Options(
                     0,
                     WeightFormat.AS_STORED,
+                    Towers.BOTH,
                     ImageDecoder.DEFAULT_MAX_PIXELS,
                     w -> System.err.println("altclip4j: " + w),
                     WeightBinder.Progress.NONE);
         }
 
         public Options withThreads(int n) {
-            return new Options(n, weights, maxImagePixels, warnings, progress);
+            return new Options(n, weights, towers, maxImagePixels, warnings, progress);
         }
 
         public Options withWeights(WeightFormat format) {
-            return new Options(threads, format, maxImagePixels, warnings, progress);
+            return new Options(threads, format, towers, maxImagePixels, warnings, progress);
+        }
+
+        /** Only the text tower, only the image tower, or both: the other's weights are never read. */
+        public Options withTowers(Towers which) {
+            return new Options(threads, weights, which, maxImagePixels, warnings, progress);
         }
 
         public Options withMaxImagePixels(long pixels) {
-            return new Options(threads, weights, pixels, warnings, progress);
+            return new Options(threads, weights, towers, pixels, warnings, progress);
         }
 
         public Options withWarnings(Consumer<String> to) {
-            return new Options(threads, weights, maxImagePixels, to, progress);
+            return new Options(threads, weights, towers, maxImagePixels, to, progress);
         }
 
         public Options withProgress(WeightBinder.Progress to) {
-            return new Options(threads, weights, maxImagePixels, warnings, to);
+            return new Options(threads, weights, towers, maxImagePixels, warnings, to);
         }
     }
 
@@ -136,7 +145,8 @@ public final class AltClip implements AutoCloseable {
 
     /** Loads an opened model folder (whose cheap checks a caller may have made before paying for the weights). */
     public static AltClip load(ModelFolder folder, Options options) throws IOException {
-        AltClipModel model = AltClipModel.load(folder, options.weights(), options.warnings(), options.progress());
+        AltClipModel model =
+                AltClipModel.load(folder, options.weights(), options.towers(), options.warnings(), options.progress());
         XlmRobertaTokenizer tokenizer = folder.tokenizer();
         ClipImageProcessor processor = new ClipImageProcessor(folder.preprocessor(), options.maxImagePixels());
         boolean own = options.threads() > 0;
@@ -150,6 +160,11 @@ public final class AltClip implements AutoCloseable {
                 new ImageDecoder(options.maxImagePixels()),
                 pool,
                 own);
+    }
+
+    /** The towers loaded: embedding with the other is an {@link IllegalStateException} that says so. */
+    public Towers towers() {
+        return model.towers();
     }
 
     /** The model folder this was loaded from. */

@@ -3,6 +3,7 @@ package io.github.altclip4j.cli;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.model.AltClipModel;
 import io.github.altclip4j.model.ModelFolder;
+import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.tensor.Backend;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.tensor.ThreadPool;
@@ -68,9 +69,11 @@ final class BenchCommand implements Command {
                     + c.text().maxTokens() + " positions");
         }
         long t0 = System.nanoTime();
+        if (images == 0 && texts == 0) throw new UsageException("--images 0 and --texts 0 leave nothing to time");
         AltClipModel model = AltClipModel.load(
                 folder,
                 weights,
+                images == 0 ? Towers.TEXT : texts == 0 ? Towers.IMAGE : Towers.BOTH, // a skipped tower is not loaded
                 w -> console.err().println("altclip: warning: " + w),
                 new LoadProgress(folder.dir(), console));
         double loadSeconds = (System.nanoTime() - t0) / 1e9;

@@ -3,6 +3,7 @@ package io.github.altclip4j.cli;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.ImageInput;
 import io.github.altclip4j.formats.JsonWriter;
+import io.github.altclip4j.model.Towers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ final class ClassifyCommand implements Command {
         List<List<AltClip.Label>> results = new ArrayList<>();
         List<Path> classified = new ArrayList<>();
         int failed = 0;
-        try (AltClip clip = ModelOptions.load(a, c)) {
+        try (AltClip clip = ModelOptions.load(a, c, Towers.BOTH)) {
             List<float[]> labelEmbeds = clip.embedLabels(words, templates);
             // As index does: a file that cannot be read is reported and skipped, the others are classified.
             List<AltClip.ImageResult> embedded =

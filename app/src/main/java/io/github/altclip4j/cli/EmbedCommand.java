@@ -5,6 +5,7 @@ import io.github.altclip4j.Version;
 import io.github.altclip4j.formats.AtomicFile;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.formats.Npy;
+import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.tensor.FloatTensor;
 import io.github.altclip4j.weights.SafetensorsWriter;
 import java.io.IOException;
@@ -73,7 +74,8 @@ final class EmbedCommand implements Command {
             InputFiles.requireWritable(output);
         }
         AltClip.Outputs o;
-        try (AltClip clip = ModelOptions.load(a, c)) {
+        Towers towers = texts.isEmpty() ? Towers.IMAGE : images.isEmpty() ? Towers.TEXT : Towers.BOTH;
+        try (AltClip clip = ModelOptions.load(a, c, towers)) {
             c.err().printf(Locale.ROOT, "altclip: embedding %d text(s) and %d image(s)%n", texts.size(), images.size());
             o = clip.run(texts, images);
         }

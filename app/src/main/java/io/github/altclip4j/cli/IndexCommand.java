@@ -7,6 +7,7 @@ import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.IndexUpdate;
 import io.github.altclip4j.index.UpdateOptions;
 import io.github.altclip4j.model.ModelFolder;
+import io.github.altclip4j.model.Towers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -96,7 +97,7 @@ final class IndexCommand implements Command {
             if (update.toEmbed() == 0) {
                 s = update.run(null, IndexProgress.NONE);
             } else {
-                try (AltClip clip = ModelOptions.load(a, c, model)) {
+                try (AltClip clip = ModelOptions.load(a, c, model, Towers.IMAGE)) {
                     ProgressLine line = new ProgressLine(c);
                     s = update.run(clip, line);
                     line.done();

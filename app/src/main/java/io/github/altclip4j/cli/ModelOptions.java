@@ -1,7 +1,9 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.Spelling;
 import io.github.altclip4j.model.ModelFolder;
+import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.weights.WeightFormat;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,14 +49,18 @@ final class ModelOptions {
     }
 
     /** Every option checked first, then the model loaded, with its progress on stderr for loads longer than a second. */
-    static AltClip load(ParsedArgs a, Console c) throws IOException {
-        return load(a, c, folder(a));
+    static AltClip load(ParsedArgs a, Console c, Towers towers) throws IOException {
+        return load(a, c, folder(a), towers);
     }
 
-    /** The same for a model folder the command opened already (to make its cheap checks before the load). */
-    static AltClip load(ParsedArgs a, Console c, ModelFolder model) throws IOException {
+    /**
+     * The same for a model folder the command opened already (to make its cheap checks before the load), with the
+     * towers the command needs (the other's weights are not read).
+     */
+    static AltClip load(ParsedArgs a, Console c, ModelFolder model, Towers towers) throws IOException {
         long maxPixels = a.longInteger("--max-image-pixels");
-        AltClip.Options o = DEFAULTS.withThreads(threads(a))
+        AltClip.Options o = DEFAULTS.withTowers(towers)
+                .withThreads(threads(a))
                 .withWeights(weights(a))
                 .withMaxImagePixels(maxPixels)
                 .withWarnings(w -> c.err().println("altclip: warning: " + w));
@@ -62,7 +68,13 @@ final class ModelOptions {
         LoadProgress progress = new LoadProgress(model.dir(), c);
         AltClip clip = AltClip.load(model, o.withProgress(progress));
         progress.done();
-        c.err().printf(Locale.ROOT, "altclip: loaded %s in %.2f s%n", model, (System.nanoTime() - t0) / 1e9);
+        c.err()
+                .printf(
+                        Locale.ROOT,
+                        "altclip: loaded %s%s in %.2f s%n",
+                        model,
+                        towers == Towers.BOTH ? "" : " (" + Spelling.of(towers) + " tower)",
+                        (System.nanoTime() - t0) / 1e9);
         return clip;
     }
 }

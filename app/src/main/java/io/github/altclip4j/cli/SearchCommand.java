@@ -4,6 +4,7 @@ import io.github.altclip4j.AltClip;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.model.ModelFolder;
+import io.github.altclip4j.model.Towers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,7 +54,9 @@ final class SearchCommand implements Command {
         List<String> labels = new ArrayList<>(texts);
         float[][] queries = new float[texts.size() + images.size()][];
         List<List<ImageIndex.Result>> results;
-        try (AltClip clip = ModelOptions.load(a, c, model)) {
+        // a text query needs the text tower, an image query the image tower: load only what the queries need
+        Towers towers = texts.isEmpty() ? Towers.IMAGE : images.isEmpty() ? Towers.TEXT : Towers.BOTH;
+        try (AltClip clip = ModelOptions.load(a, c, model, towers)) {
             List<float[]> t = clip.embedTexts(texts), im = clip.embedImages(images);
             for (int i = 0; i < t.size(); i++) queries[i] = t.get(i);
             for (int i = 0; i < im.size(); i++) {

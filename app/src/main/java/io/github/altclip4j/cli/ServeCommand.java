@@ -3,6 +3,7 @@ package io.github.altclip4j.cli;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.model.ModelFolder;
+import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.server.AltClipServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,12 @@ final class ServeCommand implements Command {
     public OptionSpec options() {
         return ModelOptions.addTo(new OptionSpec())
                 .value("--index", "INDEX", "an index to search (altclip index); enables /search and the page", null)
+                .choice(
+                        "--towers",
+                        "WHICH",
+                        "the towers to load (text: text embeddings and text search only, 2/3 of the memory)",
+                        Towers.class,
+                        Towers.BOTH)
                 .integer("--port", "N", "the TCP port (0: any free port, printed)", DEFAULTS.port(), 0)
                 .value("--host", "ADDRESS", "the address to listen on (0.0.0.0: every interface)", DEFAULTS.host())
                 .value("--api-key-file", "FILE", "require Authorization: Bearer <the file's first line>", null)
@@ -88,7 +95,7 @@ final class ServeCommand implements Command {
                         "altclip4j-shutdown"));
         AltClip clip;
         try {
-            clip = ModelOptions.load(a, c, folder);
+            clip = ModelOptions.load(a, c, folder, a.choice("--towers", Towers.class));
             server.serve(clip, index);
         } catch (IOException | RuntimeException e) {
             server.failed(e.getMessage());

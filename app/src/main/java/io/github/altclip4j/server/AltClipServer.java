@@ -164,12 +164,13 @@ public final class AltClipServer implements AutoCloseable {
      */
     public void serve(AltClip clip, ImageIndex index) throws IOException {
         if (index != null) index.requireModel(clip.modelFolder());
+        // a tower not loaded has no warm-up and no traffic: its requests are refused before they queue
         long t0 = System.nanoTime();
-        clip.embedText("warm-up");
+        if (clip.towers().text()) clip.embedText("warm-up");
         double textSeconds = (System.nanoTime() - t0) / 1e9;
         AltClip.PreparedImage black = clip.prepare(new RgbImage(64, 64, new byte[64 * 64 * 3]));
         t0 = System.nanoTime();
-        clip.imageFeatures(List.of(black));
+        if (clip.towers().image()) clip.imageFeatures(List.of(black));
         double imageSeconds = (System.nanoTime() - t0) / 1e9;
         Batcher<String, float[]> texts = new Batcher<>(
                 "text",
@@ -251,6 +252,7 @@ public final class AltClipServer implements AutoCloseable {
     /** The unit-length embeddings of texts (through the text tower's batcher). */
     List<float[]> embedTexts(List<String> texts, boolean normalize) throws HttpError {
         Model m = model();
+        requireTower(m, "text", m.clip().towers().text());
         List<float[]> out = await(m.texts().submit(texts));
         for (String t : texts) metrics.tokens.add(m.clip().tokenCount(t));
         return normalize ? unit(m.clip(), out) : out;
@@ -263,6 +265,7 @@ public final class AltClipServer implements AutoCloseable {
      */
     List<float[]> embedImages(List<byte[]> images, String where, boolean normalize) throws HttpError {
         Model m = model();
+        requireTower(m, "image", m.clip().towers().image());
         m.images().reserve(images.size());
         List<AltClip.PreparedImage> prepared = new ArrayList<>();
         try {
@@ -275,6 +278,16 @@ public final class AltClipServer implements AutoCloseable {
         List<float[]> out = await(m.images().submitReserved(prepared));
         metrics.images.add(images.size());
         return normalize ? unit(m.clip(), out) : out;
+    }
+
+    /** A request for a tower {@code serve --towers} did not load: a 400 that says so, before anything queues. */
+    private static void requireTower(Model m, String which, boolean loaded) throws HttpError {
+        if (!loaded)
+            throw new HttpError(
+                    400,
+                    "tower_not_loaded",
+                    "this server loaded the " + Spelling.of(m.clip().towers()) + " tower only, not the " + which
+                            + " tower (serve --towers " + which + " or both)");
     }
 
     private AltClip.PreparedImage decode(AltClip clip, byte[] image, String name) throws HttpError {
@@ -431,6 +444,7 @@ public final class AltClipServer implements AutoCloseable {
         return new Messages.Info(
                 m == null ? null : m.clip().modelFolder().name(),
                 m == null ? null : Spelling.of(m.clip().weights()),
+                m == null ? null : Spelling.of(m.clip().towers()),
                 m == null ? null : m.clip().modelFolder().dimension(),
                 m == null ? null : m.clip().maxTextTokens(),
                 config.maxItems(),

@@ -247,9 +247,9 @@ final class Endpoints {
         if (image == null) throw HttpError.unprocessable("\"image\" is required");
         float[] img = server.embedImages(List.of(Body.image(image, "image")), "image", true)
                 .get(0);
-        List<String> texts = labels;
+        List<float[]> labelEmbeddings = server.embedTexts(labels, true);
         AltClipServer.sendJson(
-                ex, 200, new Messages.Labels(server.model().clip().rank(img, texts, server.embedTexts(texts, true))));
+                ex, 200, new Messages.Labels(server.model().clip().rank(img, labels, labelEmbeddings)));
         return 200;
     }
 

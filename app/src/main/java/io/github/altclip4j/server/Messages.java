@@ -53,6 +53,7 @@ final class Messages {
     record Info(
             String modelId,
             String modelDtype,
+            String towers,
             Integer dimension,
             Integer maxInputLength,
             int maxBatchRequests,

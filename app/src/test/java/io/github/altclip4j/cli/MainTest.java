@@ -268,7 +268,16 @@ class MainTest {
         assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
                 .isZero();
         assertThat(out()).contains("1 embedded");
-        assertThat(err()).contains("loaded");
+        assertThat(err()).contains("loaded").contains("(image tower)"); // an index needs only the image tower
+
+        // a text search loads only the text tower, an image search only the image tower
+        assertThat(run("search", "--model", MODEL, "--index", index, "-k", "1", "a cat"))
+                .isZero();
+        assertThat(err()).contains("(text tower)");
+        assertThat(run("search", "--model", MODEL, "--index", index, "-k", "1", "--image", IMAGE))
+                .isZero();
+        assertThat(err()).contains("(image tower)");
+        assertThat(out()).contains("1.0000").contains("a.jpg"); // the same picture, found by itself
     }
 
     @Test

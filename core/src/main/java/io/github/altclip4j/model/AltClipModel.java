@@ -64,14 +64,21 @@ public final class AltClipModel {
     public static AltClipModel load(
             Path folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress)
             throws IOException {
-        return load(ModelFolder.open(folder), format, warn, progress);
+        return load(ModelFolder.open(folder), format, Towers.BOTH, warn, progress);
     }
 
-    /** The same for a folder already opened. */
+    /**
+     * The same for a folder already opened, with only {@code towers}: the other tower's weights are not read, and
+     * asking it for features is an {@link IllegalStateException} that says so.
+     */
     public static AltClipModel load(
-            ModelFolder folder, WeightFormat format, Consumer<String> warn, WeightBinder.Progress progress)
+            ModelFolder folder,
+            WeightFormat format,
+            Towers towers,
+            Consumer<String> warn,
+            WeightBinder.Progress progress)
             throws IOException {
-        return load(folder, format, warn, progress, null);
+        return load(folder, format, towers, warn, progress, null);
     }
 
     /**
@@ -80,31 +87,42 @@ public final class AltClipModel {
      */
     public static List<String> int8Tensors(Path folder) throws IOException {
         List<String> names = new ArrayList<>();
-        load(ModelFolder.open(folder), WeightFormat.INT8, w -> {}, WeightBinder.Progress.NONE, names);
+        load(ModelFolder.open(folder), WeightFormat.INT8, Towers.BOTH, w -> {}, WeightBinder.Progress.NONE, names);
         return names;
     }
 
     private static AltClipModel load(
             ModelFolder folder,
             WeightFormat format,
+            Towers towers,
             Consumer<String> warn,
             WeightBinder.Progress progress,
             List<String> quantizable)
             throws IOException {
         AltClipConfig config = folder.config();
         try (Checkpoint checkpoint = Checkpoint.open(folder.checkpoint())) {
-            WeightBinder w = new WeightBinder(checkpoint, format, name -> name.endsWith(".position_ids"), progress);
+            WeightBinder w = new WeightBinder(
+                    checkpoint, format, name -> name.endsWith(".position_ids") || towers.skips(name), progress);
             NotEnoughMemoryException.check(folder.dir(), format, w.estimatedBytes());
             Warmup.startOnce(w.typeOf(
-                    "vision_model.encoder.layers.0.mlp.fc1.weight")); // JIT on the other core while this one loads
+                    towers.image()
+                            ? "vision_model.encoder.layers.0.mlp.fc1.weight"
+                            : "text_model.encoder.layer.0.intermediate.dense.weight")); // JIT on the other core
             Weights root = Weights.of(w);
-            VisionTransformer vision = VisionTransformer.load(root.at("vision_model"), config.vision());
-            TextTransformer text = TextTransformer.load(root.at("text_model"), config.text());
             int proj = config.projectionDim();
-            Linear visual = root.linearWithoutBias(
-                    "visual_projection", proj, config.vision().hiddenSize());
-            Linear textual = root.linearWithoutBias(
-                    "text_projection", proj, config.text().projectDim());
+            VisionTransformer vision = null;
+            Linear visual = null, textual = null;
+            TextTransformer text = null;
+            if (towers.image()) {
+                vision = VisionTransformer.load(root.at("vision_model"), config.vision());
+                visual = root.linearWithoutBias(
+                        "visual_projection", proj, config.vision().hiddenSize());
+            }
+            if (towers.text()) {
+                text = TextTransformer.load(root.at("text_model"), config.text());
+                textual = root.linearWithoutBias(
+                        "text_projection", proj, config.text().projectDim());
+            }
             float logitScale = root.scalar("logit_scale");
             List<String> unused = w.finish();
             if (!unused.isEmpty()) warn.accept("unused tensors in " + checkpoint.path() + ": " + unused);
@@ -117,12 +135,24 @@ public final class AltClipModel {
         return config;
     }
 
+    /** The towers this model was loaded with. */
+    public Towers towers() {
+        return vision == null ? Towers.TEXT : text == null ? Towers.IMAGE : Towers.BOTH;
+    }
+
     public VisionTransformer vision() {
-        return vision;
+        return requireLoaded(vision, "image");
     }
 
     public TextTransformer text() {
-        return text;
+        return requireLoaded(text, "text");
+    }
+
+    private static <T> T requireLoaded(T tower, String which) {
+        if (tower == null)
+            throw new IllegalStateException("the " + which + " tower is not loaded: load the model with Towers."
+                    + which.toUpperCase(java.util.Locale.ROOT) + " or Towers.BOTH");
+        return tower;
     }
 
     /** {@code exp(logit_scale)}: the temperature applied to cosine similarities. */
@@ -132,13 +162,13 @@ public final class AltClipModel {
 
     /** {@code get_text_features}: {@code text_projection(pooled)}, not normalised. */
     public TextFeatures textFeatures(ThreadPool pool, int[][] inputIds, int[][] attentionMask) {
-        TextTransformer.Output out = text.forward(pool, inputIds, attentionMask);
+        TextTransformer.Output out = text().forward(pool, inputIds, attentionMask);
         return new TextFeatures(out, textProjection.forward(pool, out.pooled()));
     }
 
     /** {@code get_image_features}: {@code visual_projection(pooled)}, not normalised. */
     public ImageFeatures imageFeatures(ThreadPool pool, FloatTensor pixelValues) {
-        VisionTransformer.Output out = vision.forward(pool, pixelValues);
+        VisionTransformer.Output out = vision().forward(pool, pixelValues);
         return new ImageFeatures(out, visualProjection.forward(pool, out.pooled()));
     }
 

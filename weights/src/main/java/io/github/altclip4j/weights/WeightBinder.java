@@ -62,6 +62,7 @@ public final class WeightBinder {
         this.ignorable = ignorable;
         this.progress = progress;
         this.totalBytes = checkpoint.tensors().values().stream()
+                .filter(e -> !ignorable.test(e.name()))
                 .mapToLong(TensorEntry::byteLength)
                 .sum();
     }
@@ -74,6 +75,7 @@ public final class WeightBinder {
     public long estimatedBytes() {
         long sum = 0;
         for (TensorEntry e : checkpoint.tensors().values()) {
+            if (ignorable.test(e.name())) continue; // not bound: a skipped tower, a known leftover
             if (!e.type().isFloatingPoint() && !Int8Layout.isQuantized(checkpoint, e)) continue;
             int bytes = format == WeightFormat.AS_STORED
                     ? Math.min(4, storedAs(e).bytes())

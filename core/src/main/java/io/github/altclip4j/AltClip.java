@@ -310,6 +310,89 @@ public final class AltClip implements AutoCloseable {
         return out;
     }
 
+    /** One term of a combined query: a text or an image, and its weight (negative: away from it). */
+    public record QueryTerm(String text, ImageInput image, float weight) {
+        public QueryTerm {
+            if ((text == null) == (image == null))
+                throw new IllegalArgumentException("a query term is a text or an image");
+            if (!Float.isFinite(weight)) throw new IllegalArgumentException("a query term's weight must be finite");
+        }
+
+        public static QueryTerm text(String text, float weight) {
+            return new QueryTerm(text, null, weight);
+        }
+
+        public static QueryTerm image(ImageInput image, float weight) {
+            return new QueryTerm(null, image, weight);
+        }
+    }
+
+    /**
+     * A query that combines words and pictures (rclip's {@code "2:golden retriever" + pool.jpg - fruit}): the weighted
+     * sum of the terms' unit embeddings, made unit length, {@code q = Σ wᵢ eᵢ / ‖Σ wᵢ eᵢ‖}, summed and normalised in
+     * double precision and rounded once to float. One term of positive weight is its embedding as it is (so a plain
+     * query has the bits of {@link #embedText}). Terms that cancel out (a zero sum) are refused.
+     */
+    public float[] embedQuery(List<QueryTerm> terms) throws IOException {
+        if (terms.isEmpty()) throw new IllegalArgumentException("a query needs at least one term");
+        QueryTerm first = terms.get(0);
+        if (terms.size() == 1 && first.weight() > 0)
+            return first.text() != null
+                    ? embedText(first.text())
+                    : embedInputs(List.of(first.image())).get(0);
+        List<String> texts = new ArrayList<>();
+        List<ImageInput> images = new ArrayList<>();
+        for (QueryTerm t : terms) {
+            if (t.text() != null) texts.add(t.text());
+            else images.add(t.image());
+        }
+        List<float[]> textVectors = embedTexts(texts);
+        List<float[]> imageVectors = embedInputs(images);
+        List<float[]> vectors = new ArrayList<>(terms.size());
+        float[] weights = new float[terms.size()];
+        int nextText = 0, nextImage = 0;
+        for (int i = 0; i < terms.size(); i++) {
+            QueryTerm t = terms.get(i);
+            vectors.add(t.text() != null ? textVectors.get(nextText++) : imageVectors.get(nextImage++));
+            weights[i] = t.weight();
+        }
+        return combine(vectors, weights);
+    }
+
+    /**
+     * {@code Σ wᵢ eᵢ / ‖Σ wᵢ eᵢ‖} of unit embeddings, in double precision, rounded once to float: the rule of
+     * {@link #embedQuery}, for callers that embedded the terms themselves (the server, through its batchers).
+     */
+    public static float[] combine(List<float[]> unitEmbeddings, float[] weights) {
+        if (unitEmbeddings.size() != weights.length || weights.length == 0)
+            throw new IllegalArgumentException("one weight per embedding, and at least one");
+        double[] sum = new double[unitEmbeddings.get(0).length];
+        for (int t = 0; t < weights.length; t++) {
+            float[] e = unitEmbeddings.get(t);
+            for (int i = 0; i < sum.length; i++) sum[i] += weights[t] * (double) e[i];
+        }
+        double norm = 0;
+        for (double x : sum) norm += x * x;
+        norm = Math.sqrt(norm);
+        if (!(norm > 1e-6))
+            throw new IllegalArgumentException("the query's terms cancel out (their weighted sum is 0)");
+        float[] q = new float[sum.length];
+        for (int i = 0; i < q.length; i++) q[i] = (float) (sum[i] / norm);
+        return q;
+    }
+
+    /** Unit-length embeddings of images from any source; the first that cannot be read stops it with its error. */
+    private List<float[]> embedInputs(List<ImageInput> images) throws IOException {
+        List<float[]> out = new ArrayList<>(images.size());
+        embedAll(images, Batching.defaults(), batch -> {
+            for (ImageResult r : batch.results()) {
+                if (!r.ok()) throw r.error();
+                out.add(r.embedding());
+            }
+        });
+        return out;
+    }
+
     ImageDecoder decoder() {
         return decoder;
     }
@@ -332,14 +415,7 @@ public final class AltClip implements AutoCloseable {
 
     /** Unit-length image embeddings, one per file; the first file that cannot be read stops it with its error. */
     public List<float[]> embedImages(List<Path> files) throws IOException {
-        List<float[]> out = new ArrayList<>(files.size());
-        embedAll(files.stream().map(ImageInput::file).toList(), Batching.defaults(), batch -> {
-            for (ImageResult r : batch.results()) {
-                if (!r.ok()) throw r.error();
-                out.add(r.embedding());
-            }
-        });
-        return out;
+        return embedInputs(files.stream().map(ImageInput::file).toList());
     }
 
     /** Unit-length embedding of an image read from a stream ({@code name} appears in errors). */

@@ -1,15 +1,20 @@
 package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.ImageInput;
 import io.github.altclip4j.formats.JsonWriter;
+import io.github.altclip4j.image.ImageDecoder;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.model.Towers;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@code altclip search --model DIR --index INDEX "query"... [--image FILE]...}. */
 final class SearchCommand implements Command {
@@ -51,28 +56,40 @@ final class SearchCommand implements Command {
         ImageIndex index = ImageIndex.open(dir);
         ModelFolder model = ModelOptions.folder(a);
         index.requireModel(model); // before the weights are loaded
-        List<String> labels = new ArrayList<>(texts);
-        float[][] queries = new float[texts.size() + images.size()][];
-        List<List<ImageIndex.Result>> results;
-        // a text query needs the text tower, an image query the image tower: load only what the queries need
-        Towers towers = texts.isEmpty() ? Towers.IMAGE : images.isEmpty() ? Towers.TEXT : Towers.BOTH;
-        try (AltClip clip = ModelOptions.load(a, c, model, towers)) {
-            List<float[]> t = clip.embedTexts(texts), im = clip.embedImages(images);
-            for (int i = 0; i < t.size(); i++) queries[i] = t.get(i);
-            for (int i = 0; i < im.size(); i++) {
-                queries[t.size() + i] = im.get(i);
-                labels.add("image:" + images.get(i));
+        List<Query> queries = new ArrayList<>();
+        if (texts.contains("+") || texts.contains("-")) {
+            queries.add(Query.combined(texts));
+        } else {
+            for (String t : texts) queries.add(new Query(t, List.of(AltClip.QueryTerm.text(t, 1))));
+        }
+        for (Path i : images)
+            queries.add(new Query("image:" + i, List.of(AltClip.QueryTerm.image(ImageInput.file(i), 1))));
+        // a text needs the text tower, an image the image tower: load only what the queries need
+        boolean anyText = false, anyImage = false;
+        for (Query q : queries)
+            for (AltClip.QueryTerm t : q.terms()) {
+                anyText |= t.text() != null;
+                anyImage |= t.image() != null;
             }
-            results = index.search(clip, queries, k, minScore);
+        Towers towers = !anyText ? Towers.IMAGE : !anyImage ? Towers.TEXT : Towers.BOTH;
+        List<String> labels = new ArrayList<>();
+        float[][] vectors = new float[queries.size()][];
+        List<List<ImageIndex.Result>> results;
+        try (AltClip clip = ModelOptions.load(a, c, model, towers)) {
+            for (int q = 0; q < queries.size(); q++) {
+                vectors[q] = clip.embedQuery(queries.get(q).terms());
+                labels.add(queries.get(q).label());
+            }
+            results = index.search(clip, vectors, k, minScore);
         }
         if (a.has("--json")) {
             List<QueryResults> out = new ArrayList<>();
-            for (int q = 0; q < queries.length; q++) out.add(new QueryResults(labels.get(q), results.get(q)));
+            for (int q = 0; q < vectors.length; q++) out.add(new QueryResults(labels.get(q), results.get(q)));
             c.out().println(new JsonWriter().any(out));
             return 0;
         }
-        for (int q = 0; q < queries.length; q++) {
-            if (queries.length > 1) c.out().println((q > 0 ? "\n" : "") + "== " + labels.get(q));
+        for (int q = 0; q < vectors.length; q++) {
+            if (vectors.length > 1) c.out().println((q > 0 ? "\n" : "") + "== " + labels.get(q));
             for (ImageIndex.Result r : results.get(q))
                 c.out().printf(Locale.ROOT, "%.4f  %6d  %s%n", r.score(), r.row(), r.path());
         }
@@ -81,4 +98,46 @@ final class SearchCommand implements Command {
 
     /** One query's hits, best first, as {@code --json} prints them. */
     record QueryResults(String query, List<ImageIndex.Result> results) {}
+
+    /** A query as the user wrote it, and its terms. */
+    record Query(String label, List<AltClip.QueryTerm> terms) {
+        private static final Pattern WEIGHT = Pattern.compile("^([0-9]+(?:\\.[0-9]+)?):(.+)$");
+
+        /**
+         * rclip's syntax: terms joined by {@code +} and {@code -} (separate arguments), each a text or the path of an
+         * image file, with an optional weight: {@code "2:golden retriever" + pool.jpg - fruit}.
+         */
+        static Query combined(List<String> args) {
+            List<AltClip.QueryTerm> terms = new ArrayList<>();
+            float sign = 1;
+            boolean expectTerm = true;
+            for (String arg : args) {
+                if (arg.equals("+") || arg.equals("-")) {
+                    if (expectTerm && !terms.isEmpty())
+                        throw new UsageException("two operators in a row in the query: " + String.join(" ", args));
+                    sign = arg.equals("-") ? -1 : 1;
+                    expectTerm = true;
+                    continue;
+                }
+                if (!expectTerm)
+                    throw new UsageException("join the query's terms with + or - (separate arguments): '" + arg + "'");
+                float weight = 1;
+                String term = arg;
+                Matcher m = WEIGHT.matcher(arg);
+                if (m.matches()) {
+                    weight = Float.parseFloat(m.group(1));
+                    term = m.group(2);
+                }
+                Path file = Path.of(term);
+                terms.add(
+                        ImageDecoder.hasImageExtension(file) && Files.isRegularFile(file)
+                                ? AltClip.QueryTerm.image(ImageInput.file(file), sign * weight)
+                                : AltClip.QueryTerm.text(term, sign * weight));
+                sign = 1;
+                expectTerm = false;
+            }
+            if (expectTerm) throw new UsageException("the query ends with an operator: " + String.join(" ", args));
+            return new Query(String.join(" ", args), terms);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.altclip4j.server;
 
 import io.github.altclip4j.formats.Json;
+import io.github.altclip4j.formats.JsonRecords;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -53,6 +54,33 @@ final class Body {
         if (out.size() > max)
             throw new HttpError(
                     413, "payload_too_large", "\"" + field + "\" has " + out.size() + " items; the limit is " + max);
+        return out;
+    }
+
+    /** Whether the field holds a list (e.g. {@code /search}'s combined "query"). */
+    boolean isList(String field) {
+        return fields.get(field) instanceof List;
+    }
+
+    /** A list of objects read as records of {@code type} (at most {@code max}); a wrong one is a 422 naming it. */
+    <R extends Record> List<R> records(String field, Class<R> type, int max) throws HttpError {
+        List<?> list = (List<?>) fields.get(field);
+        if (list.isEmpty()) throw HttpError.unprocessable("\"" + field + "\" must not be empty");
+        if (list.size() > max)
+            throw new HttpError(
+                    413, "payload_too_large", "\"" + field + "\" has " + list.size() + " items; the limit is " + max);
+        List<R> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            try {
+                out.add(JsonRecords.read(type, list.get(i)));
+            } catch (JsonRecords.FieldException e) {
+                String at = field + "[" + i + "]";
+                throw HttpError.unprocessable(
+                        e.field.equals("(the document)")
+                                ? "\"" + at + "\" must be an object"
+                                : at + "." + e.getMessage());
+            }
+        }
         return out;
     }
 

@@ -1,6 +1,7 @@
 package io.github.altclip4j.server;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.github.altclip4j.AltClip;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -253,7 +254,10 @@ final class Endpoints {
         return 200;
     }
 
-    /** {"query": text} | {"image": base64} | {"row": n}, "k", "min_score" -> {"results": [{"path", "score", "row"}]}. */
+    /**
+     * {"query": text | [{"text" | "image": base64, "weight"}...]} | {"image": base64} | {"row": n}, "k", "min_score"
+     * -> {"results": [{"path", "score", "row"}]}. A list of terms is one combined query ({@link AltClip#combine}).
+     */
     private int search(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
         AltClipServer.Model m = server.model();
@@ -266,7 +270,10 @@ final class Endpoints {
         if (given != 1)
             throw HttpError.unprocessable(
                     "give exactly one of \"query\" (text), \"image\" (base64) or \"row\" (an indexed image)");
-        if (b.has("query")) {
+        if (b.has("query") && b.isList("query")) {
+            query = combined(b.records(
+                    "query", Messages.SearchTerm.class, server.config().maxItems()));
+        } else if (b.has("query")) {
             query = server.embedTexts(List.of(b.string("query", "")), true).get(0);
         } else if (b.has("image")) {
             query = server.embedImages(List.of(Body.image(b.string("image", ""), "image")), "image", true)
@@ -279,6 +286,33 @@ final class Endpoints {
         }
         AltClipServer.sendJson(ex, 200, new Messages.SearchResults(m.index().search(m.clip(), query, k, minScore)));
         return 200;
+    }
+
+    /** The weighted sum of the terms' unit embeddings, made unit length (the same rule as {@code altclip search}). */
+    private float[] combined(List<Messages.SearchTerm> terms) throws IOException, HttpError {
+        List<String> texts = new ArrayList<>();
+        List<byte[]> images = new ArrayList<>();
+        float[] weights = new float[terms.size()];
+        for (int i = 0; i < terms.size(); i++) {
+            Messages.SearchTerm t = terms.get(i);
+            if ((t.text() == null) == (t.image() == null))
+                throw HttpError.unprocessable("\"query\"[" + i + "] needs exactly one of \"text\" or \"image\"");
+            if (t.text() != null) texts.add(t.text());
+            else images.add(Body.image(t.image(), "query[" + i + "].image"));
+            weights[i] = t.weight() == null ? 1f : t.weight();
+            if (!Float.isFinite(weights[i]))
+                throw HttpError.unprocessable("\"query\"[" + i + "].weight must be finite");
+        }
+        List<float[]> tv = texts.isEmpty() ? List.of() : server.embedTexts(texts, true);
+        List<float[]> iv = images.isEmpty() ? List.of() : server.embedImages(images, "query", true);
+        List<float[]> vectors = new ArrayList<>(terms.size());
+        for (int i = 0, nt = 0, ni = 0; i < terms.size(); i++)
+            vectors.add(terms.get(i).text() != null ? tv.get(nt++) : iv.get(ni++));
+        try {
+            return AltClip.combine(vectors, weights);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.unprocessable("\"query\": " + e.getMessage());
+        }
     }
 
     /** {"inputs": str | [str]} -> [{"input_ids", "pieces"}]. */

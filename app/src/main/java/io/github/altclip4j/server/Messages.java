@@ -6,7 +6,7 @@ import io.github.altclip4j.index.ImageIndex;
 import java.util.List;
 
 /**
- * The server's responses, one record per protocol message (as TEI's {@code router/src/http/types.rs} has one struct
+ * The server's messages, one record per protocol message (as TEI's {@code router/src/http/types.rs} has one struct
  * each), written by the one JSON binding: components in snake case, null ones left out. docs/server.md describes each.
  */
 final class Messages {
@@ -40,6 +40,12 @@ final class Messages {
     record WeaviateMeta(WeaviateModel clipModel, String version) {}
 
     // ---- this server's own: /classify, /search, /tokenize, /health, /info, errors ----
+
+    /** A term of a combined {@code /search} query: a text or a base64 image, and its weight (1 when absent). */
+    record SearchTerm(
+            @JsonRecords.Optional String text,
+            @JsonRecords.Optional String image,
+            Float weight) {}
 
     record Labels(List<AltClip.Label> labels) {}
 

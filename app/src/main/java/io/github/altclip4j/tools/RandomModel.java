@@ -1,5 +1,6 @@
 package io.github.altclip4j.tools;
 
+import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.tensor.Half;
 import io.github.altclip4j.weights.SafetensorsWriter;
 import io.github.altclip4j.weights.StoredType;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -66,14 +68,10 @@ public final class RandomModel {
             else if (f.equals("sentencepiece.bpe.model"))
                 throw new IOException(tokenizerFrom + ": no sentencepiece.bpe.model to copy");
         }
-        Files.writeString(out.resolve("config.json"), config(s), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("config.json"), new JsonWriter().any(config(s)) + "\n", StandardCharsets.UTF_8);
         Files.writeString(
                 out.resolve("preprocessor_config.json"),
-                "{\n  \"crop_size\": " + s.imageSize() + ",\n  \"do_center_crop\": true,\n"
-                        + "  \"do_convert_rgb\": true,\n  \"do_normalize\": true,\n  \"do_resize\": true,\n"
-                        + "  \"feature_extractor_type\": \"CLIPFeatureExtractor\",\n"
-                        + "  \"image_mean\": [0.48145466, 0.4578275, 0.40821073],\n  \"image_std\": [0.26862954, 0.26130258, 0.27577711],\n"
-                        + "  \"resample\": 3,\n  \"size\": " + s.imageSize() + "\n}\n",
+                new JsonWriter().any(new PreprocessorJson(s.imageSize())) + "\n",
                 StandardCharsets.UTF_8);
         SafetensorsWriter w =
                 new SafetensorsWriter().metadata("format", "pt").metadata("producer", "altclip4j random-model");
@@ -173,25 +171,103 @@ public final class RandomModel {
         t.put(name + ".bias", new int[] {d});
     }
 
-    static String config(Shapes s) {
-        return "{\n  \"architectures\": [\"AltCLIPModel\"],\n  \"model_type\": \"altclip\",\n"
-                + "  \"projection_dim\": " + s.projectionDim() + ",\n  \"logit_scale_init_value\": 2.6592,\n"
-                + "  \"text_config\": {\n    \"model_type\": \"altclip_text_model\",\n    \"vocab_size\": " + s.vocab()
-                + ",\n"
-                + "    \"hidden_size\": " + s.textHidden() + ",\n    \"num_hidden_layers\": " + s.textLayers() + ",\n"
-                + "    \"num_attention_heads\": " + s.textHeads() + ",\n    \"intermediate_size\": "
-                + s.textIntermediate() + ",\n"
-                + "    \"hidden_act\": \"gelu\",\n    \"max_position_embeddings\": " + s.maxPositions() + ",\n"
-                + "    \"type_vocab_size\": 1,\n    \"layer_norm_eps\": 1e-05,\n    \"pad_token_id\": 1,\n    \"bos_token_id\": 0,\n"
-                + "    \"eos_token_id\": 2,\n    \"project_dim\": " + s.projectDim() + "\n  },\n"
-                + "  \"vision_config\": {\n    \"model_type\": \"altclip_vision_model\",\n    \"hidden_size\": "
-                + s.visionHidden() + ",\n"
-                + "    \"intermediate_size\": " + s.visionIntermediate() + ",\n    \"num_hidden_layers\": "
-                + s.visionLayers() + ",\n"
-                + "    \"num_attention_heads\": " + s.visionHeads()
-                + ",\n    \"num_channels\": 3,\n    \"image_size\": " + s.imageSize() + ",\n"
-                + "    \"patch_size\": " + s.patchSize() + ",\n    \"hidden_act\": \"" + s.visionAct()
-                + "\",\n    \"layer_norm_eps\": 1e-05,\n"
-                + "    \"projection_dim\": " + s.projectionDim() + "\n  }\n}\n";
+    /** {@code config.json} as transformers' {@code AltCLIPConfig} writes it (the fields the model reads, and its types). */
+    record ConfigJson(
+            List<String> architectures,
+            String modelType,
+            int projectionDim,
+            double logitScaleInitValue,
+            TextConfigJson textConfig,
+            VisionConfigJson visionConfig) {}
+
+    record TextConfigJson(
+            String modelType,
+            int vocabSize,
+            int hiddenSize,
+            int numHiddenLayers,
+            int numAttentionHeads,
+            int intermediateSize,
+            String hiddenAct,
+            int maxPositionEmbeddings,
+            int typeVocabSize,
+            double layerNormEps,
+            int padTokenId,
+            int bosTokenId,
+            int eosTokenId,
+            int projectDim) {}
+
+    record VisionConfigJson(
+            String modelType,
+            int hiddenSize,
+            int intermediateSize,
+            int numHiddenLayers,
+            int numAttentionHeads,
+            int numChannels,
+            int imageSize,
+            int patchSize,
+            String hiddenAct,
+            double layerNormEps,
+            int projectionDim) {}
+
+    /** BAAI/AltCLIP's {@code preprocessor_config.json}, at the model's image size. */
+    record PreprocessorJson(
+            int cropSize,
+            boolean doCenterCrop,
+            boolean doConvertRgb,
+            boolean doNormalize,
+            boolean doResize,
+            String featureExtractorType,
+            double[] imageMean,
+            double[] imageStd,
+            int resample,
+            int size) {
+        PreprocessorJson(int imageSize) {
+            this(
+                    imageSize,
+                    true,
+                    true,
+                    true,
+                    true,
+                    "CLIPFeatureExtractor",
+                    new double[] {0.48145466, 0.4578275, 0.40821073},
+                    new double[] {0.26862954, 0.26130258, 0.27577711},
+                    3,
+                    imageSize);
+        }
+    }
+
+    static ConfigJson config(Shapes s) {
+        return new ConfigJson(
+                List.of("AltCLIPModel"),
+                "altclip",
+                s.projectionDim(),
+                2.6592,
+                new TextConfigJson(
+                        "altclip_text_model",
+                        s.vocab(),
+                        s.textHidden(),
+                        s.textLayers(),
+                        s.textHeads(),
+                        s.textIntermediate(),
+                        "gelu",
+                        s.maxPositions(),
+                        1,
+                        1e-05,
+                        1,
+                        0,
+                        2,
+                        s.projectDim()),
+                new VisionConfigJson(
+                        "altclip_vision_model",
+                        s.visionHidden(),
+                        s.visionIntermediate(),
+                        s.visionLayers(),
+                        s.visionHeads(),
+                        3,
+                        s.imageSize(),
+                        s.patchSize(),
+                        s.visionAct(),
+                        1e-05,
+                        s.projectionDim()));
     }
 }

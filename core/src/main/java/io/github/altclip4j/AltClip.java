@@ -293,21 +293,26 @@ public final class AltClip implements AutoCloseable {
         if (templates.isEmpty()) throw new IllegalArgumentException("no templates (\"{}\" is the label alone)");
         for (String t : templates)
             if (!t.contains("{}")) throw new IllegalArgumentException("template \"" + t + "\" has no {} for the label");
+        List<String> prompts = new ArrayList<>(labels.size() * templates.size());
+        for (String label : labels) for (String t : templates) prompts.add(t.replace("{}", label));
+        List<float[]> each = embedTexts(prompts); // every prompt in batches of TEXT_BATCH: the same bits as one by one
         List<float[]> out = new ArrayList<>(labels.size());
-        for (String label : labels) {
-            List<String> prompts = new ArrayList<>(templates.size());
-            for (String t : templates) prompts.add(t.replace("{}", label));
-            List<float[]> each = embedTexts(prompts);
-            if (each.size() == 1) {
-                out.add(each.get(0));
-                continue;
-            }
-            float[] mean = new float[each.get(0).length];
-            for (float[] e : each) for (int i = 0; i < mean.length; i++) mean[i] += e[i];
-            for (int i = 0; i < mean.length; i++) mean[i] /= each.size();
-            out.add(unit(mean));
-        }
+        for (int l = 0; l < labels.size(); l++)
+            out.add(meanEmbedding(each.subList(l * templates.size(), (l + 1) * templates.size())));
         return out;
+    }
+
+    /**
+     * One label's embedding from its prompts' unit embeddings, in template order: their mean (in float, in that order)
+     * made unit length; one prompt's embedding is returned as it is. The one rule of {@link #embedLabels}, for callers
+     * that embedded the prompts themselves (the server, through its batcher).
+     */
+    public float[] meanEmbedding(List<float[]> promptEmbeddings) {
+        if (promptEmbeddings.size() == 1) return promptEmbeddings.get(0);
+        float[] mean = new float[promptEmbeddings.get(0).length];
+        for (float[] e : promptEmbeddings) for (int i = 0; i < mean.length; i++) mean[i] += e[i];
+        for (int i = 0; i < mean.length; i++) mean[i] /= promptEmbeddings.size();
+        return unit(mean);
     }
 
     /** One term of a combined query: a text or an image, and its weight (negative: away from it). */

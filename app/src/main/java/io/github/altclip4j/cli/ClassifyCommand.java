@@ -2,6 +2,7 @@ package io.github.altclip4j.cli;
 
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.ImageInput;
+import io.github.altclip4j.PromptTemplates;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.model.Towers;
 import java.io.IOException;
@@ -35,6 +36,12 @@ final class ClassifyCommand implements Command {
                         "--template",
                         "T",
                         "a prompt with {} for the label, e.g. 'a photo of {}.'; several are averaged (CLIP's recipe)")
+                .value(
+                        "--templates",
+                        "SET|FILE",
+                        "a set of prompts: " + String.join(", ", PromptTemplates.names())
+                                + " (CLIP's), or a file with one per line",
+                        null)
                 .flag("--json", "print JSON: [{\"image\", \"labels\": [{\"label\", \"probability\"}]}]")
                 .positionals(
                         "IMAGE LABEL",
@@ -60,7 +67,10 @@ final class ClassifyCommand implements Command {
                 throw new UsageException("label '" + w + "' is an image file; give several images with --image");
         }
         int top = a.has("--top") ? a.integer("--top") : words.size();
-        List<String> templates = a.has("--template") ? a.all("--template") : List.of("{}");
+        List<String> templates = new ArrayList<>();
+        if (a.has("--templates")) templates.addAll(PromptTemplates.of(a.string("--templates", null)));
+        templates.addAll(a.all("--template"));
+        if (templates.isEmpty()) templates.add("{}"); // the labels as written
         for (String t : templates)
             if (!t.contains("{}")) throw new UsageException("--template '" + t + "' has no {} for the label");
         List<Path> images = InputFiles.images(given);

@@ -2,6 +2,7 @@ package io.github.altclip4j.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.PromptTemplates;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -239,7 +240,11 @@ final class Endpoints {
         return 200;
     }
 
-    /** {"image": base64 | data URI, "labels": [...]} -> {"labels": [{"label", "probability"}]}, best first. */
+    /**
+     * {"image": base64 | data URI, "labels": [...], "templates": [...] | "clip-imagenet"} -> {"labels": [{"label",
+     * "probability"}]}, best first. Templates are averaged by CLIP's recipe ({@link AltClip#meanEmbedding}); the prompts
+     * (labels x templates) go through the text queue, at most its capacity per request.
+     */
     private int classify(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
         List<String> labels = b.strings("labels", server.config().maxItems(), true);
@@ -248,10 +253,35 @@ final class Endpoints {
         if (image == null) throw HttpError.unprocessable("\"image\" is required");
         float[] img = server.embedImages(List.of(Body.image(image, "image")), "image", true)
                 .get(0);
-        List<float[]> labelEmbeddings = server.embedTexts(labels, true);
+        List<String> templates = templates(b);
+        int n = templates.size();
+        if ((long) labels.size() * n > server.config().queueCapacity())
+            throw new HttpError(
+                    413,
+                    "payload_too_large",
+                    labels.size() + " labels x " + n + " templates make " + labels.size() * n
+                            + " prompts; the limit is " + server.config().queueCapacity() + " (--queue)");
+        List<String> prompts = new ArrayList<>(labels.size() * n);
+        for (String label : labels) for (String t : templates) prompts.add(t.replace("{}", label));
+        List<float[]> each = server.embedTexts(prompts, true);
+        List<float[]> labelEmbeddings = new ArrayList<>(labels.size());
+        for (int l = 0; l < labels.size(); l++)
+            labelEmbeddings.add(server.model().clip().meanEmbedding(each.subList(l * n, (l + 1) * n)));
         AltClipServer.sendJson(
                 ex, 200, new Messages.Labels(server.model().clip().rank(img, labels, labelEmbeddings)));
         return 200;
+    }
+
+    /** "templates": a built-in set's name, or templates with {} for the label; absent: the labels as written. */
+    private List<String> templates(Body b) throws IOException, HttpError {
+        List<String> given = b.strings("templates", server.config().queueCapacity(), false);
+        if (given.size() == 1 && PromptTemplates.names().contains(given.get(0)))
+            return PromptTemplates.of(given.get(0));
+        for (int i = 0; i < given.size(); i++)
+            if (!given.get(i).contains("{}"))
+                throw HttpError.unprocessable("\"templates\"[" + i + "] has no {} for the label (or name a set: "
+                        + String.join(", ", PromptTemplates.names()) + ")");
+        return given.isEmpty() ? List.of("{}") : given;
     }
 
     /**

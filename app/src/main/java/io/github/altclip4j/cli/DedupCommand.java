@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code altclip dedup --index INDEX [--threshold 0.95]}: groups of near-duplicate images, as JSON. */
+/**
+ * {@code altclip dedup --index INDEX [--threshold 0.95] [--keep largest|oldest|newest] [--others]}: groups of
+ * near-duplicate images, each with the copy to keep, as JSON; or only the others' paths, for a script to act on.
+ */
 final class DedupCommand implements Command {
 
     @Override
@@ -19,8 +22,10 @@ final class DedupCommand implements Command {
     @Override
     public String description() {
         return "Every pair of indexed images whose embeddings have a cosine of at least --threshold, joined into\n"
-                + "connected components. Prints [{\"images\": [{\"path\", \"row\", \"best_score\"}]}], groups by their first row.\n"
-                + "Needs no model: it compares the stored embeddings.";
+                + "connected components. Prints [{\"keep\", \"others\": [...], \"images\": [{\"path\", \"row\", \"best_score\"}]}],\n"
+                + "groups by their first row; --others prints only the paths not kept, one per line. Needs no model: it\n"
+                + "compares the stored embeddings. 0.95 finds re-encoded, resized and lightly edited copies; immich's\n"
+                + "default (a cosine distance of 0.01) is --threshold 0.99, exact-looking copies only.";
     }
 
     @Override
@@ -28,6 +33,8 @@ final class DedupCommand implements Command {
         return new OptionSpec()
                 .value("--index", "INDEX", "the index folder; required", null)
                 .number("--threshold", "T", "the cosine from which two images count as duplicates", 0.95)
+                .choice("--keep", "RULE", "which copy of a group to keep", Keep.class, Keep.LARGEST)
+                .flag("--others", "print only the paths of the copies not kept, one per line")
                 .integer(
                         "--threads",
                         "N",
@@ -49,18 +56,57 @@ final class DedupCommand implements Command {
         try (ThreadPool pool = new ThreadPool(a.integer("--threads"))) {
             groups = index.duplicates(pool, (float) threshold);
         }
+        Keep keep = a.choice("--keep", Keep.class);
+        List<ImageIndex.Entry> entries = index.entries();
         List<Group> out = new ArrayList<>();
         for (ImageIndex.DuplicateGroup g : groups) {
             List<Member> members = new ArrayList<>();
             for (ImageIndex.Result r : g.images()) members.add(new Member(r.path(), r.row(), r.score()));
-            out.add(new Group(members));
+            Member kept = members.stream()
+                    .min((x, y) -> keep.compare(entries.get(x.row()), entries.get(y.row()), x.row(), y.row()))
+                    .orElseThrow();
+            List<Path> others = new ArrayList<>();
+            for (Member m : members) if (m != kept) others.add(m.path());
+            out.add(new Group(kept.path(), others, members));
         }
-        c.out().println(new JsonWriter().any(out));
+        if (a.has("--others")) {
+            for (Group g : out) for (Path p : g.others()) c.out().println(p);
+        } else {
+            c.out().println(new JsonWriter().any(out));
+        }
         return 0;
+    }
+
+    /** Which copy of a group to keep; ties go to the lower row (the earlier indexed). */
+    enum Keep {
+        /** The most pixels, then the most bytes: the least recompressed or downscaled copy. */
+        LARGEST,
+        /** The earliest modified: usually the original. */
+        OLDEST,
+        /** The latest modified: usually the edited one. */
+        NEWEST;
+
+        /** Negative when {@code x} is the better one to keep. */
+        int compare(ImageIndex.Entry x, ImageIndex.Entry y, int rowX, int rowY) {
+            int c;
+            switch (this) {
+                case LARGEST:
+                    c = Long.compare((long) y.width() * y.height(), (long) x.width() * x.height());
+                    if (c == 0) c = Long.compare(y.size(), x.size());
+                    break;
+                case OLDEST:
+                    c = Long.compare(x.mtime(), y.mtime());
+                    break;
+                default:
+                    c = Long.compare(y.mtime(), x.mtime());
+            }
+            return c != 0 ? c : Integer.compare(rowX, rowY);
+        }
     }
 
     /** An image of a group: its best cosine to another member. */
     record Member(Path path, int row, float bestScore) {}
 
-    record Group(List<Member> images) {}
+    /** A group: the copy to keep, the others, and every member. */
+    record Group(Path keep, List<Path> others, List<Member> images) {}
 }

@@ -281,6 +281,39 @@ class MainTest {
     }
 
     @Test
+    void dedupNamesTheCopyToKeepByTheChosenRule(@TempDir Path tmp) throws Exception {
+        Path photos = Files.createDirectory(tmp.resolve("photos"));
+        Path original = photos.resolve("a.jpg"), copy = photos.resolve("b-copy.jpg");
+        Files.copy(Path.of(IMAGE), original);
+        Files.copy(Path.of(IMAGE), copy);
+        Files.copy(FIXTURES.resolve("images/files/gray16_300x200.png"), photos.resolve("z.png"));
+        Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
+        Files.setLastModifiedTime(original, java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        String index = tmp.resolve("idx").toString();
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+
+        assertThat(run("dedup", "--index", index, "--threshold", "0.9999", "--keep", "oldest"))
+                .isZero();
+        List<?> groups = (List<?>) Json.parse(out().trim());
+        assertThat(groups).hasSize(1);
+        Map<?, ?> g = (Map<?, ?>) groups.get(0);
+        assertThat(g.get("keep")).isEqualTo(copy.toString()); // the older file
+        assertThat(g.get("others")).isEqualTo(List.of(original.toString()));
+        assertThat((List<?>) g.get("images")).hasSize(2);
+
+        assertThat(run("dedup", "--index", index, "--threshold", "0.9999", "--keep", "newest", "--others"))
+                .isZero();
+        assertThat(out().lines().toList()).containsExactly(copy.toString());
+        // same pixels and bytes: largest keeps the lower row, the first indexed (a.jpg sorts first)
+        assertThat(run("dedup", "--index", index, "--threshold", "0.9999", "--others"))
+                .isZero();
+        assertThat(out().lines().toList()).containsExactly(copy.toString());
+        assertThat(run("dedup", "--index", index, "--keep", "biggest")).isEqualTo(2);
+        assertThat(err()).contains("--keep must be largest, oldest or newest, got 'biggest'");
+    }
+
+    @Test
     void classifySeveralImagesAsJsonWithTopK() {
         String other = FIXTURES.resolve("images/files/small_64x48.png").toString();
         assertThat(run(

@@ -28,6 +28,7 @@ public final class Main {
         m.put("index", new IndexCommand());
         m.put("search", new SearchCommand());
         m.put("dedup", new DedupCommand());
+        m.put("eval", new EvalCommand());
         m.put("serve", new ServeCommand());
         m.put("tokenize", new TokenizeCommand());
         m.put("inspect", new InspectCommand());

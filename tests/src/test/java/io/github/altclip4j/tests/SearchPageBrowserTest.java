@@ -112,6 +112,31 @@ class SearchPageBrowserTest {
                     assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.row"))
                                     .longValue())
                             .isEqualTo(row);
+
+                    // the address follows the searches, and the back button returns to the text query
+                    assertThat(page.eval("location.search")).isEqualTo("?row=" + row);
+                    page.eval("history.back(); true");
+                    page.waitFor("location.search === '?q=' + encodeURIComponent('一只猫的照片')"
+                            + " && document.getElementById('status').textContent.endsWith('results for \"一只猫的照片\"')");
+
+                    // a picture from the disk: the same image found first, with a cosine of 1
+                    page.eval("fetch('/image/" + row + "').then(r => r.blob())"
+                            + ".then(b => searchWithPicture(new File([b], 'mine.jpg', {type: b.type}))); true");
+                    page.waitFor(
+                            "document.getElementById('status').textContent.includes('results for your picture mine.jpg')");
+                    assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.row"))
+                                    .longValue())
+                            .isEqualTo(row);
+                    assertThat(page.eval("document.querySelector('#grid .hit .score').textContent"))
+                            .isEqualTo("1.000");
+
+                    // the larger view: the whole path, and Escape closes it
+                    page.eval("document.querySelector('#grid .hit img').click(); true");
+                    page.waitFor("document.getElementById('view').classList.contains('open')");
+                    assertThat(page.eval("document.querySelector('#view .path').textContent"))
+                            .isEqualTo(page.eval("document.querySelector('#grid .hit .path').textContent"));
+                    page.eval("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'})); true");
+                    page.waitFor("!document.getElementById('view').classList.contains('open')");
                     page.close();
                 } finally {
                     browser.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -6,7 +6,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A folder (or glob) of images to a Parquet table of {@code (path, embedding, error)}:
+ * A folder (or glob) of images to a Parquet table of {@code (path, embedding, error)} (JSON lines when OUT ends in
+ * {@code .json}):
  * <pre>
  * spark-submit --class io.github.altclip4j.spark.examples.EmbedFolderJob altclip4j-spark.jar MODEL IMAGES OUT [WEIGHTS]
  * </pre>
@@ -32,6 +33,8 @@ public final class EmbedFolderJob {
     public static void run(SparkSession spark, String model, String images, String output, String weights) {
         Dataset<Row> embedded =
                 AltClipSpark.embedImages(AltClipSpark.readImages(spark, images), model, e -> e.setWeights(weights));
-        embedded.select("path", "embedding", "error").write().mode("overwrite").parquet(output);
+        var rows = embedded.select("path", "embedding", "error").write().mode("overwrite");
+        if (output.endsWith(".json")) rows.json(output);
+        else rows.parquet(output);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prompt templates for zero-shot classification ({@link AltClip#embedLabels}): {@code {}} stands for the label. Two
@@ -21,6 +22,8 @@ public final class PromptTemplates {
 
     private static final Map<String, String> BUILT_IN =
             Map.of("clip-imagenet", "templates/clip-imagenet.txt", "clip-cifar", "templates/clip-cifar.txt");
+    /** The built-in sets, read from the JAR once (the server may name one in every request). */
+    private static final Map<String, List<String>> LOADED = new ConcurrentHashMap<>();
 
     /** The names of the built-in sets. */
     public static List<String> names() {
@@ -31,9 +34,13 @@ public final class PromptTemplates {
     public static List<String> of(String nameOrFile) throws IOException {
         String resource = BUILT_IN.get(nameOrFile);
         if (resource != null) {
+            List<String> loaded = LOADED.get(nameOrFile);
+            if (loaded != null) return loaded;
             try (InputStream in = PromptTemplates.class.getResourceAsStream(resource)) {
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), nameOrFile);
+                loaded = parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), nameOrFile);
             }
+            LOADED.put(nameOrFile, loaded);
+            return loaded;
         }
         Path file = Path.of(nameOrFile);
         if (!Files.isRegularFile(file))
@@ -52,6 +59,6 @@ public final class PromptTemplates {
             out.add(t);
         }
         if (out.isEmpty()) throw new IOException(source + ": no templates");
-        return out;
+        return List.copyOf(out);
     }
 }

@@ -4,7 +4,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -44,12 +43,6 @@ public final class JsonRecords {
         String value();
     }
 
-    /** A component's field name: its {@link Name}, else its name in {@link JsonWriter#snakeCase}. */
-    static String fieldName(RecordComponent c) {
-        Name n = c.getAnnotation(Name.class);
-        return n != null ? n.value() : JsonWriter.snakeCase(c.getName());
-    }
-
     /** A component that may be absent or null: it reads as 0, false or null. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.RECORD_COMPONENT)
@@ -81,16 +74,15 @@ public final class JsonRecords {
         if (!(json instanceof Map))
             throw new FieldException(path.isEmpty() ? "(the document)" : path, "must be an object");
         Map<?, ?> m = (Map<?, ?>) json;
-        RecordComponent[] components = type.getRecordComponents();
+        RecordShape shape = RecordShape.of(type);
+        RecordComponent[] components = shape.components;
         Object[] args = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
         List<String> missing = new ArrayList<>();
         for (int i = 0; i < components.length; i++) {
             RecordComponent c = components[i];
-            String name = fieldName(c), at = path.isEmpty() ? name : path + "." + name;
+            String name = shape.names[i], at = path.isEmpty() ? name : path + "." + name;
             Object v = m.get(name);
             if (v == Json.NULL) v = null;
-            types[i] = c.getType();
             if (v == null && required(c)) missing.add(at);
             else
                 args[i] = v == null
@@ -99,9 +91,7 @@ public final class JsonRecords {
         }
         if (!missing.isEmpty()) throw new FieldException(missing, "is missing");
         try {
-            Constructor<R> make = type.getDeclaredConstructor(types);
-            make.setAccessible(true); // a package-private record of the module that reads it
-            return make.newInstance(args);
+            return type.cast(shape.constructor.newInstance(args));
         } catch (InvocationTargetException e) {
             // the record's own check refused the values (a compact constructor)
             throw new FieldException(

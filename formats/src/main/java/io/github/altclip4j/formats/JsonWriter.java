@@ -1,7 +1,5 @@
 package io.github.altclip4j.formats;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -166,17 +164,16 @@ public final class JsonWriter {
      * component is left out, as {@link JsonRecords} reads an absent field as null.
      */
     public JsonWriter fields(Record r) {
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            Method accessor = c.getAccessor();
+        RecordShape shape = RecordShape.of(r.getClass());
+        for (int i = 0; i < shape.accessors.length; i++) {
             Object value;
             try {
-                accessor.setAccessible(true); // a package-private record of the module that writes it
-                value = accessor.invoke(r);
+                value = shape.accessors[i].invoke(r);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(
-                        "cannot read " + c.getName() + " of " + r.getClass().getName(), e);
+                        "cannot read " + shape.names[i] + " of " + r.getClass().getName(), e);
             }
-            if (value != null) name(JsonRecords.fieldName(c)).any(value); // null: the field is left out
+            if (value != null) name(shape.names[i]).any(value); // null: the field is left out
         }
         return this;
     }

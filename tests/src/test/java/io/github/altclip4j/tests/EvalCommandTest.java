@@ -76,7 +76,7 @@ class EvalCommandTest {
                 "clip-cifar",
                 "--json");
 
-        int top1 = 0, top2 = 0;
+        int top1 = 0;
         try (AltClip clip = AltClip.load(MODEL, AltClip.Options.defaults().withThreads(2))) {
             List<float[]> labels = clip.embedLabels(List.of("cat", "dog", "red car"), PromptTemplates.of("clip-cifar"));
             // the eval walks class folders in name order and their images sorted
@@ -95,7 +95,6 @@ class EvalCommandTest {
                 for (int l = 0; l < row.length; l++) row[l] = dot(vectors.get(i), labels.get(l));
                 int rk = rank(row, orderTruth.get(i));
                 if (rk < 1) top1++;
-                if (rk < 2) top2++;
             }
         }
         assertThat(((Number) r.get("images")).intValue()).isEqualTo(7);
@@ -104,7 +103,6 @@ class EvalCommandTest {
         assertThat(((Number) r.get("templates")).intValue()).isEqualTo(18);
         assertThat(((Number) r.get("top1")).doubleValue()).isEqualTo(top1 / 7.0);
         assertThat(((Number) r.get("top5")).doubleValue()).isEqualTo(1.0); // 3 classes: always within 5
-        assertThat(top2).isGreaterThanOrEqualTo(top1);
     }
 
     @Test

@@ -22,7 +22,7 @@ final class DedupCommand implements Command {
     @Override
     public String description() {
         return "Every pair of indexed images whose embeddings have a cosine of at least --threshold, joined into\n"
-                + "connected components. Prints [{\"keep\", \"others\": [...], \"images\": [{\"path\", \"row\", \"best_score\"}]}],\n"
+                + "connected components. Prints [{\"keep\", \"others\": [...], \"images\": [{\"path\", \"id\", \"best_score\"}]}],\n"
                 + "groups by their first row; --others prints only the paths not kept, one per line. Needs no model: it\n"
                 + "compares the stored embeddings. 0.95 finds re-encoded, resized and lightly edited copies; immich's\n"
                 + "default (a cosine distance of 0.01) is --threshold 0.99, exact-looking copies only.";
@@ -61,13 +61,17 @@ final class DedupCommand implements Command {
         List<Group> out = new ArrayList<>();
         for (ImageIndex.DuplicateGroup g : groups) {
             List<Member> members = new ArrayList<>();
-            for (ImageIndex.Result r : g.images()) members.add(new Member(r.path(), r.row(), r.score()));
-            Member kept = members.stream()
-                    .min((x, y) -> keep.compare(entries.get(x.row()), entries.get(y.row()), x.row(), y.row()))
-                    .orElseThrow();
+            List<ImageIndex.Entry> rows = new ArrayList<>();
+            for (ImageIndex.Result r : g.images()) {
+                members.add(new Member(r.path(), r.id(), r.score()));
+                rows.add(entries.get(r.row()));
+            }
+            int kept = 0;
+            for (int i = 1; i < rows.size(); i++) if (keep.compare(rows.get(i), rows.get(kept)) < 0) kept = i;
             List<Path> others = new ArrayList<>();
-            for (Member m : members) if (m != kept) others.add(m.path());
-            out.add(new Group(kept.path(), others, members));
+            for (int i = 0; i < members.size(); i++)
+                if (i != kept) others.add(members.get(i).path());
+            out.add(new Group(members.get(kept).path(), others, members));
         }
         if (a.has("--others")) {
             for (Group g : out) for (Path p : g.others()) c.out().println(p);
@@ -77,7 +81,7 @@ final class DedupCommand implements Command {
         return 0;
     }
 
-    /** Which copy of a group to keep; ties go to the lower row (the earlier indexed). */
+    /** Which copy of a group to keep; ties go to the lower id (the earlier indexed). */
     enum Keep {
         /** The most pixels, then the most bytes: the least recompressed or downscaled copy. */
         LARGEST,
@@ -87,7 +91,7 @@ final class DedupCommand implements Command {
         NEWEST;
 
         /** Negative when {@code x} is the better one to keep. */
-        int compare(ImageIndex.Entry x, ImageIndex.Entry y, int rowX, int rowY) {
+        int compare(ImageIndex.Entry x, ImageIndex.Entry y) {
             int c;
             switch (this) {
                 case LARGEST:
@@ -100,12 +104,12 @@ final class DedupCommand implements Command {
                 default:
                     c = Long.compare(y.mtime(), x.mtime());
             }
-            return c != 0 ? c : Integer.compare(rowX, rowY);
+            return c != 0 ? c : Long.compare(x.id(), y.id());
         }
     }
 
     /** An image of a group: its best cosine to another member. */
-    record Member(Path path, int row, float bestScore) {}
+    record Member(Path path, long id, float bestScore) {}
 
     /** A group: the copy to keep, the others, and every member. */
     record Group(Path keep, List<Path> others, List<Member> images) {}

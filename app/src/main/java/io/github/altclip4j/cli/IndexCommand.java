@@ -116,10 +116,12 @@ final class IndexCommand implements Command {
             c.out()
                     .printf(
                             Locale.ROOT,
-                            "%s: %d images found, %d unchanged, %d embedded, %d failed (altclip index --errors %s), %d removed, in %.1f s%n",
+                            "%s: %d images found, %d unchanged, %d moved, %d copied, %d embedded, %d failed (altclip index --errors %s), %d removed, in %.1f s%n",
                             dir,
                             s.found(),
                             s.unchanged(),
+                            s.moved(),
+                            s.copied(),
                             s.embedded(),
                             s.failed(),
                             dir,

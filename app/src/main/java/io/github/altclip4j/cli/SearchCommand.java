@@ -28,7 +28,8 @@ final class SearchCommand implements Command {
     public String description() {
         return "Ranks the indexed images by cosine similarity to each query: a text, in any language, or an image\n"
                 + "(--image, image-to-image). Exact search over every stored vector. Prints a table per query: score,\n"
-                + "row, path; --json prints [{\"query\", \"results\": [{\"path\", \"score\", \"row\"}]}].";
+                + "id (stable across re-indexing), path; --json prints [{\"query\", \"results\": [{\"path\", \"score\",\n"
+                + "\"row\", \"id\"}]}].";
     }
 
     @Override
@@ -91,7 +92,7 @@ final class SearchCommand implements Command {
         for (int q = 0; q < vectors.length; q++) {
             if (vectors.length > 1) c.out().println((q > 0 ? "\n" : "") + "== " + labels.get(q));
             for (ImageIndex.Result r : results.get(q))
-                c.out().printf(Locale.ROOT, "%.4f  %6d  %s%n", r.score(), r.row(), r.path());
+                c.out().printf(Locale.ROOT, "%.4f  %6d  %s%n", r.score(), r.id(), r.path());
         }
         return 0;
     }

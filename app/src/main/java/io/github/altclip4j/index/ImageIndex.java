@@ -1,6 +1,7 @@
 package io.github.altclip4j.index;
 
 import io.github.altclip4j.AltClip;
+import io.github.altclip4j.formats.JsonRecords;
 import io.github.altclip4j.formats.Npy;
 import io.github.altclip4j.formats.Spelling;
 import io.github.altclip4j.model.ModelFolder;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A searchable index of the images in a folder: their embeddings (as {@code .npy} files) and where each came from,
@@ -64,14 +67,29 @@ public final class ImageIndex {
         }
     }
 
-    /** An indexed image: its path relative to the root, size, modification time (ms) and decoded size. */
-    public record Entry(String path, long size, long mtime, int width, int height) {}
+    /**
+     * An indexed image: its id (stable across updates: a moved or renamed file keeps it), its path relative to the
+     * root, size, modification time (ms), decoded size and the SHA-256 of its bytes (null if it could not be read).
+     */
+    public record Entry(
+            @JsonRecords.Range(min = 1, max = Long.MAX_VALUE)
+            long id,
+
+            String path,
+            long size,
+            long mtime,
+            int width,
+            int height,
+            @JsonRecords.Optional String sha256) {}
 
     /** A file that could not be embedded, with why (kept so that it is not retried until it changes). */
     public record Failure(String path, long size, long mtime, String error) {}
 
-    /** A search hit: the image's path, its score (cosine) and its row in this index. */
-    public record Result(Path path, float score, int row) {}
+    /**
+     * A search hit: the image's path, its score (cosine), its row in this commit of the index (rows move when an
+     * update removes or merges) and its id (which does not: use it to name the image later).
+     */
+    public record Result(Path path, float score, int row, long id) {}
 
     private final Path dir;
     private volatile IndexHeader header;
@@ -83,6 +101,8 @@ public final class ImageIndex {
     private EmbeddingTable vectors;
 
     private List<Entry> entries;
+    /** Each live row's position by its id. */
+    private Map<Long, Integer> rowsById;
 
     private ImageIndex(Path dir) throws IOException {
         this.dir = dir;
@@ -99,6 +119,7 @@ public final class ImageIndex {
                 headerKey = before;
                 vectors = null;
                 entries = null;
+                rowsById = null;
                 return;
             }
         }
@@ -133,11 +154,13 @@ public final class ImageIndex {
         if (exists(dir)) return open(dir);
         Files.createDirectories(dir);
         IndexHeader h = new IndexHeader(
+                IndexHeader.VERSION,
                 root.toAbsolutePath().normalize().toString(),
                 model.name(),
                 model.fingerprint(),
                 model.dimension(),
                 store,
+                1,
                 1,
                 List.of());
         h.write(dir);
@@ -209,6 +232,7 @@ public final class ImageIndex {
     }
 
     private List<Failure> committedFailures() throws IOException {
+        header.requireCurrent(dir);
         List<Failure> out = new ArrayList<>();
         for (IndexHeader.SegmentInfo s : header.segments()) {
             List<Failure> f = Segments.failures(dir, s);
@@ -221,6 +245,12 @@ public final class ImageIndex {
     public synchronized List<Entry> entries() throws IOException {
         load();
         return entries;
+    }
+
+    /** The row that holds the image with {@code id} in this commit, or -1 if none does. */
+    public synchronized int row(long id) throws IOException {
+        load();
+        return rowsById.getOrDefault(id, -1);
     }
 
     /** The stored vector of a row (widened to float32; unit length up to the store's rounding). */
@@ -260,10 +290,14 @@ public final class ImageIndex {
         Path root = root();
         for (List<TopK.Hit> hits : TopK.search(pool, table, queries, k, minScore)) {
             List<Result> r = new ArrayList<>();
-            for (TopK.Hit h : hits) r.add(new Result(root.resolve(e.get(h.row()).path()), h.score(), h.row()));
+            for (TopK.Hit h : hits) r.add(result(root, e.get(h.row()), h.score(), h.row()));
             out.add(r);
         }
         return out;
+    }
+
+    private static Result result(Path root, Entry e, float score, int row) {
+        return new Result(root.resolve(e.path()), score, row, e.id());
     }
 
     /** A group of near-duplicate images: their results (score: the best cosine to another member), by row. */
@@ -284,7 +318,7 @@ public final class ImageIndex {
         Path root = root();
         for (List<Integer> rows : g.groups()) {
             List<Result> members = new ArrayList<>();
-            for (int r : rows) members.add(new Result(root.resolve(e.get(r).path()), best[r], r));
+            for (int r : rows) members.add(result(root, e.get(r), best[r], r));
             out.add(new DuplicateGroup(members));
         }
         return out;
@@ -307,6 +341,7 @@ public final class ImageIndex {
     }
 
     private void loadCommitted() throws IOException {
+        header.requireCurrent(dir);
         long live = header.liveRows();
         EmbeddingTable table = EmbeddingTable.allocate(
                 ThreadPool.shared(),
@@ -342,7 +377,14 @@ public final class ImageIndex {
         }
         if (next[0] != live)
             throw new IndexException(dir, "the segments hold " + next[0] + " live rows, the header says " + live);
+        Map<Long, Integer> byId = new HashMap<>();
+        for (int r = 0; r < all.size(); r++) {
+            if (byId.put(all.get(r).id(), r) != null)
+                throw new IndexException(
+                        dir, "two live rows have the id " + all.get(r).id());
+        }
         vectors = table;
         entries = List.copyOf(all);
+        rowsById = byId;
     }
 }

@@ -18,9 +18,13 @@ import java.util.Set;
 /**
  * One incremental update of an index, under its lock (taken when the update is made, released by {@link #close}):
  * <ol>
- *   <li>walk the root; a file whose size and modification time match its row (or its recorded failure) is kept
- *       (this plan needs no model, so a caller loads one only when {@link #toEmbed} is not zero);</li>
- *   <li>commit the removal of rows and failures whose file changed or disappeared;</li>
+ *   <li>upgrade an index of an older format ({@link IndexUpgrade});</li>
+ *   <li>walk the root; a file whose size and modification time match its row (or its recorded failure) is kept; a
+ *       new path whose bytes (SHA-256) an indexed row holds reuses that row's vector: a moved or renamed file keeps
+ *       its row's id, a copy gets a new one (this plan needs no model, so a caller loads one only when
+ *       {@link #toEmbed} is not zero);</li>
+ *   <li>commit, in one header, the removal of rows and failures whose file changed or disappeared and a segment of
+ *       the reused vectors;</li>
  *   <li>embed the new and changed files in batches, decoding ahead on other threads while the image tower runs;
  *       each batch becomes a segment and is committed (a file that cannot be decoded is recorded as a failure in
  *       it, and never shifts the rows of the others);</li>
@@ -35,6 +39,8 @@ public final class IndexUpdate implements AutoCloseable {
     public record Summary(
             int found,
             int unchanged,
+            int moved,
+            int copied,
             int embedded,
             int failed,
             int removed,
@@ -56,6 +62,11 @@ public final class IndexUpdate implements AutoCloseable {
     private final List<IndexHeader.SegmentInfo> kept = new ArrayList<>();
     private final int removed;
     private final List<PhotoWalk.Found> todo = new ArrayList<>();
+    /** The rows live before this update that have a content hash (what a new path may reuse). */
+    private final List<Source> indexed = new ArrayList<>();
+
+    private final List<Reuse> reused = new ArrayList<>();
+    private int moved, copied;
     private boolean ran;
     // What the embedding did: its failures, and where its time went.
     private int failed;
@@ -68,6 +79,7 @@ public final class IndexUpdate implements AutoCloseable {
         this.options = options;
         this.lock = IndexLock.acquire(dir);
         try {
+            IndexUpgrade.ifOld(dir);
             this.header = IndexHeader.read(dir);
             this.root = Path.of(header.root());
             if (!Files.isDirectory(root))
@@ -75,7 +87,7 @@ public final class IndexUpdate implements AutoCloseable {
             List<PhotoWalk.Found> walked =
                     PhotoWalk.walk(root, options.include(), options.exclude(), options.followLinks());
             this.found = walked.size();
-            this.removed = compare(walked);
+            this.removed = compare(walked) - reuse();
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -97,14 +109,17 @@ public final class IndexUpdate implements AutoCloseable {
         if (clip == null && !todo.isEmpty())
             throw new IllegalArgumentException(todo.size() + " file(s) to embed need a model");
         removeUncommittedFiles();
-        if (removed > 0 || !sameDeletions(kept, header.segments())) commit(kept, header.nextSegment());
+        if (!reused.isEmpty()) commitReused();
+        else if (!sameDeletions(kept, header.segments())) commit(kept, header.nextSegment(), header.nextId());
         if (!todo.isEmpty()) embed(clip, progress);
         mergeSegments();
         removeUncommittedFiles();
         index.readHeader();
         return new Summary(
                 found,
-                found - todo.size(),
+                found - todo.size() - moved - copied,
+                moved,
+                copied,
                 todo.size() - failed,
                 failed,
                 removed,
@@ -151,9 +166,119 @@ public final class IndexUpdate implements AutoCloseable {
                             failures.get(i).path()));
             dropped += deleted.length - s.deleted().length;
             kept.add(new IndexHeader.SegmentInfo(s.id(), s.rows(), s.failures(), deleted, deletedFailures));
+            for (int i = 0; i < entries.size(); i++) {
+                if (Arrays.binarySearch(s.deleted(), i) < 0 && entries.get(i).sha256() != null)
+                    indexed.add(new Source(s, i, entries.get(i), Arrays.binarySearch(deleted, i) >= 0));
+            }
         }
         for (PhotoWalk.Found f : walked) if (!current.contains(f.path())) todo.add(f);
         return dropped;
+    }
+
+    /** An indexed row a new path may reuse: where it is, what it holds, and whether this update drops it. */
+    private record Source(IndexHeader.SegmentInfo segment, int row, ImageIndex.Entry entry, boolean dropped) {}
+
+    /** A new path whose bytes an indexed row holds; {@code keepsId}: a move (the row is dropped), not a copy. */
+    private record Reuse(PhotoWalk.Found file, String sha256, Source from, boolean keepsId) {}
+
+    /**
+     * Takes out of {@link #todo} the files whose bytes an indexed row holds (the same size, then the same SHA-256, so
+     * only files of an indexed size are read). A dropped row (its file moved, or was touched) lends its vector and its
+     * id once, first to a file with its modification time (a move keeps it, a copy usually does not); a live row, or
+     * one already lent, lends its vector to a copy with a new id. Returns how many dropped rows were carried over
+     * (they are not removed images).
+     */
+    private int reuse() {
+        Map<Long, List<Source>> bySize = new HashMap<>();
+        for (Source s : indexed)
+            bySize.computeIfAbsent(s.entry().size(), k -> new ArrayList<>()).add(s);
+        Map<PhotoWalk.Found, String> hashes = new HashMap<>();
+        Map<PhotoWalk.Found, List<Source>> holders = new HashMap<>();
+        for (PhotoWalk.Found f : todo) {
+            List<Source> sameSize = bySize.get(f.size());
+            if (sameSize == null) continue;
+            String sha = ContentHash.of(root.resolve(f.path()));
+            List<Source> same = sameSize.stream()
+                    .filter(s -> s.entry().sha256().equals(sha))
+                    .toList();
+            if (!same.isEmpty()) {
+                hashes.put(f, sha);
+                holders.put(f, same);
+            }
+        }
+        Set<Source> lent = new HashSet<>();
+        Map<PhotoWalk.Found, Reuse> found = new HashMap<>();
+        for (boolean sameTimeOnly : new boolean[] {true, false}) {
+            for (PhotoWalk.Found f : todo) {
+                if (!holders.containsKey(f) || found.containsKey(f)) continue;
+                Source from = holders.get(f).stream()
+                        .filter(s -> s.dropped() && !lent.contains(s))
+                        .filter(s -> !sameTimeOnly || s.entry().mtime() == f.mtime())
+                        .findFirst()
+                        .orElse(null);
+                if (from != null) {
+                    lent.add(from);
+                    found.put(f, new Reuse(f, hashes.get(f), from, true));
+                } else if (!sameTimeOnly) {
+                    found.put(f, new Reuse(f, hashes.get(f), holders.get(f).get(0), false));
+                }
+            }
+        }
+        List<PhotoWalk.Found> still = new ArrayList<>();
+        for (PhotoWalk.Found f : todo) {
+            Reuse r = found.get(f);
+            if (r == null) {
+                still.add(f);
+                continue;
+            }
+            reused.add(r);
+            if (!r.keepsId()) copied++;
+            else if (!r.from().entry().path().equals(f.path())) moved++;
+        }
+        todo.clear();
+        todo.addAll(still);
+        return lent.size();
+    }
+
+    /**
+     * Writes the reused vectors (their stored bytes, as they are) as one segment and commits it with this update's
+     * removals in one header, so a moved file is never both gone and not yet back.
+     */
+    private void commitReused() throws IOException {
+        int n = reused.size(), rowBytes = header.dim() * header.store().bytes();
+        ByteBuffer data = ByteBuffer.allocate(n * rowBytes);
+        float[] scales = new float[n];
+        Map<Integer, Map<Integer, List<Integer>>> wanted = new HashMap<>(); // segment id -> row -> places in reused
+        Map<Integer, IndexHeader.SegmentInfo> segments = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            Source from = reused.get(i).from();
+            segments.put(from.segment().id(), from.segment());
+            wanted.computeIfAbsent(from.segment().id(), k -> new HashMap<>())
+                    .computeIfAbsent(from.row(), k -> new ArrayList<>())
+                    .add(i);
+        }
+        for (Map.Entry<Integer, Map<Integer, List<Integer>>> w : wanted.entrySet()) {
+            Segments.vectors(dir, segments.get(w.getKey()), header.store(), header.dim(), (row, bytes, scale) -> {
+                for (int i : w.getValue().getOrDefault(row, List.of())) {
+                    data.put(i * rowBytes, bytes, 0, rowBytes);
+                    scales[i] = scale;
+                }
+            });
+        }
+        long nextId = header.nextId();
+        List<ImageIndex.Entry> entries = new ArrayList<>();
+        for (Reuse r : reused) {
+            ImageIndex.Entry from = r.from().entry();
+            long id = r.keepsId() ? from.id() : nextId++;
+            PhotoWalk.Found f = r.file();
+            entries.add(
+                    new ImageIndex.Entry(id, f.path(), f.size(), f.mtime(), from.width(), from.height(), r.sha256()));
+        }
+        int id = header.nextSegment();
+        Segments.writeStored(dir, id, header.store(), header.dim(), data, scales, entries, List.of());
+        List<IndexHeader.SegmentInfo> next = new ArrayList<>(kept);
+        next.add(new IndexHeader.SegmentInfo(id, n, 0, new int[0], new int[0]));
+        commit(next, id + 1, nextId);
     }
 
     @FunctionalInterface
@@ -198,11 +323,14 @@ public final class IndexUpdate implements AutoCloseable {
             List<float[]> vectors = new ArrayList<>();
             List<ImageIndex.Entry> entries = new ArrayList<>();
             List<ImageIndex.Failure> failures = new ArrayList<>();
+            long nextId = header.nextId();
             for (AltClip.ImageResult r : batch.results()) {
                 PhotoWalk.Found f = todo.get(done[0]++);
                 if (r.ok()) {
                     vectors.add(r.embedding());
-                    entries.add(new ImageIndex.Entry(f.path(), f.size(), f.mtime(), r.width(), r.height()));
+                    String sha = ContentHash.of(root.resolve(f.path()));
+                    entries.add(
+                            new ImageIndex.Entry(nextId++, f.path(), f.size(), f.mtime(), r.width(), r.height(), sha));
                 } else {
                     failures.add(new ImageIndex.Failure(f.path(), f.size(), f.mtime(), reason(r.error())));
                 }
@@ -211,7 +339,7 @@ public final class IndexUpdate implements AutoCloseable {
             Segments.write(dir, id, header.store(), header.dim(), vectors, entries, failures);
             List<IndexHeader.SegmentInfo> segments = new ArrayList<>(header.segments());
             segments.add(new IndexHeader.SegmentInfo(id, vectors.size(), failures.size(), new int[0], new int[0]));
-            commit(segments, id + 1);
+            commit(segments, id + 1, nextId);
             decodeWaitSeconds += batch.decodeWaitSeconds();
             towerSeconds += batch.towerSeconds();
             failed += failures.size();
@@ -226,8 +354,8 @@ public final class IndexUpdate implements AutoCloseable {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
-    private void commit(List<IndexHeader.SegmentInfo> segments, int next) throws IOException {
-        header = header.withSegments(segments, next);
+    private void commit(List<IndexHeader.SegmentInfo> segments, int nextSegment, long nextId) throws IOException {
+        header = header.with(segments, nextSegment, nextId);
         header.write(dir);
     }
 
@@ -253,15 +381,15 @@ public final class IndexUpdate implements AutoCloseable {
             if (group == null && empty.isEmpty()) return;
             List<IndexHeader.SegmentInfo> next = new ArrayList<>(segments);
             next.removeAll(empty);
-            int nextId = header.nextSegment();
+            int nextSegment = header.nextSegment();
             if (group != null) {
-                int id = nextId++;
+                int id = nextSegment++;
                 IndexHeader.SegmentInfo merged = merge(group, id);
                 int at = next.indexOf(group.get(0));
                 next.removeAll(group);
                 next.add(at, merged); // rows keep their order
             }
-            commit(next, nextId);
+            commit(next, nextSegment, header.nextId());
         }
     }
 

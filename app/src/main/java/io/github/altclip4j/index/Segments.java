@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * The files of one segment (docs/index-format.md): {@code seg-N.npy} (the embeddings, one row per image, as float32,
  * bfloat16 bits or int8), {@code seg-N.scales.npy} (int8: each row's scale), {@code seg-N.jsonl} (one line per row:
- * path, size, mtime, width, height) and {@code seg-N.errors.jsonl} (files that could not be embedded). Segments are
+ * id, path, size, mtime, width, height, sha256) and {@code seg-N.errors.jsonl} (files that could not be embedded). Segments are
  * written once, each file atomically, before the header that lists them.
  */
 final class Segments {
@@ -89,8 +89,13 @@ final class Segments {
             s.asFloatBuffer().put(scales, 0, n);
             Npy.write(dir.resolve(b + ".scales.npy"), Npy.Type.F32, n, -1, s);
         }
-        AtomicFile.writeString(dir.resolve(b + ".jsonl"), jsonLines(entries));
+        writeEntries(dir, id, entries);
         if (!failures.isEmpty()) AtomicFile.writeString(dir.resolve(b + ".errors.jsonl"), jsonLines(failures));
+    }
+
+    /** The segment's {@code .jsonl}: one line per row (the upgrade from format 1 rewrites it in place). */
+    static void writeEntries(Path dir, int id, List<ImageIndex.Entry> entries) throws IOException {
+        AtomicFile.writeString(dir.resolve(base(id) + ".jsonl"), jsonLines(entries));
     }
 
     private static String jsonLines(List<? extends Record> records) {
@@ -100,8 +105,13 @@ final class Segments {
     }
 
     static List<ImageIndex.Entry> entries(Path dir, IndexHeader.SegmentInfo s) throws IOException {
+        return entries(dir, s, ImageIndex.Entry.class);
+    }
+
+    /** The segment's rows as {@code type} (the upgrade reads them as format 1 wrote them). */
+    static <R extends Record> List<R> entries(Path dir, IndexHeader.SegmentInfo s, Class<R> type) throws IOException {
         Path file = dir.resolve(base(s.id()) + ".jsonl");
-        List<ImageIndex.Entry> out = records(file, ImageIndex.Entry.class);
+        List<R> out = records(file, type);
         if (out.size() != s.rows())
             throw new IndexException(file, out.size() + " lines for a segment of " + s.rows() + " rows");
         return out;

@@ -234,7 +234,7 @@ public final class AltClipServer implements AutoCloseable {
             if (!m.index().changedOnDisk()) return m;
             ImageIndex fresh = ImageIndex.open(m.index().dir());
             fresh.requireModel(m.clip().modelFolder());
-            model = new Model(m.clip(), fresh, m.texts(), m.images(), new Thumbnails(fresh));
+            model = new Model(m.clip(), fresh, m.texts(), m.images(), new Thumbnails(fresh, m.thumbnails()));
         } catch (IOException e) {
             // the new commit cannot be read now (being replaced again, or damaged): serve the one already loaded
         }

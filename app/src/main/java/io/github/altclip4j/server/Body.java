@@ -99,12 +99,16 @@ final class Body {
     }
 
     int integer(String field, int otherwise, int min, int max) throws HttpError {
+        return (int) whole(field, otherwise, min, max);
+    }
+
+    long whole(String field, long otherwise, long min, long max) throws HttpError {
         Object v = fields.get(field);
         if (v == null || v == Json.NULL) return otherwise;
         if (!(v instanceof Long) || (Long) v < min || (Long) v > max) {
             throw HttpError.unprocessable("\"" + field + "\" must be a whole number from " + min + " to " + max);
         }
-        return (int) (long) (Long) v;
+        return (Long) v;
     }
 
     double number(String field, double otherwise) throws HttpError {

@@ -63,8 +63,8 @@ final class Endpoints {
             new Route("GET", "/.well-known/ready", true, this::ready),
             new Route("GET", "/health", true, this::health),
             new Route("GET", "/", true, this::page),
-            new Route("GET", "/thumb/", true, ex -> thumbnail(ex, row(ex, "/thumb/"))),
-            new Route("GET", "/image/", true, ex -> original(ex, row(ex, "/image/"))),
+            new Route("GET", "/thumb/", true, ex -> thumbnail(ex, id(ex, "/thumb/"))),
+            new Route("GET", "/image/", true, ex -> original(ex, id(ex, "/image/"))),
             new Route("GET", "/info", false, this::info),
             new Route("GET", "/metrics", false, this::metrics),
             new Route("GET", "/meta", false, this::meta),
@@ -285,8 +285,8 @@ final class Endpoints {
     }
 
     /**
-     * {"query": text | [{"text" | "image": base64, "weight"}...]} | {"image": base64} | {"row": n}, "k", "min_score"
-     * -> {"results": [{"path", "score", "row"}]}. A list of terms is one combined query ({@link AltClip#combine}).
+     * {"query": text | [{"text" | "image": base64, "weight"}...]} | {"image": base64} | {"id": n}, "k", "min_score"
+     * -> {"results": [{"path", "score", "row", "id"}]}. A list of terms is one combined query ({@link AltClip#combine}).
      */
     private int search(HttpExchange ex) throws IOException, HttpError {
         Body b = body(ex);
@@ -296,10 +296,10 @@ final class Endpoints {
         int k = b.integer("k", 24, 1, 1000);
         float minScore = (float) b.number("min_score", Double.NEGATIVE_INFINITY);
         float[] query;
-        int given = (b.has("query") ? 1 : 0) + (b.has("image") ? 1 : 0) + (b.has("row") ? 1 : 0);
+        int given = (b.has("query") ? 1 : 0) + (b.has("image") ? 1 : 0) + (b.has("id") ? 1 : 0);
         if (given != 1)
             throw HttpError.unprocessable(
-                    "give exactly one of \"query\" (text), \"image\" (base64) or \"row\" (an indexed image)");
+                    "give exactly one of \"query\" (text), \"image\" (base64) or \"id\" (an indexed image)");
         if (b.has("query") && b.isList("query")) {
             query = combined(b.records(
                     "query", Messages.SearchTerm.class, server.config().maxItems()));
@@ -309,9 +309,9 @@ final class Endpoints {
             query = server.embedImages(List.of(Body.image(b.string("image", ""), "image")), "image", true)
                     .get(0);
         } else {
-            int row = b.integer("row", 0, 0, Integer.MAX_VALUE);
-            if (row >= m.index().size())
-                throw new HttpError(404, "not_found", "no image with row " + row + " in the index");
+            long id = b.whole("id", 0, 1, Long.MAX_VALUE);
+            int row = m.index().row(id);
+            if (row < 0) throw new HttpError(404, "not_found", "no image with id " + id + " in the index");
             query = m.index().vector(row);
         }
         AltClipServer.sendJson(ex, 200, new Messages.SearchResults(m.index().search(m.clip(), query, k, minScore)));
@@ -360,21 +360,21 @@ final class Endpoints {
         return 200;
     }
 
-    private int thumbnail(HttpExchange ex, int row) throws IOException, HttpError {
+    private int thumbnail(HttpExchange ex, long id) throws IOException, HttpError {
         Thumbnails t = thumbnails();
-        byte[] jpeg = t.jpeg(row);
+        byte[] jpeg = t.jpeg(id);
         ex.getResponseHeaders().set("Cache-Control", "max-age=3600");
         AltClipServer.send(ex, 200, "image/jpeg", jpeg);
         return 200;
     }
 
-    private int original(HttpExchange ex, int row) throws IOException, HttpError {
-        Path file = thumbnails().file(row);
+    private int original(HttpExchange ex, long id) throws IOException, HttpError {
+        Path file = thumbnails().file(id);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new HttpError(404, "not_found", "the image of row " + row + " cannot be read now");
+            throw new HttpError(404, "not_found", "the image with id " + id + " cannot be read now");
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String type = name.endsWith(".png")
@@ -390,11 +390,10 @@ final class Endpoints {
         return t;
     }
 
-    private static int row(HttpExchange ex, String prefix) throws HttpError {
+    private static long id(HttpExchange ex, String prefix) throws HttpError {
         String s = ex.getRequestURI().getPath().substring(prefix.length());
-        if (!s.matches("\\d{1,9}"))
-            throw new HttpError(404, "not_found", "images are named by their row number in the index");
-        return Integer.parseInt(s);
+        if (!s.matches("\\d{1,18}")) throw new HttpError(404, "not_found", "images are named by their id in the index");
+        return Long.parseLong(s);
     }
 
     private static List<byte[]> decodeAll(List<String> values, String field) throws HttpError {

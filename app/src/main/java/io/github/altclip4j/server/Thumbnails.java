@@ -15,7 +15,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Small JPEG previews of indexed images for the search page, made on first request and kept (the most recent 1024).
- * An image is found by its row in the index, never by a path the client sends, so nothing outside the index is read.
+ * An image is found by its id in the index, never by a path the client sends, so nothing outside the index is read.
+ * An id names the same bytes in every commit (a changed file gets a new one), so the previews outlive a commit.
  */
 final class Thumbnails {
     static final int SIZE = 256;
@@ -23,34 +24,41 @@ final class Thumbnails {
 
     private final ImageIndex index;
     private final ImageDecoder decoder = new ImageDecoder();
-    private final Map<Integer, byte[]> cache = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, byte[]> e) {
-            return size() > KEEP;
-        }
-    };
+    private final Map<Long, byte[]> cache;
 
     Thumbnails(ImageIndex index) {
         this.index = index;
+        this.cache = new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, byte[]> e) {
+                return size() > KEEP;
+            }
+        };
     }
 
-    /** The indexed file of a row, or a 404. */
-    Path file(int row) throws HttpError, IOException {
-        if (row < 0 || row >= index.entries().size())
-            throw new HttpError(404, "not_found", "no image with row " + row + " in the index");
+    /** The previews of a newer commit of the same index, keeping those already made. */
+    Thumbnails(ImageIndex index, Thumbnails before) {
+        this.index = index;
+        this.cache = before.cache;
+    }
+
+    /** The indexed file of an id, or a 404. */
+    Path file(long id) throws HttpError, IOException {
+        int row = index.row(id);
+        if (row < 0) throw new HttpError(404, "not_found", "no image with id " + id + " in the index");
         return index.root().resolve(index.entries().get(row).path());
     }
 
-    byte[] jpeg(int row) throws HttpError, IOException {
+    byte[] jpeg(long id) throws HttpError, IOException {
         synchronized (cache) {
-            byte[] cached = cache.get(row);
+            byte[] cached = cache.get(id);
             if (cached != null) return cached;
         }
         RgbImage rgb;
         try {
-            rgb = decoder.decodeOnWhite(file(row)); // as a browser shows a transparent image on the page
+            rgb = decoder.decodeOnWhite(file(id)); // as a browser shows a transparent image on the page
         } catch (IOException e) {
-            throw new HttpError(404, "not_found", "the image of row " + row + " cannot be read now: " + e.getMessage());
+            throw new HttpError(404, "not_found", "the image with id " + id + " cannot be read now: " + e.getMessage());
         }
         double scale = Math.min(1.0, (double) SIZE / Math.max(rgb.width(), rgb.height()));
         int w = Math.max(1, (int) Math.round(rgb.width() * scale)),
@@ -73,7 +81,7 @@ final class Thumbnails {
         ImageIO.write(small, "jpg", out);
         byte[] jpeg = out.toByteArray();
         synchronized (cache) {
-            cache.put(row, jpeg);
+            cache.put(id, jpeg);
         }
         return jpeg;
     }

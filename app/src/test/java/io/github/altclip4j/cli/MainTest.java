@@ -236,12 +236,14 @@ class MainTest {
         // nothing changed, or only removals: answered from the walk, the model is never loaded
         assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
                 .isZero();
-        assertThat(out()).contains("2 images found, 2 unchanged, 0 embedded");
+        assertThat(out()).contains("2 images found, 2 unchanged, 0 moved, 0 copied, 0 embedded");
         assertThat(err()).doesNotContain("loaded");
         Files.delete(photos.resolve("b.jpg"));
         assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
                 .isZero();
-        assertThat(out()).contains("1 unchanged, 0 embedded, 0 failed").contains("1 removed");
+        assertThat(out())
+                .contains("1 unchanged, 0 moved, 0 copied, 0 embedded, 0 failed")
+                .contains("1 removed");
         assertThat(err()).doesNotContain("loaded");
 
         // another model (its config differs by one byte): refused by search and index before the load
@@ -253,7 +255,7 @@ class MainTest {
         assertThat(run("search", "--model", other.toString(), "--index", index, "a cat"))
                 .isEqualTo(1);
         assertThat(err()).contains("was made with the model").doesNotContain("loaded");
-        Files.copy(Path.of(IMAGE), photos.resolve("c.jpg"));
+        Files.copy(FIXTURES.resolve("images/files/rgb_progressive_landscape_420x236.jpg"), photos.resolve("c.jpg"));
         assertThat(run("index", "--model", other.toString(), "--index", index, photos.toString()))
                 .isEqualTo(1);
         assertThat(err()).contains("was made with the model").doesNotContain("loaded");
@@ -269,6 +271,15 @@ class MainTest {
                 .isZero();
         assertThat(out()).contains("1 embedded");
         assertThat(err()).contains("loaded").contains("(image tower)"); // an index needs only the image tower
+
+        // moved and copied files reuse their rows' vectors: no model
+        Files.createDirectories(photos.resolve("sub"));
+        Files.move(photos.resolve("c.jpg"), photos.resolve("sub/c-renamed.jpg"));
+        Files.copy(photos.resolve("a.jpg"), photos.resolve("sub/a-copy.jpg"));
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+        assertThat(out()).contains("3 images found, 1 unchanged, 1 moved, 1 copied, 0 embedded");
+        assertThat(err()).doesNotContain("loaded");
 
         // a text search loads only the text tower, an image search only the image tower
         assertThat(run("search", "--model", MODEL, "--index", index, "-k", "1", "a cat"))

@@ -7,6 +7,7 @@ import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
+import io.github.altclip4j.index.IndexUpdate;
 import io.github.altclip4j.index.UpdateOptions;
 import io.github.altclip4j.server.AltClipServer;
 import java.io.ByteArrayInputStream;
@@ -186,10 +187,12 @@ class AltClipServerTest {
             assertThat(((Number) hit.get("score")).floatValue())
                     .isEqualTo(local.get(i).score());
             assertThat(hit.get("row")).isEqualTo((long) local.get(i).row());
+            assertThat(hit.get("id")).isEqualTo(local.get(i).id());
         }
-        r = post(server, "/search", "{\"row\": 2, \"k\": 1}");
-        assertThat(((Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.body())).get("results")).get(0)).get("row"))
-                .isEqualTo(2L);
+        long id = local.get(2).id();
+        r = post(server, "/search", "{\"id\": " + id + ", \"k\": 1}");
+        assertThat(((Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(r.body())).get("results")).get(0)).get("id"))
+                .isEqualTo(id);
 
         r = post(server, "/tokenize", "{\"inputs\": [\"hello world\"]}");
         assertThat(((Map<?, ?>) ((List<?>) Json.parse(r.body())).get(0))
@@ -215,23 +218,26 @@ class AltClipServerTest {
                 .contains("altclip_text_batch_size_count")
                 .contains("altclip_tokens_embedded_total");
         assertThat(get(server, "/").body()).contains("<title>altclip4j search</title>");
+        List<ImageIndex.Entry> entries = ImageIndex.open(tmp.resolve("idx")).entries();
+        long first = entries.get(0).id();
         HttpResponse<byte[]> thumb = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/thumb/0"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/thumb/" + first))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(thumb.statusCode()).isEqualTo(200);
         assertThat(thumb.headers().firstValue("Content-Type")).hasValue("image/jpeg");
         assertThat(ImageIO.read(new ByteArrayInputStream(thumb.body())).getWidth())
                 .isLessThanOrEqualTo(256);
-        assertThat(get(server, "/image/0").statusCode()).isEqualTo(200);
+        assertThat(get(server, "/image/" + first).statusCode()).isEqualTo(200);
         assertThat(get(server, "/thumb/9999").statusCode()).isEqualTo(404);
+        assertThat(get(server, "/thumb/0").statusCode()).as("ids start at 1").isEqualTo(404);
 
         // A transparent PNG's preview is composited on white: its corner is fully transparent, stored as 0x343766.
-        List<ImageIndex.Entry> entries = ImageIndex.open(tmp.resolve("idx")).entries();
         int rgba = 0;
         while (!entries.get(rgba).path().endsWith("rgba_320x240.png")) rgba++;
         thumb = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/thumb/" + rgba))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/thumb/"
+                                + entries.get(rgba).id()))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         int corner = ImageIO.read(new ByteArrayInputStream(thumb.body())).getRGB(0, 0);
@@ -281,9 +287,9 @@ class AltClipServerTest {
                         .statusCode())
                 .isEqualTo(413);
         assertThat(post(server, "/classify", "{\"labels\": []}").statusCode()).isEqualTo(422);
-        assertThat(post(server, "/search", "{\"query\": \"a\", \"row\": 1}").statusCode())
+        assertThat(post(server, "/search", "{\"query\": \"a\", \"id\": 1}").statusCode())
                 .isEqualTo(422);
-        assertThat(post(server, "/search", "{\"row\": 999}").statusCode()).isEqualTo(404);
+        assertThat(post(server, "/search", "{\"id\": 999}").statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -337,6 +343,38 @@ class AltClipServerTest {
             Map<?, ?> found = (Map<?, ?>)
                     Json.parse(post(s, "/search", "{\"query\": \"a photo\"}").body());
             assertThat((List<?>) found.get("results")).hasSize(2);
+
+            // The page's links name images by id: after a commit that moves a.jpg, they still show the same image.
+            long idA = ImageIndex.open(dir).entries().stream()
+                    .filter(e -> e.path().equals("a.jpg"))
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
+            byte[] before = HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/image/" + idA))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray())
+                    .body();
+            Files.createDirectories(photos.resolve("moved"));
+            Files.move(photos.resolve("a.jpg"), photos.resolve("moved/renamed.jpg"));
+            IndexUpdate.Summary moved = ImageIndex.open(dir).update(clip, UpdateOptions.defaults(), IndexProgress.NONE);
+            assertThat(moved.moved()).isEqualTo(1);
+            assertThat(moved.embedded()).isZero();
+            Thread.sleep(1100);
+            HttpResponse<byte[]> after = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/image/" + idA))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(after.statusCode()).isEqualTo(200);
+            assertThat(after.body()).isEqualTo(before);
+            Map<?, ?> like =
+                    (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(post(s, "/search", "{\"id\": " + idA + ", \"k\": 1}")
+                                            .body()))
+                                    .get("results"))
+                            .get(0);
+            assertThat(like.get("id")).isEqualTo(idA);
+            assertThat(like.get("path"))
+                    .isEqualTo(photos.resolve("moved/renamed.jpg").toString());
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.IndexUpdate;
 import io.github.altclip4j.index.UpdateOptions;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +72,23 @@ class ImageIndexTest {
         Files.write(photos.resolve("sub/corrupt.png"), png);
         Files.writeString(photos.resolve("readme.txt"), "skipped: not an image name", StandardCharsets.UTF_8);
         return photos;
+    }
+
+    /** A small PNG whose pixels depend on {@code seed}: bytes no other test image has. */
+    static void writeDistinctPng(Path file, int seed) throws IOException {
+        BufferedImage img = new BufferedImage(24, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++)
+            for (int x = 0; x < 24; x++)
+                img.setRGB(x, y, (int) ((seed * 2654435761L + x * 40503 + y * 9973) >>> 8 & 0xFFFFFF));
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    private static long idOf(ImageIndex index, String path) throws IOException {
+        return index.entries().stream()
+                .filter(e -> e.path().equals(path))
+                .findFirst()
+                .orElseThrow()
+                .id();
     }
 
     private static long fileCount(Path dir) throws IOException {
@@ -128,15 +147,22 @@ class ImageIndexTest {
         Files.copy(
                 Reference.fixtures().resolve("images/files/rgb24_150x100.bmp"),
                 photos.resolve("rgb_baseline_400x300.jpg.bmp"));
-        Path changed = photos.resolve("rgba_320x240.png");
+        writeDistinctPng(photos.resolve("new.png"), 7);
+        Path touched = photos.resolve("rgba_320x240.png");
+        long touchedId = idOf(index, "rgba_320x240.png");
         Files.setLastModifiedTime(
-                changed, FileTime.fromMillis(Files.getLastModifiedTime(changed).toMillis() + 5000));
+                touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 5000));
         Files.writeString(photos.resolve("notes.jpg"), "still not an image, but changed", StandardCharsets.UTF_8);
         IndexUpdate.Summary s = update(index);
-        assertThat(s.embedded()).isEqualTo(3); // added.png, the .bmp, the touched png
+        assertThat(s.embedded()).isEqualTo(1); // new.png
+        assertThat(s.copied()).isEqualTo(2); // added.png and the .bmp hold the bytes of indexed files
+        assertThat(s.moved()).isZero();
         assertThat(s.failed()).isEqualTo(1); // notes.jpg changed, tried again
-        assertThat(s.removed()).isEqualTo(2); // the deleted file's row and the touched file's old row
+        assertThat(s.removed()).isEqualTo(1); // the deleted file's row
         ImageIndex fresh = ImageIndex.open(tmp.resolve("idx"));
+        assertThat(idOf(fresh, "rgba_320x240.png"))
+                .as("touched, same bytes: same id")
+                .isEqualTo(touchedId);
         Set<String> paths = new HashSet<>();
         for (ImageIndex.Entry e : fresh.entries())
             assertThat(paths.add(e.path())).as("no duplicate rows: " + e.path()).isTrue();
@@ -258,7 +284,8 @@ class ImageIndexTest {
         ImageIndex index = ImageIndex.open(idx);
         IndexUpdate.Summary s = update(index);
         assertThat(s.unchanged()).isEqualTo(before);
-        assertThat(s.embedded()).isEqualTo(120 - before);
+        // the photos are copies of a dozen files: those whose bytes the killed run indexed are copied, not embedded
+        assertThat(s.embedded() + s.copied()).isEqualTo(120 - before);
         ImageIndex done = ImageIndex.open(idx);
         assertThat(done.size()).isEqualTo(120);
         assertThat(done.entries().stream()

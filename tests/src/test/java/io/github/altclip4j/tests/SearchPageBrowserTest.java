@@ -88,14 +88,13 @@ class SearchPageBrowserTest {
                                     (String)
                                             page.eval(
                                                     "JSON.stringify([...document.querySelectorAll('#grid .hit')]"
-                                                            + ".map(e => ({row: +e.dataset.row, path: e.querySelector('.path').textContent, score: e.querySelector('.score').textContent})))"));
+                                                            + ".map(e => ({id: +e.dataset.id, path: e.querySelector('.path').textContent, score: e.querySelector('.score').textContent})))"));
                     List<ImageIndex.Result> expected =
                             index.search(clip, clip.embedText("一只猫的照片"), 24, Float.NEGATIVE_INFINITY);
                     assertThat(shown).hasSize(expected.size());
                     for (int i = 0; i < shown.size(); i++) {
                         Map<?, ?> card = (Map<?, ?>) shown.get(i);
-                        assertThat(card.get("row"))
-                                .isEqualTo((long) expected.get(i).row());
+                        assertThat(card.get("id")).isEqualTo(expected.get(i).id());
                         assertThat(card.get("path"))
                                 .isEqualTo(expected.get(i).path().toString());
                         assertThat(card.get("score"))
@@ -105,28 +104,28 @@ class SearchPageBrowserTest {
                     page.waitFor(
                             "[...document.querySelectorAll('#grid img')].every(i => i.complete && i.naturalWidth > 0)");
                     // "more like this" on the third card: the first result is that image itself
-                    long row = ((Number) ((Map<?, ?>) shown.get(2)).get("row")).longValue();
+                    long id = ((Number) ((Map<?, ?>) shown.get(2)).get("id")).longValue();
                     page.eval("document.querySelectorAll('#grid .hit')[2].querySelector('button').click(); true");
                     page.waitFor("document.getElementById('status').textContent.startsWith('" + expected.size()
-                            + " results for images like #" + row + "')");
-                    assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.row"))
+                            + " results for images like #" + id + "')");
+                    assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.id"))
                                     .longValue())
-                            .isEqualTo(row);
+                            .isEqualTo(id);
 
                     // the address follows the searches, and the back button returns to the text query
-                    assertThat(page.eval("location.search")).isEqualTo("?row=" + row);
+                    assertThat(page.eval("location.search")).isEqualTo("?id=" + id);
                     page.eval("history.back(); true");
                     page.waitFor("location.search === '?q=' + encodeURIComponent('一只猫的照片')"
                             + " && document.getElementById('status').textContent.endsWith('results for \"一只猫的照片\"')");
 
                     // a picture from the disk: the same image found first, with a cosine of 1
-                    page.eval("fetch('/image/" + row + "').then(r => r.blob())"
+                    page.eval("fetch('/image/" + id + "').then(r => r.blob())"
                             + ".then(b => searchWithPicture(new File([b], 'mine.jpg', {type: b.type}))); true");
                     page.waitFor(
                             "document.getElementById('status').textContent.includes('results for your picture mine.jpg')");
-                    assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.row"))
+                    assertThat(((Number) page.evalNumber("+document.querySelector('#grid .hit').dataset.id"))
                                     .longValue())
-                            .isEqualTo(row);
+                            .isEqualTo(id);
                     assertThat(page.eval("document.querySelector('#grid .hit .score').textContent"))
                             .isEqualTo("1.000");
 

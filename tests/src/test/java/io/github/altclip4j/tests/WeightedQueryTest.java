@@ -111,6 +111,8 @@ class WeightedQueryTest {
                 Map<?, ?> hit = (Map<?, ?>) results.get(i);
                 assertThat(((Number) hit.get("row")).intValue())
                         .isEqualTo(direct.get(i).row());
+                assertThat(((Number) hit.get("id")).longValue())
+                        .isEqualTo(direct.get(i).id());
                 assertThat(((Number) hit.get("score")).floatValue())
                         .isEqualTo(direct.get(i).score());
             }

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code altclip dedup --index INDEX [--threshold 0.95] [--keep largest|oldest|newest] [--others]}: groups of
+ * {@code altclip dedup --index INDEX [--threshold 0.95] [--keep largest|oldest|newest|most-exif] [--others]}: groups of
  * near-duplicate images, each with the copy to keep, as JSON; or only the others' paths, for a script to act on.
  */
 final class DedupCommand implements Command {
@@ -61,10 +61,10 @@ final class DedupCommand implements Command {
         List<Group> out = new ArrayList<>();
         for (ImageIndex.DuplicateGroup g : groups) {
             List<Member> members = new ArrayList<>();
-            List<ImageIndex.Entry> rows = new ArrayList<>();
+            List<Candidate> rows = new ArrayList<>();
             for (ImageIndex.Result r : g.images()) {
                 members.add(new Member(r.path(), r.id(), r.score()));
-                rows.add(entries.get(r.row()));
+                rows.add(new Candidate(entries.get(r.row()), keep == Keep.MOST_EXIF ? ExifTags.count(r.path()) : 0));
             }
             int kept = 0;
             for (int i = 1; i < rows.size(); i++) if (keep.compare(rows.get(i), rows.get(kept)) < 0) kept = i;
@@ -88,12 +88,19 @@ final class DedupCommand implements Command {
         /** The earliest modified: usually the original. */
         OLDEST,
         /** The latest modified: usually the edited one. */
-        NEWEST;
+        NEWEST,
+        /** The most EXIF tags (a camera original; shared copies lose theirs), then as LARGEST. */
+        MOST_EXIF;
 
-        /** Negative when {@code x} is the better one to keep. */
-        int compare(ImageIndex.Entry x, ImageIndex.Entry y) {
+        /** Negative when {@code a} is the better one to keep. */
+        int compare(Candidate a, Candidate b) {
+            ImageIndex.Entry x = a.entry(), y = b.entry();
             int c;
             switch (this) {
+                case MOST_EXIF:
+                    c = Integer.compare(b.exifTags(), a.exifTags());
+                    if (c == 0) c = LARGEST.compare(a, b);
+                    break;
                 case LARGEST:
                     c = Long.compare((long) y.width() * y.height(), (long) x.width() * x.height());
                     if (c == 0) c = Long.compare(y.size(), x.size());
@@ -107,6 +114,9 @@ final class DedupCommand implements Command {
             return c != 0 ? c : Long.compare(x.id(), y.id());
         }
     }
+
+    /** A member as the keep rule sees it: its row, and its EXIF tag count (read for {@code most-exif} only). */
+    record Candidate(ImageIndex.Entry entry, int exifTags) {}
 
     /** An image of a group: its best cosine to another member. */
     record Member(Path path, long id, float bestScore) {}

@@ -321,7 +321,83 @@ class MainTest {
                 .isZero();
         assertThat(out().lines().toList()).containsExactly(copy.toString());
         assertThat(run("dedup", "--index", index, "--keep", "biggest")).isEqualTo(2);
-        assertThat(err()).contains("--keep must be largest, oldest or newest, got 'biggest'");
+        assertThat(err()).contains("--keep must be largest, oldest, newest or most-exif, got 'biggest'");
+    }
+
+    @Test
+    void dedupMostExifKeepsTheCopyWithTheCameraMetadata(@TempDir Path tmp) throws Exception {
+        Path photos = Files.createDirectory(tmp.resolve("photos"));
+        byte[] jpeg = Files.readAllBytes(Path.of(IMAGE));
+        Files.write(photos.resolve("a-shared.jpg"), jpeg);
+        // b: the same JPEG with an APP1 Exif segment spliced in after SOI: IFD0 of 2 tags, one pointing to an
+        // Exif directory of 3 tags (5 in all); c: an Exif segment with IFD0 of 1 tag
+        Files.write(photos.resolve("b-camera.jpg"), withExif(jpeg, 2, 3));
+        Files.write(photos.resolve("c-edited.jpg"), withComment(withExif(jpeg, 1, -1), 600)); // the most bytes
+        String index = tmp.resolve("idx").toString();
+        assertThat(run("index", "--model", MODEL, "--index", index, photos.toString()))
+                .isZero();
+        assertThat(run("dedup", "--index", index, "--threshold", "0.9999", "--keep", "most-exif"))
+                .isZero();
+        Map<?, ?> g = (Map<?, ?>) ((List<?>) Json.parse(out().trim())).get(0);
+        assertThat(g.get("keep")).isEqualTo(photos.resolve("b-camera.jpg").toString());
+        // largest would keep the copy with the most bytes (same pixels)
+        assertThat(run("dedup", "--index", index, "--threshold", "0.9999", "--keep", "largest"))
+                .isZero();
+        assertThat(((Map<?, ?>) ((List<?>) Json.parse(out().trim())).get(0)).get("keep"))
+                .isEqualTo(photos.resolve("c-edited.jpg").toString());
+    }
+
+    /** {@code jpeg} with a comment segment of {@code n} bytes after SOI. */
+    private static byte[] withComment(byte[] jpeg, int n) {
+        byte[] out = new byte[jpeg.length + 4 + n];
+        out[0] = jpeg[0];
+        out[1] = jpeg[1];
+        out[2] = (byte) 0xFF;
+        out[3] = (byte) 0xFE;
+        out[4] = (byte) ((n + 2) >> 8);
+        out[5] = (byte) (n + 2);
+        System.arraycopy(jpeg, 2, out, 6 + n, jpeg.length - 2);
+        return out;
+    }
+
+    /**
+     * {@code jpeg} with a big-endian TIFF Exif segment after SOI: IFD0 with {@code ifd0Tags} entries (the last an Exif
+     * IFD pointer when {@code exifTags} >= 0) and an Exif IFD of {@code exifTags} entries.
+     */
+    private static byte[] withExif(byte[] jpeg, int ifd0Tags, int exifTags) {
+        java.nio.ByteBuffer tiff =
+                java.nio.ByteBuffer.allocate(8 + 2 + 12 * ifd0Tags + 4 + 2 + 12 * Math.max(0, exifTags) + 4);
+        tiff.putShort((short) 0x4D4D).putShort((short) 42).putInt(8).putShort((short) ifd0Tags);
+        int exifAt = 8 + 2 + 12 * ifd0Tags + 4;
+        for (int i = 0; i < ifd0Tags; i++) {
+            boolean pointer = exifTags >= 0 && i == ifd0Tags - 1;
+            tiff.putShort((short) (pointer ? 0x8769 : 0x0110 + i))
+                    .putShort((short) 4)
+                    .putInt(1)
+                    .putInt(pointer ? exifAt : 0);
+        }
+        tiff.putInt(0);
+        if (exifTags >= 0) {
+            tiff.putShort((short) exifTags);
+            for (int i = 0; i < exifTags; i++)
+                tiff.putShort((short) (0x9000 + i))
+                        .putShort((short) 4)
+                        .putInt(1)
+                        .putInt(0);
+            tiff.putInt(0);
+        }
+        byte[] t = java.util.Arrays.copyOf(tiff.array(), tiff.position());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        int length = 2 + 6 + t.length;
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        out.writeBytes("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        out.writeBytes(t);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
     }
 
     @Test

@@ -307,7 +307,7 @@ public final class AltClip implements AutoCloseable {
      * made unit length; one prompt's embedding is returned as it is. The one rule of {@link #embedLabels}, for callers
      * that embedded the prompts themselves (the server, through its batcher).
      */
-    public float[] meanEmbedding(List<float[]> promptEmbeddings) {
+    public static float[] meanEmbedding(List<float[]> promptEmbeddings) {
         if (promptEmbeddings.size() == 1) return promptEmbeddings.get(0);
         float[] mean = new float[promptEmbeddings.get(0).length];
         for (float[] e : promptEmbeddings) for (int i = 0; i < mean.length; i++) mean[i] += e[i];
@@ -544,10 +544,13 @@ public final class AltClip implements AutoCloseable {
         return rows(imageFeatureRows(stack(images)));
     }
 
-    /** A unit-length copy of a feature vector, computed as the embedding methods do (so with the same bits). */
-    public float[] unit(float[] features) {
+    /**
+     * A unit-length copy of a feature vector, computed as the embedding methods do (so with the same bits: the norm
+     * of one row does not depend on the threads).
+     */
+    public static float[] unit(float[] features) {
         FloatTensor t = FloatTensor.wrap(features.clone(), 1, features.length);
-        Ops.l2Normalize(pool, t);
+        Ops.l2Normalize(ThreadPool.shared(), t);
         return t.data();
     }
 

@@ -1,6 +1,5 @@
 package io.github.altclip4j.cli;
 
-import io.github.altclip4j.AltClip;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.model.Towers;
@@ -10,9 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code altclip serve --model DIR [--index INDEX] [--port 8080] [--host 127.0.0.1] [--api-key-file F]}. */
+/**
+ * {@code altclip serve --model DIR [--index INDEX] [--towers both] [--lazy] [--idle-unload SECONDS] [--port 8080]
+ * [--host 127.0.0.1] [--api-key-file F]}.
+ */
 final class ServeCommand implements Command {
     /** The server's defaults are the command line's: one owner for each. */
     private static final AltClipServer.Config DEFAULTS = AltClipServer.Config.defaults();
@@ -40,6 +43,14 @@ final class ServeCommand implements Command {
                         "the towers to load (text: text embeddings and text search only, 2/3 of the memory)",
                         Towers.class,
                         Towers.BOTH)
+                .flag("--lazy", "start at once and load each tower on its first request (that request waits for it)")
+                .integer(
+                        "--idle-unload",
+                        "SECONDS",
+                        "drop a tower unused for that long (its memory freed); the next request loads it again",
+                        0,
+                        0,
+                        "never")
                 .integer("--port", "N", "the TCP port (0: any free port, printed)", DEFAULTS.port(), 0)
                 .value("--host", "ADDRESS", "the address to listen on (0.0.0.0: every interface)", DEFAULTS.host())
                 .value("--api-key-file", "FILE", "require Authorization: Bearer <the file's first line>", null)
@@ -93,10 +104,21 @@ final class ServeCommand implements Command {
                             stopped.countDown();
                         },
                         "altclip4j-shutdown"));
-        AltClip clip;
+        Towers towers = a.choice("--towers", Towers.class);
+        Duration idle = Duration.ofSeconds(a.integer("--idle-unload"));
         try {
-            clip = ModelOptions.load(a, c, folder, a.choice("--towers", Towers.class));
-            server.serve(clip, index);
+            if (a.has("--lazy") || !idle.isZero()) {
+                server.serveLazily(
+                        folder,
+                        ModelOptions.weights(a),
+                        towers,
+                        which -> ModelOptions.load(a, c, folder, which),
+                        idle,
+                        index,
+                        !a.has("--lazy"));
+            } else {
+                server.serve(ModelOptions.load(a, c, folder, towers), index);
+            }
         } catch (IOException | RuntimeException e) {
             server.failed(e.getMessage());
             throw e;

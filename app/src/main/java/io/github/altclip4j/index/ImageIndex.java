@@ -283,6 +283,12 @@ public final class ImageIndex {
         return search(clip.pool(), queries, k, minScore);
     }
 
+    /** The same for a query made by {@code model} (checked to be the index's), on the shared compute threads. */
+    public List<Result> search(ModelFolder model, float[] query, int k, float minScore) throws IOException {
+        requireModel(model);
+        return search(ThreadPool.shared(), new float[][] {query}, k, minScore).get(0);
+    }
+
     List<List<Result>> search(ThreadPool pool, float[][] queries, int k, float minScore) throws IOException {
         EmbeddingTable table = vectors();
         List<Entry> e = entries();

@@ -6,8 +6,13 @@ import io.github.altclip4j.AltClip;
 import io.github.altclip4j.Version;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.formats.Spelling;
+import io.github.altclip4j.image.ImageException;
 import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.index.ImageIndex;
+import io.github.altclip4j.model.ModelFolder;
+import io.github.altclip4j.model.Towers;
+import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
+import io.github.altclip4j.weights.WeightFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,13 +129,20 @@ public final class AltClipServer implements AutoCloseable {
     private volatile long indexCheckedAt = System.nanoTime();
     private static final long INDEX_CHECK_NANOS = 1_000_000_000L;
 
-    /** What is served once loaded: the model, its batchers, the optional index and its thumbnails. */
+    /** What is served once ready: the towers, their batchers, the tokenizer, the optional index and its thumbnails. */
     record Model(
-            AltClip clip,
+            ServedTowers towers,
+            XlmRobertaTokenizer tokenizer,
             ImageIndex index,
             Batcher<String, float[]> texts,
             Batcher<AltClip.PreparedImage, float[]> images,
             Thumbnails thumbnails) {}
+
+    /** Loads one tower of the model for {@link #serveLazily} (the command line prints its "loaded" line). */
+    @FunctionalInterface
+    public interface TowerLoader {
+        AltClip load(Towers which) throws IOException;
+    }
 
     private AltClipServer(Config config) throws IOException {
         this.config = config;
@@ -168,10 +180,47 @@ public final class AltClipServer implements AutoCloseable {
         long t0 = System.nanoTime();
         if (clip.towers().text()) clip.embedText("warm-up");
         double textSeconds = (System.nanoTime() - t0) / 1e9;
-        AltClip.PreparedImage black = clip.prepare(new RgbImage(64, 64, new byte[64 * 64 * 3]));
         t0 = System.nanoTime();
-        if (clip.towers().image()) clip.imageFeatures(List.of(black));
+        if (clip.towers().image()) clip.imageFeatures(List.of(warmUpImage(clip)));
         double imageSeconds = (System.nanoTime() - t0) / 1e9;
+        serve(ServedTowers.loaded(clip), clip.tokenizer(), index, textSeconds, imageSeconds);
+    }
+
+    /**
+     * Serves {@code towers}, each loaded by {@code loader} now ({@code loadNow}) or when a request first needs it
+     * (that request waits for the load) and, unless {@code idleUnload} is zero, dropped after that long without a
+     * request, to be loaded again by the next one.
+     */
+    public void serveLazily(
+            ModelFolder folder,
+            WeightFormat weights,
+            Towers towers,
+            TowerLoader loader,
+            Duration idleUnload,
+            ImageIndex index,
+            boolean loadNow)
+            throws IOException {
+        if (index != null) index.requireModel(folder);
+        ServedTowers served = ServedTowers.lazy(folder, weights, towers, loader, idleUnload);
+        if (loadNow) {
+            for (Towers one : List.of(Towers.TEXT, Towers.IMAGE))
+                if (one == towers || towers == Towers.BOTH) served.lease(one).close();
+        }
+        // before a tower's first load, a guess; its warm-up replaces it
+        serve(
+                served,
+                folder.tokenizer(),
+                index,
+                served.warmUpSeconds(Towers.TEXT, 0.05),
+                served.warmUpSeconds(Towers.IMAGE, 0.5));
+    }
+
+    private void serve(
+            ServedTowers towers,
+            XlmRobertaTokenizer tokenizer,
+            ImageIndex index,
+            double textSeconds,
+            double imageSeconds) {
         Batcher<String, float[]> texts = new Batcher<>(
                 "text",
                 AltClip.TEXT_BATCH,
@@ -179,7 +228,7 @@ public final class AltClipServer implements AutoCloseable {
                 config.queueCapacity(),
                 ADMITTED_WAIT_SECONDS,
                 textSeconds,
-                clip::textFeatures,
+                items -> towers.leased(Towers.TEXT).textFeatures(items),
                 metrics.textBatches);
         Batcher<AltClip.PreparedImage, float[]> images = new Batcher<>(
                 "image",
@@ -188,9 +237,15 @@ public final class AltClipServer implements AutoCloseable {
                 config.queueCapacity(),
                 ADMITTED_WAIT_SECONDS,
                 imageSeconds,
-                clip::imageFeatures,
+                items -> towers.leased(Towers.IMAGE).imageFeatures(items),
                 metrics.imageBatches);
-        model = new Model(clip, index, texts, images, index == null ? null : new Thumbnails(index));
+        towers.onWarmUp((tower, seconds) -> (tower == Towers.TEXT ? texts : images).estimate(seconds));
+        model = new Model(towers, tokenizer, index, texts, images, index == null ? null : new Thumbnails(index));
+    }
+
+    /** A black 64 x 64 image, prepared: what a warm-up runs through the image tower. */
+    static AltClip.PreparedImage warmUpImage(AltClip clip) throws ImageException {
+        return clip.prepare(new RgbImage(64, 64, new byte[64 * 64 * 3]));
     }
 
     /** Records that loading failed: {@code /health} answers 503 with the reason. */
@@ -233,8 +288,9 @@ public final class AltClipServer implements AutoCloseable {
         try {
             if (!m.index().changedOnDisk()) return m;
             ImageIndex fresh = ImageIndex.open(m.index().dir());
-            fresh.requireModel(m.clip().modelFolder());
-            model = new Model(m.clip(), fresh, m.texts(), m.images(), new Thumbnails(fresh, m.thumbnails()));
+            fresh.requireModel(m.towers().folder());
+            model = new Model(
+                    m.towers(), m.tokenizer(), fresh, m.texts(), m.images(), new Thumbnails(fresh, m.thumbnails()));
         } catch (IOException e) {
             // the new commit cannot be read now (being replaced again, or damaged): serve the one already loaded
         }
@@ -250,12 +306,14 @@ public final class AltClipServer implements AutoCloseable {
     }
 
     /** The unit-length embeddings of texts (through the text tower's batcher). */
-    List<float[]> embedTexts(List<String> texts, boolean normalize) throws HttpError {
+    List<float[]> embedTexts(List<String> texts, boolean normalize) throws HttpError, IOException {
         Model m = model();
-        requireTower(m, "text", m.clip().towers().text());
-        List<float[]> out = await(m.texts().submit(texts));
-        for (String t : texts) metrics.tokens.add(m.clip().tokenCount(t));
-        return normalize ? unit(m.clip(), out) : out;
+        requireTower(m, "text", m.towers().served().text());
+        try (ServedTowers.Lease text = m.towers().lease(Towers.TEXT)) {
+            List<float[]> out = await(m.texts().submit(texts));
+            for (String t : texts) metrics.tokens.add(m.tokenizer().tokenize(t).ids().length);
+            return normalize ? unit(out) : out;
+        }
     }
 
     /**
@@ -263,30 +321,32 @@ public final class AltClipServer implements AutoCloseable {
      * image queue is taken before anything is decoded (a full queue answers 429 at once), and at most
      * {@link #DECODERS} images decode at a time.
      */
-    List<float[]> embedImages(List<byte[]> images, String where, boolean normalize) throws HttpError {
+    List<float[]> embedImages(List<byte[]> images, String where, boolean normalize) throws HttpError, IOException {
         Model m = model();
-        requireTower(m, "image", m.clip().towers().image());
+        requireTower(m, "image", m.towers().served().image());
         m.images().reserve(images.size());
         List<AltClip.PreparedImage> prepared = new ArrayList<>();
-        try {
-            for (int i = 0; i < images.size(); i++)
-                prepared.add(decode(m.clip(), images.get(i), where + "[" + i + "]"));
-        } catch (HttpError | RuntimeException e) {
-            m.images().release(images.size());
-            throw e;
+        try (ServedTowers.Lease image = m.towers().lease(Towers.IMAGE)) {
+            try {
+                for (int i = 0; i < images.size(); i++)
+                    prepared.add(decode(image.clip(), images.get(i), where + "[" + i + "]"));
+            } catch (HttpError | RuntimeException e) {
+                m.images().release(images.size());
+                throw e;
+            }
+            List<float[]> out = await(m.images().submitReserved(prepared));
+            metrics.images.add(images.size());
+            return normalize ? unit(out) : out;
         }
-        List<float[]> out = await(m.images().submitReserved(prepared));
-        metrics.images.add(images.size());
-        return normalize ? unit(m.clip(), out) : out;
     }
 
     /** A request for a tower {@code serve --towers} did not load: a 400 that says so, before anything queues. */
-    private static void requireTower(Model m, String which, boolean loaded) throws HttpError {
-        if (!loaded)
+    private static void requireTower(Model m, String which, boolean served) throws HttpError {
+        if (!served)
             throw new HttpError(
                     400,
                     "tower_not_loaded",
-                    "this server loaded the " + Spelling.of(m.clip().towers()) + " tower only, not the " + which
+                    "this server loaded the " + Spelling.of(m.towers().served()) + " tower only, not the " + which
                             + " tower (serve --towers " + which + " or both)");
     }
 
@@ -306,9 +366,9 @@ public final class AltClipServer implements AutoCloseable {
         }
     }
 
-    private static List<float[]> unit(AltClip clip, List<float[]> features) {
+    private static List<float[]> unit(List<float[]> features) {
         List<float[]> out = new ArrayList<>();
-        for (float[] f : features) out.add(clip.unit(f));
+        for (float[] f : features) out.add(AltClip.unit(f));
         return out;
     }
 
@@ -442,11 +502,12 @@ public final class AltClipServer implements AutoCloseable {
         }
         ImageIndex index = m == null ? null : m.index();
         return new Messages.Info(
-                m == null ? null : m.clip().modelFolder().name(),
-                m == null ? null : Spelling.of(m.clip().weights()),
-                m == null ? null : Spelling.of(m.clip().towers()),
-                m == null ? null : m.clip().modelFolder().dimension(),
-                m == null ? null : m.clip().maxTextTokens(),
+                m == null ? null : m.towers().folder().name(),
+                m == null ? null : Spelling.of(m.towers().weights()),
+                m == null ? null : Spelling.of(m.towers().served()),
+                m == null ? null : m.towers().inMemory(),
+                m == null ? null : m.towers().folder().dimension(),
+                m == null ? null : m.tokenizer().maxLength(),
                 config.maxItems(),
                 config.maxItems(),
                 config.maxBatch(),
@@ -491,6 +552,7 @@ public final class AltClipServer implements AutoCloseable {
         http.stop(0);
         Model m = model;
         if (m != null) {
+            m.towers().close();
             try {
                 m.texts().close();
                 m.images().close();

@@ -54,6 +54,11 @@ final class Batcher<I, O> implements AutoCloseable {
         worker.start();
     }
 
+    /** A new first estimate of an item's seconds (a tower loaded later, warmed up alone). */
+    void estimate(double seconds) {
+        secondsPerItem = seconds;
+    }
+
     /** Queues every item, or none of them if they do not fit (then the caller answers 429). */
     synchronized List<CompletableFuture<O>> submit(List<I> items) throws HttpError {
         reserve(items.size());

@@ -3,6 +3,7 @@ package io.github.altclip4j.server;
 import com.sun.net.httpserver.HttpExchange;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.PromptTemplates;
+import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -146,9 +147,7 @@ final class Endpoints {
                 200,
                 new Messages.WeaviateMeta(
                         new Messages.WeaviateModel(
-                                m.clip().modelFolder().name(),
-                                m.clip().modelFolder().dimension(),
-                                "multilingual (AltCLIP)"),
+                                m.towers().folder().name(), m.towers().folder().dimension(), "multilingual (AltCLIP)"),
                         io.github.altclip4j.Version.get()));
         return 200;
     }
@@ -174,7 +173,7 @@ final class Endpoints {
         Body b = body(ex);
         List<String> input = b.strings("input", server.config().maxItems(), true);
         if (input.isEmpty()) throw HttpError.invalid("\"input\" must not be empty");
-        String served = server.model().clip().modelFolder().name(), model = b.string("model", null);
+        String served = server.model().towers().folder().name(), model = b.string("model", null);
         if (model != null && !model.equals(served) && !model.equals(MODEL_ALIAS)) {
             throw new HttpError(
                     404,
@@ -182,7 +181,7 @@ final class Endpoints {
                     "the model \"" + model + "\" is not served here; this server serves \"" + served + "\" (or \""
                             + MODEL_ALIAS + "\")");
         }
-        int dimension = server.model().clip().modelFolder().dimension();
+        int dimension = server.model().towers().folder().dimension();
         if (b.has("dimensions") && b.integer("dimensions", dimension, 1, Integer.MAX_VALUE) != dimension) {
             throw HttpError.invalid("\"dimensions\" " + b.integer("dimensions", 0, 1, Integer.MAX_VALUE)
                     + " is not supported: this model's embeddings have " + dimension + " dimensions");
@@ -196,7 +195,8 @@ final class Endpoints {
             vectors = server.embedImages(decodeAll(input, "input"), "input", true);
         } else if (modality.equals("text")) {
             vectors = server.embedTexts(input, true);
-            for (String t : input) tokens += server.model().clip().tokenCount(t);
+            for (String t : input)
+                tokens += server.model().tokenizer().tokenize(t).ids().length;
         } else {
             throw HttpError.unprocessable("\"modality\" must be text or image");
         }
@@ -266,9 +266,10 @@ final class Endpoints {
         List<float[]> each = server.embedTexts(prompts, true);
         List<float[]> labelEmbeddings = new ArrayList<>(labels.size());
         for (int l = 0; l < labels.size(); l++)
-            labelEmbeddings.add(server.model().clip().meanEmbedding(each.subList(l * n, (l + 1) * n)));
-        AltClipServer.sendJson(
-                ex, 200, new Messages.Labels(server.model().clip().rank(img, labels, labelEmbeddings)));
+            labelEmbeddings.add(AltClip.meanEmbedding(each.subList(l * n, (l + 1) * n)));
+        try (ServedTowers.Lease tower = server.model().towers().lease(Towers.IMAGE)) { // exp(logit_scale)
+            AltClipServer.sendJson(ex, 200, new Messages.Labels(tower.clip().rank(img, labels, labelEmbeddings)));
+        }
         return 200;
     }
 
@@ -314,7 +315,8 @@ final class Endpoints {
             if (row < 0) throw new HttpError(404, "not_found", "no image with id " + id + " in the index");
             query = m.index().vector(row);
         }
-        AltClipServer.sendJson(ex, 200, new Messages.SearchResults(m.index().search(m.clip(), query, k, minScore)));
+        AltClipServer.sendJson(
+                ex, 200, new Messages.SearchResults(m.index().search(m.towers().folder(), query, k, minScore)));
         return 200;
     }
 
@@ -350,7 +352,7 @@ final class Endpoints {
         Body b = body(ex);
         List<String> texts = b.strings("inputs", server.config().maxItems(), true);
         if (texts.isEmpty()) throw HttpError.unprocessable("\"inputs\" must not be empty");
-        XlmRobertaTokenizer tok = server.model().clip().tokenizer();
+        XlmRobertaTokenizer tok = server.model().tokenizer();
         List<Messages.Tokenized> out = new ArrayList<>();
         for (String t : texts) {
             XlmRobertaTokenizer.Tokens tokens = tok.tokenize(t);

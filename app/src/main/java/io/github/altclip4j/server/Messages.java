@@ -60,6 +60,7 @@ final class Messages {
             String modelId,
             String modelDtype,
             String towers,
+            String towersInMemory,
             Integer dimension,
             Integer maxInputLength,
             int maxBatchRequests,

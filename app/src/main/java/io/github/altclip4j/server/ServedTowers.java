@@ -206,6 +206,7 @@ final class ServedTowers implements AutoCloseable {
                 clip = null;
             }
             dropped.close();
+            dropped = null; // not reachable from this frame either, for the collection below
             System.gc(); // give the freed weights back now, not at some later collection
         }
     }

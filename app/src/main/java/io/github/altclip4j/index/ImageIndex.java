@@ -306,11 +306,28 @@ public final class ImageIndex {
         return new Result(root.resolve(e.path()), score, row, e.id());
     }
 
-    /** A group of near-duplicate images: their results (score: the best cosine to another member), by row. */
-    public record DuplicateGroup(List<Result> images) {}
+    /**
+     * A group of near-duplicate images: their results (score: the best cosine to another member), by row, and the one
+     * a {@link KeepRule} keeps.
+     */
+    public record DuplicateGroup(List<Result> images, Result keep) {}
 
-    /** Groups of images whose embeddings have a cosine of at least {@code threshold} with another member. */
-    public List<DuplicateGroup> duplicates(ThreadPool pool, float threshold) throws IOException {
+    /**
+     * The cosine from which two images count as duplicates unless told otherwise: it finds re-encoded, resized and
+     * lightly edited copies (immich's default distance of 0.01 is a cosine of 0.99, exact-looking copies only).
+     */
+    public static final float DUPLICATE_THRESHOLD = 0.95f;
+
+    /** {@link #duplicates(ThreadPool, float, KeepRule)} on the shared compute threads. */
+    public List<DuplicateGroup> duplicates(float threshold, KeepRule keep) throws IOException {
+        return duplicates(ThreadPool.shared(), threshold, keep);
+    }
+
+    /**
+     * Groups of images whose embeddings have a cosine of at least {@code threshold} with another member, each with
+     * the copy {@code keep} chooses.
+     */
+    public List<DuplicateGroup> duplicates(ThreadPool pool, float threshold, KeepRule keep) throws IOException {
         EmbeddingTable table = vectors();
         List<Entry> e = entries();
         Duplicates.Groups g = Duplicates.find(pool, table, threshold);
@@ -324,8 +341,14 @@ public final class ImageIndex {
         Path root = root();
         for (List<Integer> rows : g.groups()) {
             List<Result> members = new ArrayList<>();
-            for (int r : rows) members.add(result(root, e.get(r), best[r], r));
-            out.add(new DuplicateGroup(members));
+            List<Entry> entries = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            for (int r : rows) {
+                members.add(result(root, e.get(r), best[r], r));
+                entries.add(e.get(r));
+                files.add(root.resolve(e.get(r).path()));
+            }
+            out.add(new DuplicateGroup(members, members.get(keep.keeper(entries, files))));
         }
         return out;
     }

@@ -3,6 +3,9 @@ package io.github.altclip4j.server;
 import com.sun.net.httpserver.HttpExchange;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.PromptTemplates;
+import io.github.altclip4j.formats.Spelling;
+import io.github.altclip4j.index.ImageIndex;
+import io.github.altclip4j.index.KeepRule;
 import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.tokenizer.XlmRobertaTokenizer;
 import java.io.IOException;
@@ -74,6 +77,7 @@ final class Endpoints {
             new Route("POST", "/vectorize", false, this::weaviate),
             new Route("POST", "/classify", false, this::classify),
             new Route("POST", "/search", false, this::search),
+            new Route("POST", "/duplicates", false, this::duplicates),
             new Route("POST", "/tokenize", false, this::tokenize));
 
     void handle(HttpExchange ex) throws IOException {
@@ -317,6 +321,28 @@ final class Endpoints {
         }
         AltClipServer.sendJson(
                 ex, 200, new Messages.SearchResults(m.index().search(m.towers().folder(), query, k, minScore)));
+        return 200;
+    }
+
+    /**
+     * {"threshold": 0.95, "keep": "largest" | "oldest" | "newest" | "most-exif"} -> {"groups": [{"images": [{"path",
+     * "score", "row", "id"}], "keep": {...}}]}: what {@code altclip dedup} finds, for the page's duplicates view.
+     */
+    private int duplicates(HttpExchange ex) throws IOException, HttpError {
+        Body b = body(ex);
+        AltClipServer.Model m = server.model();
+        if (m.index() == null)
+            throw new HttpError(404, "not_found", "this server has no index (start it with --index INDEX)");
+        double threshold = b.number("threshold", ImageIndex.DUPLICATE_THRESHOLD);
+        if (!(threshold >= -1 && threshold <= 1))
+            throw HttpError.unprocessable("\"threshold\" must be a cosine, from -1 to 1");
+        KeepRule keep;
+        try {
+            keep = Spelling.parse(KeepRule.class, b.string("keep", Spelling.of(KeepRule.LARGEST)), "\"keep\"");
+        } catch (IllegalArgumentException e) {
+            throw HttpError.unprocessable(e.getMessage());
+        }
+        AltClipServer.sendJson(ex, 200, new Messages.DuplicateGroups(m.index().duplicates((float) threshold, keep)));
         return 200;
     }
 

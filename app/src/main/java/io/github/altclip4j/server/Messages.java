@@ -51,6 +51,9 @@ final class Messages {
 
     record SearchResults(List<ImageIndex.Result> results) {}
 
+    /** {@code /duplicates}: groups of near-duplicates, each with the copy its rule keeps. */
+    record DuplicateGroups(List<ImageIndex.DuplicateGroup> groups) {}
+
     record Tokenized(int[] inputIds, List<String> pieces) {}
 
     record Health(String status) {}

@@ -290,6 +290,12 @@ class AltClipServerTest {
         assertThat(post(server, "/search", "{\"query\": \"a\", \"id\": 1}").statusCode())
                 .isEqualTo(422);
         assertThat(post(server, "/search", "{\"id\": 999}").statusCode()).isEqualTo(404);
+        r = post(server, "/duplicates", "{\"keep\": \"biggest\"}");
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains("largest, oldest, newest or most-exif");
+        assertThat(post(server, "/duplicates", "{\"threshold\": 2}").statusCode())
+                .isEqualTo(422);
+        assertThat(post(server, "/duplicates", "{}").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.github.altclip4j.AltClip;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.IndexProgress;
 import io.github.altclip4j.index.IndexUpdate;
+import io.github.altclip4j.index.KeepRule;
 import io.github.altclip4j.index.UpdateOptions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -391,7 +392,7 @@ class ImageIndexTest {
         Files.copy(Reference.fixtures().resolve("images/files/gray16_300x200.png"), photos.resolve("z.png"));
         ImageIndex index = ImageIndex.create(tmp.resolve("idx"), photos, clip.modelFolder(), ImageIndex.Store.F32);
         update(index);
-        List<ImageIndex.DuplicateGroup> groups = index.duplicates(clip.pool(), 0.99999f);
+        List<ImageIndex.DuplicateGroup> groups = index.duplicates(0.99999f, KeepRule.LARGEST);
         assertThat(groups).hasSize(1);
         assertThat(groups.get(0).images())
                 .extracting(r -> r.path().getFileName().toString())

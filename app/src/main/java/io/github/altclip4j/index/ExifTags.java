@@ -1,4 +1,4 @@
-package io.github.altclip4j.cli;
+package io.github.altclip4j.index;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -182,19 +182,17 @@ public final class AltClip implements AutoCloseable {
         return tokenizer.maxLength();
     }
 
-    public AltClipModel model() {
-        return model;
+    /** The compute threads the towers run on. */
+    public int threads() {
+        return pool.threads();
     }
 
-    /** The thread pool the towers run on. */
-    public ThreadPool pool() {
-        return pool;
-    }
-
+    /** The model's tokenizer (XLM-R's SentencePiece, truncating where the model does). */
     public XlmRobertaTokenizer tokenizer() {
         return tokenizer;
     }
 
+    /** The model's image preprocessing (CLIPImageProcessor's rules and this folder's preprocessor_config.json). */
     public ClipImageProcessor imageProcessor() {
         return processor;
     }
@@ -457,8 +455,8 @@ public final class AltClip implements AutoCloseable {
         int d = imageEmbedding.length;
         FloatTensor text = FloatTensor.zeros(labels.size(), d);
         for (int i = 0; i < labels.size(); i++) System.arraycopy(labelEmbeddings.get(i), 0, text.data(), i * d, d);
-        FloatTensor logits =
-                model.logitsPerText(pool, FloatTensor.wrap(imageEmbedding.clone(), 1, d), text); // [1][labels]
+        FloatTensor logits = model.logits(
+                pool, FloatTensor.wrap(imageEmbedding.clone(), 1, d), text); // logits_per_image: [1][labels]
         Ops.softmax(pool, logits);
         List<Label> ranked = new ArrayList<>();
         for (int i = 0; i < labels.size(); i++) ranked.add(new Label(labels.get(i), logits.get(0, i)));
@@ -481,8 +479,8 @@ public final class AltClip implements AutoCloseable {
                 : model.imageFeatures(pool, pixels).features();
         FloatTensor textEmbeds = AltClipModel.normalize(pool, textFeatures),
                 imageEmbeds = AltClipModel.normalize(pool, imageFeatures);
-        FloatTensor perText = model.logitsPerText(pool, textEmbeds, imageEmbeds);
-        FloatTensor perImage = model.logitsPerText(pool, imageEmbeds, textEmbeds);
+        FloatTensor perText = model.logits(pool, textEmbeds, imageEmbeds);
+        FloatTensor perImage = model.logits(pool, imageEmbeds, textEmbeds);
         return new Outputs(
                 batch.inputIds(),
                 batch.attentionMask(),

@@ -279,17 +279,20 @@ public final class ImageIndex {
 
     /** {@link #search(AltClip, float[], int, float)} for several queries in one pass over the vectors. */
     public List<List<Result>> search(AltClip clip, float[][] queries, int k, float minScore) throws IOException {
-        requireModel(clip.modelFolder());
-        return search(clip.pool(), queries, k, minScore);
+        return search(clip.modelFolder(), queries, k, minScore);
     }
 
     /** The same for a query made by {@code model} (checked to be the index's), on the shared compute threads. */
     public List<Result> search(ModelFolder model, float[] query, int k, float minScore) throws IOException {
-        requireModel(model);
-        return search(ThreadPool.shared(), new float[][] {query}, k, minScore).get(0);
+        return search(model, new float[][] {query}, k, minScore).get(0);
     }
 
-    List<List<Result>> search(ThreadPool pool, float[][] queries, int k, float minScore) throws IOException {
+    private List<List<Result>> search(ModelFolder model, float[][] queries, int k, float minScore) throws IOException {
+        requireModel(model);
+        return search(ThreadPool.shared(), queries, k, minScore);
+    }
+
+    private List<List<Result>> search(ThreadPool pool, float[][] queries, int k, float minScore) throws IOException {
         EmbeddingTable table = vectors();
         List<Entry> e = entries();
         List<List<Result>> out = new ArrayList<>();

@@ -1,7 +1,9 @@
 package io.github.altclip4j.server;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.formats.JsonRecords;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,6 +15,18 @@ final class Body {
 
     private Body(Map<?, ?> fields) {
         this.fields = fields;
+    }
+
+    /** The request's body (bounded by the server's limit) as a JSON object; anything else is a 400. */
+    static Body read(AltClipServer server, HttpExchange ex) throws IOException, HttpError {
+        return parse(server.body(ex));
+    }
+
+    /** Each base64 image of {@code values}, named {@code field[i]} in errors. */
+    static List<byte[]> images(List<String> values, String field) throws HttpError {
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) out.add(image(values.get(i), field + "[" + i + "]"));
+        return out;
     }
 
     /** The body as a JSON object; anything else is a 400. */

@@ -179,9 +179,12 @@ public final class AltClipModel {
         return n;
     }
 
-    /** {@code logits_per_text = (text_embeds @ image_embeds^T) * exp(logit_scale)}, from normalised embeddings. */
-    public FloatTensor logitsPerText(ThreadPool pool, FloatTensor textEmbeds, FloatTensor imageEmbeds) {
-        FloatTensor logits = Gemm.matmulTransposed(pool, textEmbeds, imageEmbeds);
+    /**
+     * {@code (rows @ columns^T) * exp(logit_scale)}, from normalised embeddings: transformers' {@code logits_per_text}
+     * with texts as rows and images as columns, {@code logits_per_image} the other way round.
+     */
+    public FloatTensor logits(ThreadPool pool, FloatTensor rows, FloatTensor columns) {
+        FloatTensor logits = Gemm.matmulTransposed(pool, rows, columns);
         Ops.scale(pool, logits, logitScaleExp());
         return logits;
     }

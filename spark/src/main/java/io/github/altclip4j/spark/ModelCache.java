@@ -40,7 +40,7 @@ final class ModelCache {
                 LOADS.incrementAndGet();
                 System.err.printf(
                         "altclip4j: loaded %s (%s weights, %d threads) in %.1f s%n",
-                        k.path(), k.weights(), model.pool().threads(), (System.nanoTime() - start) / 1e9);
+                        k.path(), k.weights(), model.threads(), (System.nanoTime() - start) / 1e9);
                 return model;
             } catch (IOException e) {
                 throw new UncheckedIOException(

@@ -309,7 +309,7 @@ class AltClipServerTest {
         r = post(server, "/v1/embeddings", "{\"input\": \"hi\", \"model\": \"text-embedding-3-small\"}");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).contains("\"error_type\": \"model_not_found\"").contains("text-embedding-3-small");
-        int dimension = clip.model().config().projectionDim();
+        int dimension = clip.modelFolder().dimension();
         for (String model : new String[] {"altclip", "tiny-altclip"}) {
             r = post(
                     server,

@@ -107,7 +107,7 @@ class ModelParityTest {
         AltClipModel.ImageFeatures image = model.imageFeatures(pool, pixels);
         FloatTensor textEmbeds = AltClipModel.normalize(pool, text.features());
         FloatTensor imageEmbeds = AltClipModel.normalize(pool, image.features());
-        FloatTensor perText = model.logitsPerText(pool, textEmbeds, imageEmbeds);
+        FloatTensor perText = model.logits(pool, textEmbeds, imageEmbeds);
         Map<String, float[]> out = new LinkedHashMap<>();
         out.put("text_last_hidden_state", text.tower().lastHiddenState().toArray());
         out.put("text_pooled", text.tower().pooled().toArray());

@@ -3,7 +3,6 @@ package io.github.altclip4j.server;
 import com.sun.net.httpserver.HttpExchange;
 import io.github.altclip4j.AltClip;
 import io.github.altclip4j.PromptTemplates;
-import io.github.altclip4j.formats.Spelling;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.index.KeepRule;
 import io.github.altclip4j.model.Towers;
@@ -33,14 +32,12 @@ final class AltClipApi {
      * (labels x templates) go through the text queue, at most its capacity per request.
      */
     private int classify(HttpExchange ex) throws IOException, HttpError {
-        Body b = Body.read(server, ex);
-        List<String> labels = b.strings("labels", server.config().maxItems(), true);
+        Requests.Classify r = Body.read(server, ex, Requests.Classify.class);
+        List<String> labels = Body.items(r.labels(), "labels", server.config().maxItems(), true);
         if (labels.isEmpty()) throw HttpError.unprocessable("\"labels\" must not be empty");
-        String image = b.string("image", null);
-        if (image == null) throw HttpError.unprocessable("\"image\" is required");
-        float[] img = server.embedImages(List.of(Body.image(image, "image")), "image", true)
+        float[] img = server.embedImages(List.of(Body.image(r.image(), "image")), "image", true)
                 .get(0);
-        List<String> templates = templates(b);
+        List<String> templates = templates(r.templates());
         int n = templates.size();
         if ((long) labels.size() * n > server.config().queueCapacity())
             throw new HttpError(
@@ -61,13 +58,13 @@ final class AltClipApi {
     }
 
     /** "templates": a built-in set's name, or templates with {} for the label; absent: the labels as written. */
-    private List<String> templates(Body b) throws IOException, HttpError {
-        List<String> given = b.strings("templates", server.config().queueCapacity(), false);
+    private List<String> templates(List<String> templates) throws IOException, HttpError {
+        List<String> given = Body.items(templates, "templates", server.config().queueCapacity(), false);
         if (given.size() == 1 && PromptTemplates.names().contains(given.get(0)))
             return PromptTemplates.of(given.get(0));
         for (int i = 0; i < given.size(); i++)
             if (!given.get(i).contains("{}"))
-                throw HttpError.unprocessable("\"templates\"[" + i + "] has no {} for the label (or name a set: "
+                throw HttpError.unprocessable("\"templates[" + i + "]\" has no {} for the label (or name a set: "
                         + String.join(", ", PromptTemplates.names()) + ")");
         return given.isEmpty() ? List.of("{}") : given;
     }
@@ -77,29 +74,33 @@ final class AltClipApi {
      * -> {"results": [{"path", "score", "row", "id"}]}. A list of terms is one combined query ({@link AltClip#combine}).
      */
     private int search(HttpExchange ex) throws IOException, HttpError {
-        Body b = Body.read(server, ex);
+        Requests.Search r = Body.read(server, ex, Requests.Search.class);
         AltClipServer.Model m = server.model();
         if (m.index() == null)
             throw new HttpError(404, "not_found", "this server has no index (start it with --index INDEX)");
-        int k = b.integer("k", 24, 1, 1000);
-        float minScore = (float) b.number("min_score", Double.NEGATIVE_INFINITY);
+        int k = r.k() == null ? 24 : r.k();
+        float minScore =
+                r.minScore() == null ? Float.NEGATIVE_INFINITY : r.minScore().floatValue();
         float[] query;
-        int given = (b.has("query") ? 1 : 0) + (b.has("image") ? 1 : 0) + (b.has("id") ? 1 : 0);
+        int given = (r.query() != null ? 1 : 0) + (r.image() != null ? 1 : 0) + (r.id() != null ? 1 : 0);
         if (given != 1)
             throw HttpError.unprocessable(
                     "give exactly one of \"query\" (text), \"image\" (base64) or \"id\" (an indexed image)");
-        if (b.has("query") && b.isList("query")) {
-            query = combined(b.records(
-                    "query", Messages.SearchTerm.class, server.config().maxItems()));
-        } else if (b.has("query")) {
-            query = server.embedTexts(List.of(b.string("query", "")), true).get(0);
-        } else if (b.has("image")) {
-            query = server.embedImages(List.of(Body.image(b.string("image", ""), "image")), "image", true)
+        if (r.query() instanceof List) {
+            List<?> terms =
+                    Body.items((List<?>) r.query(), "query", server.config().maxItems(), true);
+            if (terms.isEmpty()) throw HttpError.unprocessable("\"query\" must not be empty");
+            query = combined(Body.records(terms, "query", Requests.SearchTerm.class));
+        } else if (r.query() instanceof String) {
+            query = server.embedTexts(List.of((String) r.query()), true).get(0);
+        } else if (r.query() != null) {
+            throw HttpError.unprocessable("\"query\" must be a text or a list of terms");
+        } else if (r.image() != null) {
+            query = server.embedImages(List.of(Body.image(r.image(), "image")), "image", true)
                     .get(0);
         } else {
-            long id = b.whole("id", 0, 1, Long.MAX_VALUE);
-            int row = m.index().row(id);
-            if (row < 0) throw new HttpError(404, "not_found", "no image with id " + id + " in the index");
+            int row = m.index().row(r.id());
+            if (row < 0) throw new HttpError(404, "not_found", "no image with id " + r.id() + " in the index");
             query = m.index().vector(row);
         }
         AltClipServer.sendJson(
@@ -108,19 +109,19 @@ final class AltClipApi {
     }
 
     /** The weighted sum of the terms' unit embeddings, made unit length (the same rule as {@code altclip search}). */
-    private float[] combined(List<Messages.SearchTerm> terms) throws IOException, HttpError {
+    private float[] combined(List<Requests.SearchTerm> terms) throws IOException, HttpError {
         List<String> texts = new ArrayList<>();
         List<byte[]> images = new ArrayList<>();
         float[] weights = new float[terms.size()];
         for (int i = 0; i < terms.size(); i++) {
-            Messages.SearchTerm t = terms.get(i);
+            Requests.SearchTerm t = terms.get(i);
             if ((t.text() == null) == (t.image() == null))
-                throw HttpError.unprocessable("\"query\"[" + i + "] needs exactly one of \"text\" or \"image\"");
+                throw HttpError.unprocessable("\"query[" + i + "]\" needs exactly one of \"text\" or \"image\"");
             if (t.text() != null) texts.add(t.text());
             else images.add(Body.image(t.image(), "query[" + i + "].image"));
             weights[i] = t.weight() == null ? 1f : t.weight();
             if (!Float.isFinite(weights[i]))
-                throw HttpError.unprocessable("\"query\"[" + i + "].weight must be finite");
+                throw HttpError.unprocessable("\"query[" + i + "].weight\" must be finite");
         }
         List<float[]> tv = texts.isEmpty() ? List.of() : server.embedTexts(texts, true);
         List<float[]> iv = images.isEmpty() ? List.of() : server.embedImages(images, "query", true);
@@ -139,19 +140,14 @@ final class AltClipApi {
      * "score", "row", "id"}], "keep": {...}}]}: what {@code altclip dedup} finds, for the page's duplicates view.
      */
     private int duplicates(HttpExchange ex) throws IOException, HttpError {
-        Body b = Body.read(server, ex);
+        Requests.Duplicates r = Body.read(server, ex, Requests.Duplicates.class);
         AltClipServer.Model m = server.model();
         if (m.index() == null)
             throw new HttpError(404, "not_found", "this server has no index (start it with --index INDEX)");
-        double threshold = b.number("threshold", ImageIndex.DUPLICATE_THRESHOLD);
+        double threshold = r.threshold() == null ? ImageIndex.DUPLICATE_THRESHOLD : r.threshold();
         if (!(threshold >= -1 && threshold <= 1))
             throw HttpError.unprocessable("\"threshold\" must be a cosine, from -1 to 1");
-        KeepRule keep;
-        try {
-            keep = Spelling.parse(KeepRule.class, b.string("keep", Spelling.of(KeepRule.LARGEST)), "\"keep\"");
-        } catch (IllegalArgumentException e) {
-            throw HttpError.unprocessable(e.getMessage());
-        }
+        KeepRule keep = r.keep() == null ? KeepRule.LARGEST : r.keep();
         AltClipServer.sendJson(ex, 200, new Messages.DuplicateGroups(m.index().duplicates((float) threshold, keep)));
         return 200;
     }

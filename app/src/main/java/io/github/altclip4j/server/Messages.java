@@ -41,12 +41,6 @@ final class Messages {
 
     // ---- this server's own: /classify, /search, /tokenize, /health, /info, errors ----
 
-    /** A term of a combined {@code /search} query: a text or a base64 image, and its weight (1 when absent). */
-    record SearchTerm(
-            @JsonRecords.Optional String text,
-            @JsonRecords.Optional String image,
-            Float weight) {}
-
     record Labels(List<AltClip.Label> labels) {}
 
     record SearchResults(List<ImageIndex.Result> results) {}

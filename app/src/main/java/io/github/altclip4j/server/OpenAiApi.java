@@ -27,10 +27,10 @@ final class OpenAiApi {
      * shortened); {@code user} is accepted and ignored.
      */
     private int openAi(HttpExchange ex) throws IOException, HttpError {
-        Body b = Body.read(server, ex);
-        List<String> input = b.strings("input", server.config().maxItems(), true);
+        Requests.OpenAiEmbeddings r = Body.read(server, ex, Requests.OpenAiEmbeddings.class);
+        List<String> input = Body.items(r.input(), "input", server.config().maxItems(), true);
         if (input.isEmpty()) throw HttpError.invalid("\"input\" must not be empty");
-        String served = server.model().towers().folder().name(), model = b.string("model", null);
+        String served = server.model().towers().folder().name(), model = r.model();
         if (model != null && !model.equals(served) && !model.equals(MODEL_ALIAS)) {
             throw new HttpError(
                     404,
@@ -39,11 +39,12 @@ final class OpenAiApi {
                             + MODEL_ALIAS + "\")");
         }
         int dimension = server.model().towers().folder().dimension();
-        if (b.has("dimensions") && b.integer("dimensions", dimension, 1, Integer.MAX_VALUE) != dimension) {
-            throw HttpError.invalid("\"dimensions\" " + b.integer("dimensions", 0, 1, Integer.MAX_VALUE)
+        if (r.dimensions() != null && r.dimensions() != dimension) {
+            throw HttpError.invalid("\"dimensions\" " + r.dimensions()
                     + " is not supported: this model's embeddings have " + dimension + " dimensions");
         }
-        String format = b.string("encoding_format", "float"), modality = b.string("modality", "text");
+        String format = r.encodingFormat() == null ? "float" : r.encodingFormat(),
+                modality = r.modality() == null ? "text" : r.modality();
         if (!format.equals("float") && !format.equals("base64"))
             throw HttpError.unprocessable("\"encoding_format\" must be float or base64");
         List<float[]> vectors;

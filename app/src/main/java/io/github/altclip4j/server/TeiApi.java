@@ -30,18 +30,18 @@ final class TeiApi {
 
     /** TEI: {"inputs": str | [str], "normalize": true} -> [[...]]. */
     private int tei(HttpExchange ex) throws IOException, HttpError {
-        Body b = Body.read(server, ex);
-        List<String> inputs = b.strings("inputs", server.config().maxItems(), true);
+        Requests.Embed r = Body.read(server, ex, Requests.Embed.class);
+        List<String> inputs = Body.items(r.inputs(), "inputs", server.config().maxItems(), true);
         if (inputs.isEmpty()) throw HttpError.unprocessable("\"inputs\" must not be empty");
-        List<float[]> vectors = server.embedTexts(inputs, b.bool("normalize", true));
+        List<float[]> vectors = server.embedTexts(inputs, r.normalize() == null || r.normalize());
         AltClipServer.sendJson(ex, 200, vectors);
         return 200;
     }
 
     /** {"inputs": str | [str]} -> [{"input_ids", "pieces"}]. */
     private int tokenize(HttpExchange ex) throws IOException, HttpError {
-        Body b = Body.read(server, ex);
-        List<String> texts = b.strings("inputs", server.config().maxItems(), true);
+        Requests.Tokenize r = Body.read(server, ex, Requests.Tokenize.class);
+        List<String> texts = Body.items(r.inputs(), "inputs", server.config().maxItems(), true);
         if (texts.isEmpty()) throw HttpError.unprocessable("\"inputs\" must not be empty");
         XlmRobertaTokenizer tok = server.model().tokenizer();
         List<Messages.Tokenized> out = new ArrayList<>();

@@ -26,9 +26,9 @@ final class WeaviateApi {
 
     /** Weaviate multi2vec-clip: {"texts": [...], "images": [base64...]} -> {"textVectors", "imageVectors"}. */
     private int weaviate(HttpExchange ex) throws IOException, HttpError {
-        Body b = Body.read(server, ex);
-        List<String> texts = b.strings("texts", server.config().maxItems(), false),
-                images = b.strings("images", server.config().maxItems(), false);
+        Requests.Vectorize r = Body.read(server, ex, Requests.Vectorize.class);
+        List<String> texts = Body.items(r.texts(), "texts", server.config().maxItems(), false),
+                images = Body.items(r.images(), "images", server.config().maxItems(), false);
         if (texts.isEmpty() && images.isEmpty())
             throw HttpError.unprocessable("give at least one item in \"texts\" or \"images\"");
         if (texts.size() + images.size() > server.config().maxItems()) {

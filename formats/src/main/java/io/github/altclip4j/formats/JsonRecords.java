@@ -43,6 +43,14 @@ public final class JsonRecords {
         String value();
     }
 
+    /**
+     * A list component that also takes one value for a list of one (OpenAI's and TEI's {@code "input": "text"} or
+     * {@code ["text", ...]}).
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.RECORD_COMPONENT)
+    public @interface OneOrMany {}
+
     /** A component that may be absent or null: it reads as 0, false or null. */
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.RECORD_COMPONENT)
@@ -84,6 +92,8 @@ public final class JsonRecords {
             Object v = m.get(name);
             if (v == Json.NULL) v = null;
             if (v == null && required(c)) missing.add(at);
+            else if (v != null && c.isAnnotationPresent(OneOrMany.class) && !(v instanceof List))
+                args[i] = List.of(value(elementType(c.getGenericType()), null, c.getAnnotation(Range.class), v, at));
             else
                 args[i] = v == null
                         ? absent(c)
@@ -142,6 +152,7 @@ public final class JsonRecords {
             }
         }
         if (t.isRecord()) return record((Class<? extends Record>) t, v, at);
+        if (t == Object.class) return v; // any JSON value, for a field of several shapes that its reader sorts out
         if (!(v instanceof List)) throw new FieldException(at, "must be a list");
         List<?> list = (List<?>) v;
         if (t == int[].class) {
@@ -157,9 +168,7 @@ public final class JsonRecords {
         }
         if (t == List.class && generic instanceof ParameterizedType) {
             Type element = ((ParameterizedType) generic).getActualTypeArguments()[0];
-            Class<?> raw = element instanceof ParameterizedType
-                    ? (Class<?>) ((ParameterizedType) element).getRawType()
-                    : (Class<?>) element;
+            Class<?> raw = elementType(generic);
             List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
                 Object x = list.get(i);
@@ -169,6 +178,14 @@ public final class JsonRecords {
             return List.copyOf(out);
         }
         throw new IllegalStateException("JsonRecords cannot read a " + generic.getTypeName() + " (" + at + ")");
+    }
+
+    /** The class of a {@code List<E>}'s elements. */
+    private static Class<?> elementType(Type listType) {
+        Type element = ((ParameterizedType) listType).getActualTypeArguments()[0];
+        return element instanceof ParameterizedType
+                ? (Class<?>) ((ParameterizedType) element).getRawType()
+                : (Class<?>) element;
     }
 
     private static long whole(Object v, Range range, long min, long max, String at) throws FieldException {

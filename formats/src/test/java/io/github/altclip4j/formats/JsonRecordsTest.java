@@ -75,4 +75,21 @@ class JsonRecordsTest {
                         Doc.class, Json.parse("{" + ok.replace("\"tags\": []", "\"tags\": [null]") + "}")))
                 .hasMessage("\"tags[0]\" must not be null");
     }
+
+    record Request(@JsonRecords.OneOrMany List<String> input, Object query) {}
+
+    @Test
+    void oneOrManyTakesOneValueAsAListOfOneAndObjectTakesAnyValue() throws Exception {
+        assertThat(JsonRecords.read(Request.class, Json.parse("{\"input\": \"a\"}"))
+                        .input())
+                .containsExactly("a");
+        Request r = JsonRecords.read(Request.class, Json.parse("{\"input\": [\"a\", \"b\"], \"query\": [{\"x\": 1}]}"));
+        assertThat(r.input()).containsExactly("a", "b");
+        assertThat(r.query()).isEqualTo(Json.parse("[{\"x\": 1}]"));
+        assertThat(JsonRecords.read(Request.class, Json.parse("{}")).input()).isNull();
+        assertThatThrownBy(() -> JsonRecords.read(Request.class, Json.parse("{\"input\": 5}")))
+                .hasMessage("\"input\" must be a string");
+        assertThatThrownBy(() -> JsonRecords.read(Request.class, Json.parse("{\"input\": [\"a\", 5]}")))
+                .hasMessage("\"input[1]\" must be a string");
+    }
 }

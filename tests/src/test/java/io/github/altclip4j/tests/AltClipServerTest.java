@@ -252,7 +252,7 @@ class AltClipServerTest {
         assertThat(post(server, "/embed", "[1, 2]").statusCode()).isEqualTo(400);
         HttpResponse<String> r = post(server, "/embed", "{\"inputs\": [\"ok\", 5]}");
         assertThat(r.statusCode()).isEqualTo(422);
-        assertThat(r.body()).contains("\\\"inputs\\\"[1] must be a string").contains("\"error_type\": \"validation\"");
+        assertThat(r.body()).contains("\\\"inputs[1]\\\" must be a string").contains("\"error_type\": \"validation\"");
         r = post(server, "/vectorize", "{\"images\": [\"" + b64("small_64x48.png") + "\", \"!!!not base64\"]}");
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(r.body()).contains("images[1]: not valid base64");

@@ -124,7 +124,7 @@ class WeightedQueryTest {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(422);
-            assertThat(r.body()).contains("query\\\"[0] needs exactly one of");
+            assertThat(r.body()).contains("query[0]\\\" needs exactly one of");
         }
     }
 }

@@ -105,13 +105,7 @@ final class IndexCommand implements Command {
             }
         }
         if (a.has("--json")) {
-            c.out()
-                    .println(new JsonWriter()
-                            .beginObject()
-                            .name("index")
-                            .value(dir.toString())
-                            .fields(s)
-                            .endObject());
+            c.out().println(new JsonWriter().any(s));
         } else {
             c.out()
                     .printf(

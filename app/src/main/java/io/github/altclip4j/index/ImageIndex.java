@@ -154,6 +154,7 @@ public final class ImageIndex {
         if (exists(dir)) return open(dir);
         Files.createDirectories(dir);
         IndexHeader h = new IndexHeader(
+                IndexHeader.FORMAT,
                 IndexHeader.VERSION,
                 root.toAbsolutePath().normalize().toString(),
                 model.name(),

@@ -15,6 +15,7 @@ import java.util.List;
  * that this file points to; writing it (atomically) is what makes a change visible.
  */
 record IndexHeader(
+        String format,
         @JsonRecords.Range(min = 1, max = VERSION) int version,
         String root,
         String model,
@@ -128,18 +129,13 @@ record IndexHeader(
     }
 
     void write(Path dir) throws IOException {
-        JsonWriter j = new JsonWriter()
-                .beginObject()
-                .name("format")
-                .value(FORMAT)
-                .fields(this)
-                .endObject();
-        AtomicFile.writeString(dir.resolve(FILE), j + "\n");
+        AtomicFile.writeString(dir.resolve(FILE), new JsonWriter().any(this) + "\n");
     }
 
     /** This header, in this build's format, with other segments, the next segment's number and the next row id. */
     IndexHeader with(List<SegmentInfo> s, int nextSegment, long nextId) {
-        return new IndexHeader(VERSION, root, model, modelFingerprint, dim, store, nextSegment, nextId, List.copyOf(s));
+        return new IndexHeader(
+                FORMAT, VERSION, root, model, modelFingerprint, dim, store, nextSegment, nextId, List.copyOf(s));
     }
 
     long liveRows() {

@@ -37,6 +37,7 @@ import java.util.Set;
 public final class IndexUpdate implements AutoCloseable {
     /** What an update did, and where its time went. */
     public record Summary(
+            String index,
             int found,
             int unchanged,
             int moved,
@@ -116,6 +117,7 @@ public final class IndexUpdate implements AutoCloseable {
         removeUncommittedFiles();
         index.readHeader();
         return new Summary(
+                dir.toString(),
                 found,
                 found - todo.size() - moved - copied,
                 moved,

@@ -325,8 +325,15 @@ public final class AltClipServer implements AutoCloseable {
         Model m = model();
         requireTower(m, "image", m.towers().served().image());
         m.images().reserve(images.size());
+        ServedTowers.Lease image;
+        try {
+            image = m.towers().lease(Towers.IMAGE); // may load the tower first (serve --lazy)
+        } catch (IOException | RuntimeException e) {
+            m.images().release(images.size());
+            throw e;
+        }
         List<AltClip.PreparedImage> prepared = new ArrayList<>();
-        try (ServedTowers.Lease image = m.towers().lease(Towers.IMAGE)) {
+        try (image) {
             try {
                 for (int i = 0; i < images.size(); i++)
                     prepared.add(decode(image.clip(), images.get(i), where + "[" + i + "]"));

@@ -8,6 +8,7 @@ import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.model.Towers;
 import io.github.altclip4j.server.AltClipServer;
 import io.github.altclip4j.weights.WeightFormat;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,6 +127,32 @@ class LazyTowersTest {
                 clients.shutdown();
             }
             assertThat(textLoads.get()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void aTowerThatFailsToLoadIsReportedAndTheNextRequestLoadsIt() throws Exception {
+        ModelFolder folder = ModelFolder.open(MODEL);
+        AtomicInteger attempts = new AtomicInteger();
+        AltClipServer.TowerLoader loader = which -> {
+            if (attempts.incrementAndGet() == 1) throw new IOException("not enough memory for the test");
+            return AltClip.load(folder, AltClip.Options.defaults().withTowers(which));
+        };
+        String b64 = Base64.getEncoder().encodeToString(Files.readAllBytes(IMAGE));
+        String two = "{\"images\": [\"" + b64 + "\", \"" + b64 + "\"]}";
+        try (AltClipServer s =
+                AltClipServer.start(AltClipServer.Config.defaults().withPort(0).withBatching(8, 5, 2))) {
+            s.serveLazily(folder, WeightFormat.AS_STORED, Towers.IMAGE, loader, Duration.ZERO, null, false);
+            HttpResponse<String> failed = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/vectorize"))
+                            .POST(HttpRequest.BodyPublishers.ofString(two))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(failed.statusCode()).isEqualTo(500);
+            assertThat(failed.body()).contains("not enough memory for the test");
+            // the failed request's room in the queue (2 of 2) was given back: the same request now succeeds
+            assertThat(post(s, "/vectorize", two)).hasSize(2);
+            assertThat(info(s).get("towers_in_memory")).isEqualTo("image");
         }
     }
 }

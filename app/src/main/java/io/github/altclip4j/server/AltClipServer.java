@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * An HTTP server for embeddings, classification and search, on the JDK's {@code com.sun.net.httpserver} (no framework,
@@ -68,26 +69,63 @@ public final class AltClipServer implements AutoCloseable {
         }
 
         public Config withPort(int p) {
-            return new Config(
-                    host, p, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
+            return with(d -> d.port = p);
         }
 
         public Config withHost(String h) {
-            return new Config(
-                    h, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, apiKey, drain);
+            return with(d -> d.host = h);
         }
 
         public Config withApiKey(String key) {
-            return new Config(
-                    host, port, maxBatch, batchWaitMillis, queueCapacity, maxRequestBytes, maxItems, key, drain);
+            return with(d -> d.apiKey = key);
         }
 
         public Config withBatching(int batch, long waitMillis, int capacity) {
-            return new Config(host, port, batch, waitMillis, capacity, maxRequestBytes, maxItems, apiKey, drain);
+            return with(d -> {
+                d.maxBatch = batch;
+                d.batchWaitMillis = waitMillis;
+                d.queueCapacity = capacity;
+            });
         }
 
         public Config withLimits(long requestBytes, int items) {
-            return new Config(host, port, maxBatch, batchWaitMillis, queueCapacity, requestBytes, items, apiKey, drain);
+            return with(d -> {
+                d.maxRequestBytes = requestBytes;
+                d.maxItems = items;
+            });
+        }
+
+        /** A copy with {@code change} made to its fields: the with* methods' one list of them. */
+        private Config with(Consumer<Draft> change) {
+            Draft d = new Draft();
+            d.host = host;
+            d.port = port;
+            d.maxBatch = maxBatch;
+            d.batchWaitMillis = batchWaitMillis;
+            d.queueCapacity = queueCapacity;
+            d.maxRequestBytes = maxRequestBytes;
+            d.maxItems = maxItems;
+            d.apiKey = apiKey;
+            d.drain = drain;
+            change.accept(d);
+            return new Config(
+                    d.host,
+                    d.port,
+                    d.maxBatch,
+                    d.batchWaitMillis,
+                    d.queueCapacity,
+                    d.maxRequestBytes,
+                    d.maxItems,
+                    d.apiKey,
+                    d.drain);
+        }
+
+        /** The fields of a Config being changed. */
+        private static final class Draft {
+            String host, apiKey;
+            int port, maxBatch, queueCapacity, maxItems;
+            long batchWaitMillis, maxRequestBytes;
+            Duration drain;
         }
     }
 

@@ -6,8 +6,6 @@ import io.github.altclip4j.AltClip;
 import io.github.altclip4j.Version;
 import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.formats.Spelling;
-import io.github.altclip4j.image.ImageException;
-import io.github.altclip4j.image.RgbImage;
 import io.github.altclip4j.index.ImageIndex;
 import io.github.altclip4j.model.ModelFolder;
 import io.github.altclip4j.model.Towers;
@@ -174,7 +172,12 @@ public final class AltClipServer implements AutoCloseable {
             ImageIndex index,
             Batcher<String, float[]> texts,
             Batcher<AltClip.PreparedImage, float[]> images,
-            Thumbnails thumbnails) {}
+            Thumbnails thumbnails) {
+        /** The tokens a text becomes, {@code <s>} and {@code </s>} included (as {@link AltClip#tokenCount} counts). */
+        int tokenCount(String text) {
+            return tokenizer.tokenize(text).ids().length;
+        }
+    }
 
     /** Loads one tower of the model for {@link #serveLazily} (the command line prints its "loaded" line). */
     @FunctionalInterface
@@ -215,12 +218,8 @@ public final class AltClipServer implements AutoCloseable {
     public void serve(AltClip clip, ImageIndex index) throws IOException {
         if (index != null) index.requireModel(clip.modelFolder());
         // a tower not loaded has no warm-up and no traffic: its requests are refused before they queue
-        long t0 = System.nanoTime();
-        if (clip.towers().text()) clip.embedText("warm-up");
-        double textSeconds = (System.nanoTime() - t0) / 1e9;
-        t0 = System.nanoTime();
-        if (clip.towers().image()) clip.imageFeatures(List.of(warmUpImage(clip)));
-        double imageSeconds = (System.nanoTime() - t0) / 1e9;
+        double textSeconds = clip.towers().text() ? ServedTowers.warmUp(clip, Towers.TEXT) : 0;
+        double imageSeconds = clip.towers().image() ? ServedTowers.warmUp(clip, Towers.IMAGE) : 0;
         serve(ServedTowers.loaded(clip), clip.tokenizer(), index, textSeconds, imageSeconds);
     }
 
@@ -279,11 +278,6 @@ public final class AltClipServer implements AutoCloseable {
                 metrics.imageBatches);
         towers.onWarmUp((tower, seconds) -> (tower == Towers.TEXT ? texts : images).estimate(seconds));
         model = new Model(towers, tokenizer, index, texts, images, index == null ? null : new Thumbnails(index));
-    }
-
-    /** A black 64 x 64 image, prepared: what a warm-up runs through the image tower. */
-    static AltClip.PreparedImage warmUpImage(AltClip clip) throws ImageException {
-        return clip.prepare(new RgbImage(64, 64, new byte[64 * 64 * 3]));
     }
 
     /** Records that loading failed: {@code /health} answers 503 with the reason. */
@@ -349,7 +343,7 @@ public final class AltClipServer implements AutoCloseable {
         requireTower(m, "text", m.towers().served().text());
         try (ServedTowers.Lease text = m.towers().lease(Towers.TEXT)) {
             List<float[]> out = await(m.texts().submit(texts));
-            for (String t : texts) metrics.tokens.add(m.tokenizer().tokenize(t).ids().length);
+            for (String t : texts) metrics.tokens.add(m.tokenCount(t));
             return normalize ? unit(out) : out;
         }
     }

@@ -53,8 +53,7 @@ final class OpenAiApi {
             vectors = server.embedImages(Body.images(input, "input"), "input", true);
         } else if (modality.equals("text")) {
             vectors = server.embedTexts(input, true);
-            for (String t : input)
-                tokens += server.model().tokenizer().tokenize(t).ids().length;
+            for (String t : input) tokens += server.model().tokenCount(t);
         } else {
             throw HttpError.unprocessable("\"modality\" must be text or image");
         }

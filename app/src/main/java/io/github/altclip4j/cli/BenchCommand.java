@@ -40,7 +40,8 @@ final class BenchCommand implements Command {
     public String description() {
         return "Loads the model, then times each tower: --warmup untimed batches, then --iterations timed ones. Prints one\n"
                 + "JSON object: load_s; per tower the batch, median_s and min_s per batch, gflop per batch and GFLOPS at the\n"
-                + "median and the minimum (matrix products only, formula in BenchCommand); heap_peak_mb and peak_rss_mb.\n"
+                + "median and the minimum (matrix products only, formula in BenchCommand); heap_peak_mb and peak_rss_mb;\n"
+                + "weights_mapped: whether the weights were mapped from a pre-packed file (JDK 22+).\n"
                 + "Inputs are synthetic: Gaussian pixels, random token ids from the first 8000 of the vocabulary.";
     }
 
@@ -107,6 +108,7 @@ final class BenchCommand implements Command {
                                 Backend.name(),
                                 threads,
                                 weights,
+                                model.weightsMapped(),
                                 round(loadSeconds, 3),
                                 image == null ? null : Tower.of(images, null, image, images * imageFlops(c)),
                                 text == null ? null : Tower.of(texts, tokens, text, texts * textFlops(c, tokens)),
@@ -122,6 +124,7 @@ final class BenchCommand implements Command {
             String kernels,
             int threads,
             WeightFormat weights,
+            boolean weightsMapped,
             double loadS,
             Tower image,
             Tower text,

@@ -48,6 +48,19 @@ final class LoadProgress implements WeightBinder.Progress {
         printed = true;
     }
 
+    @Override
+    public synchronized void packedFileWritten(Path file, long bytes, double seconds) {
+        done();
+        printed = false;
+        console.err()
+                .printf(
+                        Locale.ROOT,
+                        "altclip: wrote the pre-packed weights (%.1f GB) to %s in %.1f s: later loads map them%n",
+                        bytes / 1e9,
+                        file,
+                        seconds);
+    }
+
     /** Ends the in-place line, if one was printed. */
     synchronized void done() {
         if (printed && console.errIsTerminal()) console.err().println();

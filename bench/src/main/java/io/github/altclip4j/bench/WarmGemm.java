@@ -26,7 +26,7 @@ public final class WarmGemm {
     public static void main(String[] args) throws InterruptedException {
         Thread warmup = null;
         if (args.length > 0 && args[0].equals("warm")) {
-            warmup = new Thread(() -> Warmup.run(DType.F32));
+            warmup = new Thread(() -> Warmup.run(false, DType.F32));
             warmup.start();
         }
         int m = 257, k = 1024, n = 4096;

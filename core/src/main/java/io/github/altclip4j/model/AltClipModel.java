@@ -26,6 +26,8 @@ public final class AltClipModel {
     private final TextTransformer text;
     private final Linear visualProjection, textProjection; // no bias
     private final float logitScale;
+    /** Whether the GEMM weights and embedding tables are read from a mapped pre-packed file (JDK 22+), not the heap. */
+    private final boolean mapped;
 
     /** Features before normalisation (as {@code get_*_features}), the tower outputs they came from. */
     public record TextFeatures(TextTransformer.Output tower, FloatTensor features) {}
@@ -38,13 +40,15 @@ public final class AltClipModel {
             TextTransformer text,
             Linear visualProjection,
             Linear textProjection,
-            float logitScale) {
+            float logitScale,
+            boolean mapped) {
         this.config = config;
         this.vision = vision;
         this.text = text;
         this.visualProjection = visualProjection;
         this.textProjection = textProjection;
         this.logitScale = logitScale;
+        this.mapped = mapped;
     }
 
     /**
@@ -103,11 +107,14 @@ public final class AltClipModel {
         try (Checkpoint checkpoint = Checkpoint.open(folder.checkpoint())) {
             WeightBinder w = new WeightBinder(
                     checkpoint, format, name -> name.endsWith(".position_ids") || towers.skips(name), progress);
+            if (quantizable == null) w.usePackedWeightsFile(warn); // JDK 22+: mapped, or written for the next load
             NotEnoughMemoryException.check(folder.dir(), format, w.estimatedBytes());
-            Warmup.startOnce(w.typeOf(
-                    towers.image()
-                            ? "vision_model.encoder.layers.0.mlp.fc1.weight"
-                            : "text_model.encoder.layer.0.intermediate.dense.weight")); // JIT on the other core
+            Warmup.startOnce(
+                    w.isMapped(),
+                    w.typeOf(
+                            towers.image()
+                                    ? "vision_model.encoder.layers.0.mlp.fc1.weight"
+                                    : "text_model.encoder.layer.0.intermediate.dense.weight")); // JIT on the other core
             Weights root = Weights.of(w);
             int proj = config.projectionDim();
             VisionTransformer vision = null;
@@ -127,12 +134,20 @@ public final class AltClipModel {
             List<String> unused = w.finish();
             if (!unused.isEmpty()) warn.accept("unused tensors in " + checkpoint.path() + ": " + unused);
             if (quantizable != null) quantizable.addAll(w.quantizable());
-            return new AltClipModel(config, vision, text, visual, textual, logitScale);
+            return new AltClipModel(config, vision, text, visual, textual, logitScale, w.isMapped());
         }
     }
 
     public AltClipConfig config() {
         return config;
+    }
+
+    /**
+     * Whether the big weights (GEMM matrices, word embeddings) are read from a pre-packed file mapped into memory
+     * (JDK 22+, shared with other processes, outside the Java heap) rather than held in the heap.
+     */
+    public boolean weightsMapped() {
+        return mapped;
     }
 
     /** The towers this model was loaded with. */

@@ -1,5 +1,8 @@
 package io.github.altclip4j.tensor;
 
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+
 /**
  * A lookup table of {@code rows} vectors of {@code cols} values ({@code nn.Embedding}), gathered one row at a time,
  * held as float32, as 16-bit floats or as int8 with a scale per row ({@link Int8}), widened as rows are looked up.
@@ -9,6 +12,9 @@ package io.github.altclip4j.tensor;
  * all cores, so the page faults of a fresh gigabyte (the JVM zeroes every new array, and zeroing is what faults the
  * memory in) are taken in parallel instead of on the loading thread alone, and no table is limited by the size of
  * one Java array. {@link #putRows} may be called concurrently for disjoint rows.
+ *
+ * <p>A table may instead be read in place from a mapped file ({@link MappedWeights}, JDK 22+): the bytes
+ * {@link #writeTo} wrote.
  */
 public final class EmbeddingTable {
     static final int BLOCK_ROWS = 1024;
@@ -19,15 +25,35 @@ public final class EmbeddingTable {
     private final short[][] half;
     private final byte[][] i8;
     private final float[] scales;
+    /** The rows, row-major, in a mapped file instead of the blocks above (which are then null). */
+    private final MappedRegion mapped;
 
     private EmbeddingTable(int rows, int cols, DType dtype, float[][] f32, short[][] half, byte[][] i8) {
+        this(rows, cols, dtype, f32, half, i8, i8 == null ? null : new float[rows], null);
+    }
+
+    private EmbeddingTable(
+            int rows,
+            int cols,
+            DType dtype,
+            float[][] f32,
+            short[][] half,
+            byte[][] i8,
+            float[] scales,
+            MappedRegion mapped) {
         this.rows = rows;
         this.cols = cols;
         this.dtype = dtype;
         this.f32 = f32;
         this.half = half;
         this.i8 = i8;
-        this.scales = i8 == null ? null : new float[rows];
+        this.scales = scales;
+        this.mapped = mapped;
+    }
+
+    /** A table whose rows are read from a mapped file; I8 scales (one per row) are given as an array. */
+    static EmbeddingTable mapped(int rows, int cols, DType dtype, MappedRegion values, float[] scales) {
+        return new EmbeddingTable(rows, cols, dtype, null, null, null, scales, values);
     }
 
     /** A zero table of {@code rows x cols} held as {@code dtype}, its blocks allocated on {@code pool}'s threads. */
@@ -102,7 +128,10 @@ public final class EmbeddingTable {
     public void row(int row, float[] dst, int dstOff) {
         if (row < 0 || row >= rows) throw new IndexOutOfBoundsException("row " + row + " of " + rows);
         int b = row / BLOCK_ROWS, at = (row % BLOCK_ROWS) * cols;
-        if (f32 != null) {
+        if (mapped != null) {
+            mapped.toFloat((long) row * cols, dst, dstOff, cols);
+            if (scales != null) Backend.kernels().scaleAdd(dst, dstOff, cols, scales[row], null, 0);
+        } else if (f32 != null) {
             System.arraycopy(f32[b], at, dst, dstOff, cols);
         } else if (half != null) {
             HalfTensor.widen(Backend.kernels(), dtype, half[b], at, dst, dstOff, cols);
@@ -115,6 +144,12 @@ public final class EmbeddingTable {
 
     /** {@code q . row}, with the int8 scale applied (what {@link TopK} ranks by). */
     float dot(Kernels k, float[] q, int row) {
+        if (mapped != null) { // the same sums as the in-heap dot products below, on a widened copy of the row
+            float[] w = new float[cols];
+            mapped.toFloat((long) row * cols, w, 0, cols);
+            float d = k.dot(q, 0, w, 0, cols);
+            return scales == null ? d : scales[row] * d;
+        }
         int b = row / BLOCK_ROWS, at = (row % BLOCK_ROWS) * cols;
         if (f32 != null) return k.dot(q, 0, f32[b], at, cols);
         if (half != null) {
@@ -138,9 +173,24 @@ public final class EmbeddingTable {
         return dtype;
     }
 
-    /** Bytes held by the values (and the int8 scales). */
+    /** Bytes held by the values (and the int8 scales), in the heap or mapped. */
     public long bytes() {
         return (long) rows * cols * dtype.bytes() + (scales == null ? 0 : 4L * rows);
+    }
+
+    /**
+     * Writes the rows (row-major), then (I8) the scales, as little-endian bytes: {@link #bytes()} of them, what
+     * {@link MappedWeights#embedding} maps back.
+     */
+    public void writeTo(WritableByteChannel out) throws IOException {
+        if (mapped != null) throw new IllegalStateException("a mapped table is written already: " + this);
+        LittleEndianOut le = new LittleEndianOut(out);
+        for (int b = 0, blocks = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS; b < blocks; b++) {
+            if (f32 != null) le.write(f32[b], 0, f32[b].length);
+            else if (half != null) le.write(half[b], 0, half[b].length);
+            else le.write(i8[b], 0, i8[b].length);
+        }
+        if (scales != null) le.write(scales, 0, scales.length);
     }
 
     @Override

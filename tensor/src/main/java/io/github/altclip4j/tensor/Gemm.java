@@ -90,7 +90,8 @@ public final class Gemm {
         int panelsPerGroup = ceilDiv(panels, groups);
         int groupCount = ceilDiv(panels, panelsPerGroup);
         DType type = w.dtype();
-        boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type);
+        // Mapped 16-bit and int8 panels are widened a panel at a time: only float32 has a micro-kernel on segments.
+        boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type) && !w.isMapped();
         float[] scales = w.scales();
         long taskFlops = 2L * Math.min(m, chunkTiles * tr) * panelsPerGroup * pw * k; // about: edges are smaller
         pool.parallelFor(rowChunks * groupCount, task -> {
@@ -101,7 +102,7 @@ public final class Gemm {
             float[] out = s.tile;
             for (int p = p0; p < p1; p++) {
                 int panelOff = PackedMatrix.panelOffset(p, k, pw), n0 = p * pw, cols = Math.min(pw, n - n0);
-                float[] panel = type == DType.F32 ? w.f32() : null; // null: widened in registers by the tile
+                float[] panel = w.f32(); // null: mapped, or widened in registers by the tile
                 if (type != DType.F32 && !inRegisters) {
                     panel = s.widened;
                     w.widenPanel(kern, p, panel);
@@ -193,7 +194,7 @@ public final class Gemm {
      * One {@code tr x pw} tile of {@code A · P} into {@code tile} ({@code [tr][pw]}), summed over k in blocks of
      * {@link #K_BLOCK}: the first block's sums are stored, each later one's added by the micro-kernel before it stores.
      * A tile's rows start at {@code aOff} in micro-panels; {@code panel} is a float panel starting at {@code pOff}, or
-     * null to use {@code w}'s bfloat16 or int8 panel there, widened in registers.
+     * null to use {@code w}'s panel there as it holds it ({@link PackedMatrix#tile}: mapped, or widened in registers).
      */
     private static void tileOverK(
             Kernels kern, float[] a, int aOff, float[] panel, PackedMatrix w, int pOff, int k, float[] tile) {
@@ -202,8 +203,7 @@ public final class Gemm {
             int len = Math.min(K_BLOCK, k - k0), ak = aOff + tr * k0, pk = pOff + k0 * pw;
             boolean later = k0 > 0;
             if (panel != null) kern.tile(a, ak, panel, pk, len, tile, later);
-            else if (w.dtype() == DType.I8) kern.tileI8(a, ak, w.i8(), pk, len, tile, later);
-            else kern.tileBf16(a, ak, w.half(), pk, len, tile, later);
+            else w.tile(kern, a, ak, pk, len, tile, later);
             if (k0 + K_BLOCK >= k) return;
         }
     }

@@ -1,5 +1,7 @@
 package io.github.altclip4j.tensor;
 
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 
 /**
@@ -12,6 +14,9 @@ import java.util.Arrays;
  * <p>F16/BF16 weights keep their 16-bit bits in the same layout, int8 weights ({@link Int8}) their quantised values
  * plus one scale per output; {@link Gemm} widens them in registers, or a panel at a time into a per-thread float
  * buffer, so memory traffic stays at 2 or 1 bytes per weight.
+ *
+ * <p>The panels live in Java arrays, or in a file mapped into memory ({@link MappedWeights}, JDK 22+: the bytes
+ * {@link #writeTo} wrote, read in place).
  */
 public final class PackedMatrix {
     private final int n;
@@ -22,9 +27,24 @@ public final class PackedMatrix {
     private final short[] half;
     private final byte[] i8;
     private final float[] scales;
+    /** The panels in a mapped file instead of the arrays above (which are then null). */
+    private final MappedRegion mapped;
 
     private PackedMatrix(
             int n, int k, int panelWidth, DType dtype, float[] f32, short[] half, byte[] i8, float[] scales) {
+        this(n, k, panelWidth, dtype, f32, half, i8, scales, null);
+    }
+
+    private PackedMatrix(
+            int n,
+            int k,
+            int panelWidth,
+            DType dtype,
+            float[] f32,
+            short[] half,
+            byte[] i8,
+            float[] scales,
+            MappedRegion mapped) {
         this.n = n;
         this.k = k;
         this.panelWidth = panelWidth;
@@ -33,6 +53,20 @@ public final class PackedMatrix {
         this.half = half;
         this.i8 = i8;
         this.scales = scales;
+        this.mapped = mapped;
+    }
+
+    /** A matrix whose panels (in this JVM's layout) are read from a mapped file; I8 scales are given as an array. */
+    static PackedMatrix mapped(int n, int k, DType dtype, MappedRegion panels, float[] scales) {
+        return new PackedMatrix(n, k, currentPanelWidth(), dtype, null, null, null, scales, panels);
+    }
+
+    /**
+     * The panel width this JVM's kernels pack for (16 floats with AVX2, 64 with AVX-512): part of the layout of the
+     * bytes {@link #writeTo} writes, so a file written under another width cannot be mapped here.
+     */
+    public static int currentPanelWidth() {
+        return Backend.kernels().panelWidth();
     }
 
     /** Packs a float32 weight of shape {@code [n][k]} (any leading dims fold into n), held as {@code dtype}. */
@@ -225,17 +259,49 @@ public final class PackedMatrix {
         return scales;
     }
 
-    /** Panel {@code p} as float32 into {@code dst[0 .. k*pw)}, for 16-bit and int8 weights (I8: without the scales). */
+    /** Whether the panels are read from a mapped file rather than held in the Java heap. */
+    public boolean isMapped() {
+        return mapped != null;
+    }
+
+    /**
+     * Panel {@code p} as float32 into {@code dst[0 .. k*pw)}, for 16-bit and int8 weights and mapped ones (I8: without
+     * the scales).
+     */
     void widenPanel(Kernels kern, int p, float[] dst) {
         int off = panelOffset(p, k, panelWidth), len = k * panelWidth;
-        if (dtype == DType.I8) kern.i8ToFloat(i8, off, dst, 0, len);
+        if (mapped != null) mapped.toFloat(off, dst, 0, len);
+        else if (dtype == DType.I8) kern.i8ToFloat(i8, off, dst, 0, len);
         else HalfTensor.widen(kern, dtype, half, off, dst, 0, len);
     }
 
-    /** Bytes held by the packed weights (and their scales). */
+    /**
+     * {@link Kernels#tile} on the panel data at {@code pOff} where this matrix holds it, without a widened copy: a
+     * mapped float32 panel, or bfloat16 / int8 arrays widened in registers.
+     */
+    void tile(Kernels kern, float[] a, int aOff, int pOff, int kLen, float[] c, boolean accumulate) {
+        if (mapped != null) mapped.tile(a, aOff, pOff, kLen, c, accumulate);
+        else if (dtype == DType.I8) kern.tileI8(a, aOff, i8, pOff, kLen, c, accumulate);
+        else kern.tileBf16(a, aOff, half, pOff, kLen, c, accumulate);
+    }
+
+    /** Bytes of the packed weights (and their scales), in the heap or mapped. */
     public long bytes() {
-        if (f32 != null) return 4L * f32.length;
-        return half != null ? 2L * half.length : i8.length + 4L * scales.length;
+        long values = (long) panelCount() * k * panelWidth;
+        return values * dtype.bytes() + (scales == null ? 0 : 4L * scales.length);
+    }
+
+    /**
+     * Writes the panels, then (I8) the scales, as little-endian bytes: {@link #bytes()} of them, what
+     * {@link MappedWeights#matrix} maps back.
+     */
+    public void writeTo(WritableByteChannel out) throws IOException {
+        if (mapped != null) throw new IllegalStateException("a mapped matrix is written already: " + this);
+        LittleEndianOut le = new LittleEndianOut(out);
+        if (f32 != null) le.write(f32, 0, f32.length);
+        else if (half != null) le.write(half, 0, half.length);
+        else le.write(i8, 0, i8.length);
+        if (scales != null) le.write(scales, 0, scales.length);
     }
 
     @Override

@@ -25,7 +25,7 @@ final class Tile5x4 {
     static final int PW = 4 * L;
 
     /** What the first block of k adds its sums to. */
-    private static final float[] MINUS_ZEROS = new float[ROWS * PW];
+    static final float[] MINUS_ZEROS = new float[ROWS * PW];
 
     static {
         Arrays.fill(MINUS_ZEROS, -0f);

@@ -1,5 +1,11 @@
 package io.github.altclip4j.tensor;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,15 +38,16 @@ public final class Warmup {
     /**
      * Starts {@link #run} on a daemon thread, the first time it is called in this JVM; later calls do nothing, and
      * so does {@code -Daltclip4j.warmup=false}. {@code weights} is the in-memory type of the model's GEMM weights
-     * (its 16-bit or int8 kernels are warmed too).
+     * (its 16-bit or int8 kernels are warmed too), {@code mapped} whether they are read from a mapped file
+     * ({@link MappedWeights}: those kernels are warmed on a mapped copy of the warm-up's own matrices).
      */
-    public static void startOnce(DType weights) {
+    public static void startOnce(boolean mapped, DType weights) {
         if (!Boolean.parseBoolean(System.getProperty("altclip4j.warmup", "true"))) return;
         if (!STARTED.compareAndSet(false, true)) return;
         Thread t = new Thread(
                 () -> {
                     try {
-                        run(weights);
+                        run(mapped, weights);
                     } catch (RuntimeException | Error e) {
                         // only a speed-up: a failure here must not reach the user (WarmupTest runs it in the open)
                     }
@@ -55,7 +62,7 @@ public final class Warmup {
      * Runs the GEMM (F32 weights, and {@code weights} if that is a 16-bit or int8 type; every epilogue), attention and
      * the row ops on small inputs.
      */
-    public static void run(DType weights) {
+    public static void run(boolean mapped, DType weights) {
         SplittableRandom r = new SplittableRandom(7);
         int m = 7, k = Gemm.K_BLOCK + 88, n = 200, rows = 64, width = 40, seq = 70, heads = 2, headDim = 64;
         FloatTensor x = random(r, m, k), residual = random(r, m, n), out = FloatTensor.zeros(m, n);
@@ -66,6 +73,7 @@ public final class Warmup {
                     PackedMatrix.pack(w),
                     weights == DType.I8 ? PackedMatrix.pack(w, DType.I8) : PackedMatrix.pack(HalfTensor.of(w, weights))
                 };
+        if (mapped) packed = mappedCopies(packed);
         float[] bias = random(r, 1, n).toArray(),
                 gamma = random(r, 1, width).toArray(),
                 beta = random(r, 1, width).toArray();
@@ -107,6 +115,35 @@ public final class Warmup {
             }
         }
         if (Backend.isVectorized()) KernelCheck.measurePeak(Backend.kernels());
+    }
+
+    /**
+     * The matrices written to a temporary file and mapped back (the file is deleted at once; the mapping stays): the
+     * kernels on segments must meet the segment class the model's will be, not a heap segment.
+     */
+    private static PackedMatrix[] mappedCopies(PackedMatrix[] heap) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("altclip4j-warmup", ".panels");
+            long[] offsets = new long[heap.length];
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                for (int i = 0; i < heap.length; i++) {
+                    offsets[i] = ch.position();
+                    heap[i].writeTo(ch);
+                }
+            }
+            MappedWeights copy = MappedWeights.map(file);
+            PackedMatrix[] out = new PackedMatrix[heap.length];
+            for (int i = 0; i < heap.length; i++) {
+                PackedMatrix h = heap[i];
+                out[i] = copy.matrix(offsets[i], h.outFeatures(), h.inFeatures(), h.dtype());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) file.toFile().delete();
+        }
     }
 
     private static FloatTensor random(SplittableRandom r, int rows, int cols) {

@@ -12,7 +12,7 @@ class WarmupTest {
         try (ThreadPool pool = new ThreadPool(2)) {
             float[] before =
                     Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data();
-            for (DType t : DType.values()) Warmup.run(t);
+            for (DType t : DType.values()) Warmup.run(MappedWeights.available(), t);
             Reference.assertBitIdentical(
                     before,
                     Gemm.linear(pool, FloatTensor.wrap(a, 13, 40), packed, null).data(),

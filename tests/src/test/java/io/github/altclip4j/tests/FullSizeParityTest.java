@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.altclip4j.formats.Json;
 import io.github.altclip4j.model.AltClipModel;
+import io.github.altclip4j.tensor.MappedWeights;
 import io.github.altclip4j.tensor.ThreadPool;
 import io.github.altclip4j.tools.RandomModel;
 import io.github.altclip4j.weights.SafetensorsFile;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * own error (plus one float32 ulp of the largest value), as the tiny models. It writes the model into a temporary
  * folder (about 20 s, 3.5 GB of disk, 5 GB of heap) and is skipped, saying why, where the machine has less;
  * {@code -Daltclip4j.fullsize=DIR} uses a folder written before instead:
- * {@code mvn -B -o test -pl tests -Dtest=FullSizeParityTest -Daltclip4j.fullsize=/tmp/altclip-random}.
+ * {@code mvn -B -o test -pl tests -Dtest=FullSizeParityTest -Daltclip4j.fullsize=/tmp/altclip-random}. On JDK 22+
+ * the model is loaded a second time from the pre-packed file the first load wrote, and gives the same bits mapped.
  */
 class FullSizeParityTest {
     private static final long NEEDED_DISK = 4L << 30, NEEDED_HEAP = 5L << 30;
@@ -44,9 +46,10 @@ class FullSizeParityTest {
     @Test
     void fullSizeOutputsAreWithinTwicePyTorchsFloat32Error() throws Exception {
         if (System.getProperty("altclip4j.fullsize") == null) {
+            long disk = MappedWeights.available() ? 2 * NEEDED_DISK : NEEDED_DISK; // JDK 22+: the pre-packed file
             assumeTrue(
-                    tmp.getFileSystem().provider().getFileStore(tmp).getUsableSpace() > NEEDED_DISK,
-                    "the full-size parity test needs 3.5 GB of free disk in " + tmp);
+                    tmp.getFileSystem().provider().getFileStore(tmp).getUsableSpace() > disk,
+                    "the full-size parity test needs " + (disk >> 30) + " GB of free disk in " + tmp);
             assumeTrue(Runtime.getRuntime().maxMemory() > NEEDED_HEAP, "the full-size parity test needs a 5 GB heap");
         }
         Path fixture = Reference.fixtures().resolve("fullsize-random");
@@ -56,25 +59,11 @@ class FullSizeParityTest {
                 .as("the random-model generator must stay as it was")
                 .isEqualTo(cases.get("weights_sha256"));
         Map<?, ?> torchError = (Map<?, ?>) cases.get("pytorch_f32_max_abs_error_vs_f64");
+        String cacheBefore = System.getProperty("altclip4j.cache");
+        System.setProperty("altclip4j.cache", tmp.resolve("cache").toString()); // JDK 22+: 3.5 GB, not in target/
         try (ThreadPool pool = new ThreadPool(2);
                 SafetensorsFile ref = SafetensorsFile.open(fixture.resolve("expected.safetensors"))) {
-            AltClipModel m = AltClipModel.load(model, WeightFormat.AS_STORED, w -> {
-                throw new AssertionError(w);
-            });
-            int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
-            AltClipModel.TextFeatures text = m.textFeatures(pool, ids, mask);
-            AltClipModel.ImageFeatures image = m.imageFeatures(pool, ref.readFloat("pixel_values"));
-            Map<String, float[]> ours = new LinkedHashMap<>();
-            ours.put("text_pooled", text.tower().pooled().toArray());
-            ours.put("text_embeds", text.features().toArray());
-            ours.put(
-                    "text_embeds_normalized",
-                    AltClipModel.normalize(pool, text.features()).toArray());
-            ours.put("image_pooled", image.tower().pooled().toArray());
-            ours.put("image_embeds", image.features().toArray());
-            ours.put(
-                    "image_embeds_normalized",
-                    AltClipModel.normalize(pool, image.features()).toArray());
+            Map<String, float[]> ours = outputs(pool, ref, load(model));
             List<String> problems = new ArrayList<>();
             for (Map.Entry<String, float[]> e : ours.entrySet()) {
                 double[] f64 = Reference.doubles(ref, e.getKey() + "_f64");
@@ -90,7 +79,45 @@ class FullSizeParityTest {
                     problems.add(String.format("%s: our error %.3g > 2 x PyTorch's %.3g", e.getKey(), ourError, torch));
             }
             assertThat(problems).isEmpty();
+            if (MappedWeights.available()) { // the first load wrote the pre-packed file: the second maps it
+                AltClipModel mapped = load(model);
+                assertThat(mapped.weightsMapped()).isTrue();
+                Map<String, float[]> fromMapped = outputs(pool, ref, mapped);
+                for (String name : ours.keySet())
+                    assertThat(fromMapped.get(name))
+                            .as("%s, mapped weights", name)
+                            .containsExactly(ours.get(name));
+            }
+        } finally {
+            if (cacheBefore == null) System.clearProperty("altclip4j.cache");
+            else System.setProperty("altclip4j.cache", cacheBefore);
         }
+    }
+
+    private static AltClipModel load(Path model) throws IOException {
+        return AltClipModel.load(model, WeightFormat.AS_STORED, w -> {
+            throw new AssertionError(w);
+        });
+    }
+
+    /** The towers' pooled outputs and embeddings for the fixture's texts and images. */
+    private static Map<String, float[]> outputs(ThreadPool pool, SafetensorsFile ref, AltClipModel m)
+            throws IOException {
+        int[][] ids = Reference.ints2d(ref, "input_ids"), mask = Reference.ints2d(ref, "attention_mask");
+        AltClipModel.TextFeatures text = m.textFeatures(pool, ids, mask);
+        AltClipModel.ImageFeatures image = m.imageFeatures(pool, ref.readFloat("pixel_values"));
+        Map<String, float[]> ours = new LinkedHashMap<>();
+        ours.put("text_pooled", text.tower().pooled().toArray());
+        ours.put("text_embeds", text.features().toArray());
+        ours.put(
+                "text_embeds_normalized",
+                AltClipModel.normalize(pool, text.features()).toArray());
+        ours.put("image_pooled", image.tower().pooled().toArray());
+        ours.put("image_embeds", image.features().toArray());
+        ours.put(
+                "image_embeds_normalized",
+                AltClipModel.normalize(pool, image.features()).toArray());
+        return ours;
     }
 
     private Path modelFolder() throws IOException {

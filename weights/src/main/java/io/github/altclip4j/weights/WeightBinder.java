@@ -8,13 +8,18 @@ import io.github.altclip4j.tensor.PackedMatrix;
 import io.github.altclip4j.tensor.ThreadPool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -44,10 +49,22 @@ public final class WeightBinder {
     private final long totalBytes;
     private final AtomicLong boundBytes = new AtomicLong();
 
+    /** The pre-packed file's regions by name, mapped ({@link #usePackedWeightsFile}); null: packed from the checkpoint. */
+    private Map<String, Object> mapped;
+    /** What is packed from the checkpoint, by name, for the pre-packed file {@link #finish} writes; null: no file. */
+    private Map<String, Object> toWrite;
+
+    private PackedWeightsFile.Key packedKey;
+    private Path packedFile;
+    private Consumer<String> packedWarn;
+
     /** Hears how much of the checkpoint has been bound so far (called from the binding threads). */
     @FunctionalInterface
     public interface Progress {
         void bound(long bytes, long totalBytes);
+
+        /** The pre-packed weights were written to {@code file} ({@link #usePackedWeightsFile}), for the next loads. */
+        default void packedFileWritten(Path file, long bytes, double seconds) {}
 
         Progress NONE = (bytes, total) -> {};
     }
@@ -68,14 +85,41 @@ public final class WeightBinder {
     }
 
     /**
+     * On a JVM that can map weights (JDK 22+, {@link PackedWeightsFile#cacheFolder}): maps the pre-packed file of
+     * these weights if the cache holds a valid one, so {@link #linear}, {@link #stackedLinear} and {@link #embedding}
+     * return views of it and nothing of theirs enters the heap; otherwise packs from the checkpoint as usual and has
+     * {@link #finish} write the file for the next load. Call before binding; problems with the file go to
+     * {@code warn} (the load goes on from the checkpoint).
+     */
+    public void usePackedWeightsFile(Consumer<String> warn) throws IOException {
+        Path folder = PackedWeightsFile.cacheFolder();
+        if (folder == null) return;
+        List<String> bound = new ArrayList<>();
+        for (String name : checkpoint.tensors().keySet()) if (!ignorable.test(name)) bound.add(name);
+        packedKey = PackedWeightsFile.key(checkpoint, bound, format);
+        packedFile = PackedWeightsFile.fileFor(folder, packedKey);
+        packedWarn = warn;
+        mapped = PackedWeightsFile.open(packedFile, packedKey, warn);
+        if (mapped == null) toWrite = new ConcurrentHashMap<>();
+    }
+
+    /** Whether the GEMM weights and embedding tables come from a mapped pre-packed file (not the heap). */
+    public boolean isMapped() {
+        return mapped != null;
+    }
+
+    /**
      * About how many bytes of memory the bound weights will take in this binder's format: every floating-point (or
      * int8) tensor at the size of the type it is held in. An upper bound for 16-bit and int8 formats (norms and biases
      * stay float32, but they are a fraction of a percent).
      */
     public long estimatedBytes() {
         long sum = 0;
+        Set<String> inFile = new HashSet<>();
+        if (mapped != null) for (String key : mapped.keySet()) inFile.addAll(List.of(key.split("\\+")));
         for (TensorEntry e : checkpoint.tensors().values()) {
             if (ignorable.test(e.name())) continue; // not bound: a skipped tower, a known leftover
+            if (inFile.contains(e.name())) continue; // mapped: outside the heap
             if (!e.type().isFloatingPoint() && !Int8Layout.isQuantized(checkpoint, e)) continue;
             int bytes = format == WeightFormat.AS_STORED
                     ? Math.min(4, storedAs(e).bytes())
@@ -121,13 +165,20 @@ public final class WeightBinder {
         TensorEntry e = lookup(name, new int[] {rows, cols});
         if (e == null) return EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, DType.F32);
         DType target = targetType(List.of(e));
-        EmbeddingTable table = EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, target);
         quantized.add(name);
+        if (mapped != null && mapped.get(name) instanceof EmbeddingTable t && sameTable(t, rows, cols, target))
+            return t;
+        EmbeddingTable table = EmbeddingTable.allocate(ThreadPool.shared(), rows, cols, target);
         if (target == DType.I8 && storedAs(e) == DType.I8) readInt8Rows(e, cols, table::putRows);
         else if (target != DType.F32 && target != DType.I8 && storedAs(e) == target)
             checkpoint.readHalfRows(name, cols, table::putRows);
         else readFloatRows(e, cols, table::putRows);
+        if (toWrite != null) toWrite.put(name, table);
         return table;
+    }
+
+    private static boolean sameTable(EmbeddingTable t, int rows, int cols, DType dtype) {
+        return t.rows() == rows && t.cols() == cols && t.dtype() == dtype;
     }
 
     /** The type a GEMM weight of this name is held in under this binder's format (F32 if there is no such tensor). */
@@ -231,8 +282,14 @@ public final class WeightBinder {
         int rows = names.size() * outEach;
         if (entries.contains(null)) return PackedMatrix.pack(FloatTensor.zeros(rows, in));
         DType target = targetType(entries);
-        PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, target);
         quantized.addAll(names);
+        String key = String.join("+", names); // a stacked matrix is one region of the pre-packed file
+        if (mapped != null
+                && mapped.get(key) instanceof PackedMatrix m
+                && m.outFeatures() == rows
+                && m.inFeatures() == in
+                && m.dtype() == target) return m;
+        PackedMatrix.Builder b = new PackedMatrix.Builder(rows, in, target);
         for (int i = 0; i < names.size(); i++) {
             int rowBase = i * outEach;
             TensorEntry e = entries.get(i);
@@ -255,7 +312,9 @@ public final class WeightBinder {
                 });
             }
         }
-        return b.build();
+        PackedMatrix packed = b.build();
+        if (toWrite != null) toWrite.put(key, packed);
+        return packed;
     }
 
     /** Several 1-D parameters concatenated (the biases of a {@link #stackedLinear}). */
@@ -302,8 +361,9 @@ public final class WeightBinder {
     }
 
     /**
-     * Throws one {@link WeightFormatException} listing every missing or mis-shaped tensor; otherwise returns the
-     * checkpoint tensors that were never bound and are not known leftovers (for a warning).
+     * Throws one {@link WeightFormatException} listing every missing or mis-shaped tensor; otherwise writes the
+     * pre-packed file if {@link #usePackedWeightsFile} asked for one, and returns the checkpoint tensors that were never
+     * bound and are not known leftovers (for a warning).
      */
     public List<String> finish() throws WeightFormatException {
         if (!problems.isEmpty()) {
@@ -313,6 +373,9 @@ public final class WeightBinder {
                     checkpoint.path(),
                     sorted.size() + " problem(s) binding the weights:\n  " + String.join("\n  ", sorted));
         }
+        if (toWrite != null)
+            PackedWeightsFile.write(packedFile, packedKey, new TreeMap<>(toWrite), packedWarn, progress);
+        toWrite = null;
         List<String> unused = new ArrayList<>();
         for (String name : checkpoint.tensors().keySet()) {
             if (!used.contains(name) && !ignorable.test(name)) unused.add(name);

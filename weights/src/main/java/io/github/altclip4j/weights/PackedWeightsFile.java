@@ -1,0 +1,338 @@
+package io.github.altclip4j.weights;
+
+import io.github.altclip4j.formats.AtomicFile;
+import io.github.altclip4j.formats.Json;
+import io.github.altclip4j.formats.JsonRecords;
+import io.github.altclip4j.formats.JsonWriter;
+import io.github.altclip4j.tensor.DType;
+import io.github.altclip4j.tensor.EmbeddingTable;
+import io.github.altclip4j.tensor.MappedWeights;
+import io.github.altclip4j.tensor.PackedMatrix;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * The pre-packed weights file: a model's GEMM weights and embedding tables as the kernels read them (packed panels,
+ * in the bound type), written once and then memory-mapped read-only by every later JVM ({@link MappedWeights}, JDK
+ * 22+), so loading is a mapping and N processes share one copy in the page cache instead of holding N in their heaps.
+ *
+ * <p>It lives in a cache folder ({@link #cacheFolder}), named by the hash of its {@link Key}: the checkpoint (path,
+ * size, modification time, SHA-256 of its first MiB, where safetensors keeps its header), the tensors bound, the
+ * weight format and the panel layout. Layout on disk:
+ *
+ * <pre>
+ *   bytes 0-15   "ALTCLIP4J-PANELS"
+ *   bytes 16-19  header length H (little-endian)
+ *   bytes 20-23  CRC-32C of the header
+ *   bytes 24-    the header, JSON: {@link Header} (format version, key, one entry per region)
+ *   from the first multiple of 4096 after the header: the regions, each at a multiple of 4096, at the offset its
+ *                entry gives from there (what PackedMatrix.writeTo and EmbeddingTable.writeTo wrote)
+ * </pre>
+ *
+ * A file that is truncated, fails its checksum, has another version or key, or names a region outside itself is
+ * refused with a warning, deleted and written again; it is written atomically, so a reader never maps half of one.
+ */
+final class PackedWeightsFile {
+    private PackedWeightsFile() {}
+
+    static final int VERSION = 1;
+    private static final byte[] MAGIC = "ALTCLIP4J-PANELS".getBytes(StandardCharsets.US_ASCII);
+    private static final int PREFIX = MAGIC.length + 8;
+    private static final int ALIGN = 4096;
+    /** The largest header read: a model has a few hundred regions, each entry ~200 bytes. */
+    private static final int MAX_HEADER = 16 << 20;
+    /** How much of the checkpoint is hashed for the key: safetensors' JSON header is at its start. */
+    private static final int HASHED_HEAD = 1 << 20;
+
+    /** What the file was made from: it is used only for exactly this. */
+    record Key(
+            String checkpoint,
+            long size,
+            long modified,
+            String headSha256,
+            String tensorsSha256,
+            WeightFormat weights,
+            int panelWidth) {}
+
+    /** One matrix ({@code rows} = outputs, {@code cols} = inputs) or embedding table, at {@code offset} from the data. */
+    record Entry(String name, boolean embedding, DType dtype, int rows, int cols, long offset, long bytes) {}
+
+    record Header(
+            @JsonRecords.Range(min = 1, max = Integer.MAX_VALUE)
+            int version,
+
+            Key key,
+            List<Entry> entries) {}
+
+    /**
+     * Where pre-packed files go: {@code -Daltclip4j.cache}, else {@code $ALTCLIP4J_CACHE}, else
+     * {@code $XDG_CACHE_HOME/altclip4j}, else {@code ~/.cache/altclip4j}; null (weights stay in the heap) when that
+     * is {@code off} or this JVM cannot map weights.
+     */
+    static Path cacheFolder() {
+        if (!MappedWeights.available()) return null;
+        String dir = System.getProperty("altclip4j.cache", System.getenv("ALTCLIP4J_CACHE"));
+        if ("off".equals(dir)) return null;
+        if (dir != null && !dir.isEmpty()) return Path.of(dir);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("altclip4j");
+    }
+
+    static Key key(Checkpoint checkpoint, List<String> boundTensors, WeightFormat format) throws IOException {
+        Path file = checkpoint.path().toRealPath();
+        MessageDigest head = sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            head.update(in.readNBytes(HASHED_HEAD));
+        }
+        MessageDigest names = sha256();
+        for (String n : boundTensors) names.update((n + "\n").getBytes(StandardCharsets.UTF_8));
+        return new Key(
+                file.toString(),
+                Files.size(file),
+                Files.getLastModifiedTime(file).toMillis(),
+                HexFormat.of().formatHex(head.digest()),
+                HexFormat.of().formatHex(names.digest()),
+                format,
+                PackedMatrix.currentPanelWidth());
+    }
+
+    /** The file for {@code key} in {@code folder}. */
+    static Path fileFor(Path folder, Key key) {
+        byte[] id = sha256().digest(new JsonWriter().any(key).toString().getBytes(StandardCharsets.UTF_8));
+        return folder.resolve("panels").resolve(HexFormat.of().formatHex(id, 0, 16) + ".panels");
+    }
+
+    /**
+     * The regions of {@code file} by name, mapped ({@link PackedMatrix} or {@link EmbeddingTable}); null when there
+     * is no such file, or it was refused (said to {@code warn}, and deleted so that this load writes it again) or
+     * could not be read (said).
+     */
+    static Map<String, Object> open(Path file, Key key, Consumer<String> warn) throws IOException {
+        if (!Files.isRegularFile(file)) return null; // the first load of these weights
+        try {
+            return read(file, key);
+        } catch (WeightFormatException e) {
+            warn.accept(e.getMessage() + "; writing it again");
+            Files.deleteIfExists(file);
+            return null;
+        } catch (IOException e) {
+            warn.accept("could not read the pre-packed weights " + file + " (" + e.getMessage()
+                    + "); loading from the checkpoint");
+            return null;
+        }
+    }
+
+    private static Map<String, Object> read(Path file, Key key) throws IOException {
+        Checked checked = readHeader(file);
+        Header header = checked.header();
+        if (!key.equals(header.key())) throw refused(file, "made from another checkpoint, format or layout");
+        MappedWeights mapped = MappedWeights.map(file);
+        if (mapped.size() != checked.fileSize()) throw refused(file, "changed while being read");
+        Map<String, Object> regions = new LinkedHashMap<>();
+        for (Entry e : header.entries()) {
+            long at = checked.dataStart() + e.offset();
+            Object region;
+            try {
+                region = e.embedding()
+                        ? mapped.embedding(at, e.rows(), e.cols(), e.dtype())
+                        : mapped.matrix(at, e.rows(), e.cols(), e.dtype());
+            } catch (IllegalArgumentException bad) {
+                throw refused(file, "entry \"" + e.name() + "\": " + bad.getMessage());
+            }
+            if (bytes(region) != e.bytes())
+                throw refused(
+                        file,
+                        "entry \"" + e.name() + "\" holds " + e.bytes() + " bytes, its shape needs " + bytes(region));
+            regions.put(e.name(), region);
+        }
+        return regions;
+    }
+
+    /** A header that passed its checks, with where the data starts and how long the file was. */
+    private record Checked(Header header, long dataStart, long fileSize) {}
+
+    /** Reads and checks the header: its length, checksum, fields and version. */
+    private static Checked readHeader(Path file) throws IOException {
+        ByteBuffer prefix = ByteBuffer.allocate(PREFIX).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] header;
+        long size;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = ch.size();
+            if (size < PREFIX) throw refused(file, "truncated: " + size + " bytes");
+            readFully(ch, prefix, 0);
+            byte[] magic = new byte[MAGIC.length];
+            prefix.get(0, magic);
+            if (!Arrays.equals(magic, MAGIC)) throw refused(file, "not a pre-packed weights file");
+            long length = Integer.toUnsignedLong(prefix.getInt(MAGIC.length));
+            if (length > MAX_HEADER || length > size - PREFIX)
+                throw refused(file, "header of " + length + " bytes in a file of " + size);
+            ByteBuffer h = ByteBuffer.allocate((int) length);
+            readFully(ch, h, PREFIX);
+            header = h.array();
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(header);
+        if ((int) crc.getValue() != prefix.getInt(MAGIC.length + 4)) throw refused(file, "header checksum mismatch");
+        Header parsed;
+        try {
+            parsed = JsonRecords.read(Header.class, Json.parse(header));
+        } catch (JsonRecords.FieldException | Json.JsonException e) {
+            throw refused(file, "unreadable header: " + e.getMessage());
+        }
+        if (parsed.version() != VERSION)
+            throw refused(file, "format version " + parsed.version() + " (this build reads " + VERSION + ")");
+        return new Checked(parsed, dataStart(header.length), size);
+    }
+
+    /**
+     * Writes {@code regions} ({@link PackedMatrix} or {@link EmbeddingTable} by name) to {@code file} for {@code key};
+     * a failure (no room, a read-only folder) is said to {@code warn} and leaves no file: the weights stay in the heap.
+     */
+    static void write(
+            Path file, Key key, Map<String, Object> regions, Consumer<String> warn, WeightBinder.Progress progress) {
+        long t0 = System.nanoTime();
+        List<Entry> entries = new ArrayList<>();
+        long offset = 0;
+        for (Map.Entry<String, Object> r : regions.entrySet()) {
+            Object v = r.getValue();
+            boolean embedding = v instanceof EmbeddingTable;
+            DType dtype = embedding ? ((EmbeddingTable) v).dtype() : ((PackedMatrix) v).dtype();
+            int rows = embedding ? ((EmbeddingTable) v).rows() : ((PackedMatrix) v).outFeatures();
+            int cols = embedding ? ((EmbeddingTable) v).cols() : ((PackedMatrix) v).inFeatures();
+            entries.add(new Entry(r.getKey(), embedding, dtype, rows, cols, offset, bytes(v)));
+            offset = align(offset + bytes(v));
+        }
+        byte[] header = new JsonWriter()
+                .any(new Header(VERSION, key, entries))
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
+        long data = dataStart(header.length), total = data + offset;
+        try {
+            Files.createDirectories(file.getParent());
+            removeLeftovers(file.getParent(), key);
+            long free = Files.getFileStore(file.getParent()).getUsableSpace();
+            if (free < total + (64L << 20)) {
+                warn.accept(String.format(
+                        "not writing the pre-packed weights (%.1f GB) to %s: %.1f GB free there; the weights stay in"
+                                + " the Java heap (set ALTCLIP4J_CACHE to another folder, or to off)",
+                        total / 1e9, file.getParent(), free / 1e9));
+                return;
+            }
+            AtomicFile.write(file, ch -> {
+                ByteBuffer prefix = ByteBuffer.allocate(PREFIX).order(ByteOrder.LITTLE_ENDIAN);
+                CRC32C crc = new CRC32C();
+                crc.update(header);
+                prefix.put(MAGIC)
+                        .putInt(header.length)
+                        .putInt((int) crc.getValue())
+                        .flip();
+                AtomicFile.writeFully(ch, prefix);
+                AtomicFile.writeFully(ch, ByteBuffer.wrap(header));
+                for (int i = 0; i < entries.size(); i++) {
+                    ch.position(data + entries.get(i).offset());
+                    Object v = regions.get(entries.get(i).name());
+                    if (v instanceof EmbeddingTable t) t.writeTo(ch);
+                    else ((PackedMatrix) v).writeTo(ch);
+                }
+            });
+            progress.packedFileWritten(file, total, (System.nanoTime() - t0) / 1e9);
+        } catch (IOException e) {
+            warn.accept("could not write the pre-packed weights " + file + " (" + e.getMessage()
+                    + "); the weights stay in the Java heap");
+        }
+    }
+
+    /**
+     * Deletes what would otherwise fill the cache folder for good: files for an earlier state of the same checkpoint
+     * (same path, tensors, format and layout; it was replaced or touched since), and the partial files of writers that
+     * were killed (AtomicFile names them {@code .NAME.PID.NANOS.partial}).
+     */
+    private static void removeLeftovers(Path folder, Key key) throws IOException {
+        try (var files = Files.list(folder)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".partial")) {
+                    String[] parts = name.split("\\.");
+                    long pid = parts.length > 3 ? parseOrMinusOne(parts[parts.length - 3]) : -1;
+                    if (pid > 0 && ProcessHandle.of(pid).isEmpty()) Files.deleteIfExists(f);
+                } else if (name.endsWith(".panels")) {
+                    Key other = keyOf(f);
+                    if (other != null && !other.equals(key) && sameSource(other, key)) Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    private static boolean sameSource(Key a, Key b) {
+        return a.checkpoint().equals(b.checkpoint())
+                && a.tensorsSha256().equals(b.tensorsSha256())
+                && a.weights() == b.weights()
+                && a.panelWidth() == b.panelWidth();
+    }
+
+    /** The key a file was written for, or null if it is not a readable pre-packed file. */
+    private static Key keyOf(Path file) {
+        try {
+            return readHeader(file).header().key();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static long parseOrMinusOne(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long bytes(Object region) {
+        return region instanceof EmbeddingTable t ? t.bytes() : ((PackedMatrix) region).bytes();
+    }
+
+    private static long dataStart(int headerLength) {
+        return align(PREFIX + (long) headerLength);
+    }
+
+    private static long align(long offset) {
+        return (offset + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long position) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) throw new java.io.EOFException();
+        }
+        b.flip();
+    }
+
+    private static WeightFormatException refused(Path file, String why) {
+        return new WeightFormatException(file, "pre-packed weights refused: " + why);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

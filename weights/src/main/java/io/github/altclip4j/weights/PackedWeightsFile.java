@@ -1,13 +1,12 @@
 package io.github.altclip4j.weights;
 
 import io.github.altclip4j.formats.AtomicFile;
-import io.github.altclip4j.formats.Json;
-import io.github.altclip4j.formats.JsonRecords;
-import io.github.altclip4j.formats.JsonWriter;
 import io.github.altclip4j.tensor.DType;
 import io.github.altclip4j.tensor.EmbeddingTable;
 import io.github.altclip4j.tensor.MappedWeights;
 import io.github.altclip4j.tensor.PackedMatrix;
+import io.github.altclip4j.weights.PanelsHeader.Entry;
+import io.github.altclip4j.weights.PanelsHeader.Key;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,15 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,15 +31,16 @@ import java.util.zip.CRC32C;
  * in the bound type), written once and then memory-mapped read-only by every later JVM ({@link MappedWeights}, JDK
  * 22+), so loading is a mapping and N processes share one copy in the page cache instead of holding N in their heaps.
  *
- * <p>It lives in a cache folder ({@link #cacheFolder}), named by the hash of its {@link Key}: the checkpoint (path,
- * size, modification time, SHA-256 of its first MiB, where safetensors keeps its header), the tensors bound, the
- * weight format and the panel layout. Layout on disk:
+ * <p>It lives in a cache folder ({@link #cacheFolder}), named by a hash of its {@link Key}: the checkpoint (path,
+ * size, modification time, CRC-32C of its first MiB, where safetensors keeps its header), the tensors bound, the
+ * weight format and the panel layout. Checksums rather than SHA-256: they tell versions of a file apart as well, and
+ * a cold JVM computes them without the ~45 ms of starting its crypto provider, a sixth of the load they make possible. Layout on disk:
  *
  * <pre>
  *   bytes 0-15   "ALTCLIP4J-PANELS"
  *   bytes 16-19  header length H (little-endian)
  *   bytes 20-23  CRC-32C of the header
- *   bytes 24-    the header, JSON: {@link Header} (format version, key, one entry per region)
+ *   bytes 24-    the header ({@link PanelsHeader}: format version, key, one entry per region)
  *   from the first multiple of 4096 after the header: the regions, each at a multiple of 4096, at the offset its
  *                entry gives from there (what PackedMatrix.writeTo and EmbeddingTable.writeTo wrote)
  * </pre>
@@ -61,26 +60,6 @@ final class PackedWeightsFile {
     /** How much of the checkpoint is hashed for the key: safetensors' JSON header is at its start. */
     private static final int HASHED_HEAD = 1 << 20;
 
-    /** What the file was made from: it is used only for exactly this. */
-    record Key(
-            String checkpoint,
-            long size,
-            long modified,
-            String headSha256,
-            String tensorsSha256,
-            WeightFormat weights,
-            int panelWidth) {}
-
-    /** One matrix ({@code rows} = outputs, {@code cols} = inputs) or embedding table, at {@code offset} from the data. */
-    record Entry(String name, boolean embedding, DType dtype, int rows, int cols, long offset, long bytes) {}
-
-    record Header(
-            @JsonRecords.Range(min = 1, max = Integer.MAX_VALUE)
-            int version,
-
-            Key key,
-            List<Entry> entries) {}
-
     /**
      * Where pre-packed files go: {@code -Daltclip4j.cache}, else {@code $ALTCLIP4J_CACHE}, else
      * {@code $XDG_CACHE_HOME/altclip4j}, else {@code ~/.cache/altclip4j}; null (weights stay in the heap) when that
@@ -98,26 +77,34 @@ final class PackedWeightsFile {
 
     static Key key(Checkpoint checkpoint, List<String> boundTensors, WeightFormat format) throws IOException {
         Path file = checkpoint.path().toRealPath();
-        MessageDigest head = sha256();
+        CRC32C head = new CRC32C();
         try (InputStream in = Files.newInputStream(file)) {
             head.update(in.readNBytes(HASHED_HEAD));
         }
-        MessageDigest names = sha256();
+        CRC32C names = new CRC32C();
         for (String n : boundTensors) names.update((n + "\n").getBytes(StandardCharsets.UTF_8));
         return new Key(
                 file.toString(),
                 Files.size(file),
                 Files.getLastModifiedTime(file).toMillis(),
-                HexFormat.of().formatHex(head.digest()),
-                HexFormat.of().formatHex(names.digest()),
+                (int) head.getValue(),
+                (int) names.getValue(),
                 format,
                 PackedMatrix.currentPanelWidth());
     }
 
-    /** The file for {@code key} in {@code folder}. */
+    /**
+     * The file for {@code key} in {@code folder}, named by two checksums of the key (64 bits; the header holds the key
+     * itself, so a collision would only make two models take turns writing the file).
+     */
     static Path fileFor(Path folder, Key key) {
-        byte[] id = sha256().digest(new JsonWriter().any(key).toString().getBytes(StandardCharsets.UTF_8));
-        return folder.resolve("panels").resolve(HexFormat.of().formatHex(id, 0, 16) + ".panels");
+        byte[] bytes = key.encode();
+        CRC32C c = new CRC32C();
+        c.update(bytes);
+        CRC32 d = new CRC32();
+        d.update(bytes);
+        return folder.resolve("panels")
+                .resolve(String.format(Locale.ROOT, "%08x%08x.panels", c.getValue(), d.getValue()));
     }
 
     /**
@@ -142,7 +129,7 @@ final class PackedWeightsFile {
 
     private static Map<String, Object> read(Path file, Key key) throws IOException {
         Checked checked = readHeader(file);
-        Header header = checked.header();
+        PanelsHeader header = checked.header();
         if (!key.equals(header.key())) throw refused(file, "made from another checkpoint, format or layout");
         MappedWeights mapped = MappedWeights.map(file);
         if (mapped.size() != checked.fileSize()) throw refused(file, "changed while being read");
@@ -167,7 +154,7 @@ final class PackedWeightsFile {
     }
 
     /** A header that passed its checks, with where the data starts and how long the file was. */
-    private record Checked(Header header, long dataStart, long fileSize) {}
+    private record Checked(PanelsHeader header, long dataStart, long fileSize) {}
 
     /** Reads and checks the header: its length, checksum, fields and version. */
     private static Checked readHeader(Path file) throws IOException {
@@ -191,10 +178,10 @@ final class PackedWeightsFile {
         CRC32C crc = new CRC32C();
         crc.update(header);
         if ((int) crc.getValue() != prefix.getInt(MAGIC.length + 4)) throw refused(file, "header checksum mismatch");
-        Header parsed;
+        PanelsHeader parsed;
         try {
-            parsed = JsonRecords.read(Header.class, Json.parse(header));
-        } catch (JsonRecords.FieldException | Json.JsonException e) {
+            parsed = PanelsHeader.decode(header);
+        } catch (IllegalArgumentException e) {
             throw refused(file, "unreadable header: " + e.getMessage());
         }
         if (parsed.version() != VERSION)
@@ -220,10 +207,7 @@ final class PackedWeightsFile {
             entries.add(new Entry(r.getKey(), embedding, dtype, rows, cols, offset, bytes(v)));
             offset = align(offset + bytes(v));
         }
-        byte[] header = new JsonWriter()
-                .any(new Header(VERSION, key, entries))
-                .toString()
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] header = new PanelsHeader(VERSION, key, entries).encode();
         long data = dataStart(header.length), total = data + offset;
         try {
             Files.createDirectories(file.getParent());
@@ -283,7 +267,7 @@ final class PackedWeightsFile {
 
     private static boolean sameSource(Key a, Key b) {
         return a.checkpoint().equals(b.checkpoint())
-                && a.tensorsSha256().equals(b.tensorsSha256())
+                && a.tensorsCrc32c() == b.tensorsCrc32c()
                 && a.weights() == b.weights()
                 && a.panelWidth() == b.panelWidth();
     }
@@ -326,13 +310,5 @@ final class PackedWeightsFile {
 
     private static WeightFormatException refused(Path file, String why) {
         return new WeightFormatException(file, "pre-packed weights refused: " + why);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -54,7 +54,7 @@ public final class WeightBinder {
     /** What is packed from the checkpoint, by name, for the pre-packed file {@link #finish} writes; null: no file. */
     private Map<String, Object> toWrite;
 
-    private PackedWeightsFile.Key packedKey;
+    private PanelsHeader.Key packedKey;
     private Path packedFile;
     private Consumer<String> packedWarn;
 

@@ -90,8 +90,7 @@ public final class Gemm {
         int panelsPerGroup = ceilDiv(panels, groups);
         int groupCount = ceilDiv(panels, panelsPerGroup);
         DType type = w.dtype();
-        // Mapped 16-bit and int8 panels are widened a panel at a time: only float32 has a micro-kernel on segments.
-        boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type) && !w.isMapped();
+        boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type);
         float[] scales = w.scales();
         long taskFlops = 2L * Math.min(m, chunkTiles * tr) * panelsPerGroup * pw * k; // about: edges are smaller
         pool.parallelFor(rowChunks * groupCount, task -> {

@@ -8,7 +8,11 @@ package io.github.altclip4j.tensor;
  */
 interface MappedRegion {
 
-    /** {@link Kernels#tile} on the float32 panel that starts at value {@code pOff}: the same FMA chain, the same bits. */
+    /**
+     * {@link Kernels#tile} on the panel that starts at value {@code pOff}, float32 or (where
+     * {@link Kernels#widensInRegisters} says so) bfloat16 or int8 widened in registers: the same FMA chain, the same
+     * bits.
+     */
     void tile(float[] a, int aOff, long pOff, int kLen, float[] c, boolean accumulate);
 
     /** {@code n} values from value {@code off} as float32 (16-bit values widened exactly; int8 without its scale). */

@@ -277,7 +277,7 @@ public final class PackedMatrix {
 
     /**
      * {@link Kernels#tile} on the panel data at {@code pOff} where this matrix holds it, without a widened copy: a
-     * mapped float32 panel, or bfloat16 / int8 arrays widened in registers.
+     * mapped panel, or bfloat16 / int8 arrays widened in registers.
      */
     void tile(Kernels kern, float[] a, int aOff, int pOff, int kLen, float[] c, boolean accumulate) {
         if (mapped != null) mapped.tile(a, aOff, pOff, kLen, c, accumulate);

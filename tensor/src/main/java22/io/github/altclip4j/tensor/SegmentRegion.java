@@ -23,9 +23,22 @@ final class SegmentRegion implements MappedRegion {
 
     @Override
     public void tile(float[] a, int aOff, long pOff, int kLen, float[] c, boolean accumulate) {
-        if (dtype != DType.F32) throw new IllegalStateException("the micro-kernel reads float32 panels, not " + dtype);
-        if (WIDE_TILE) SegmentTile5x4.f32(a, aOff, values, 4 * pOff, kLen, c, accumulate);
-        else SegmentTile4x2.f32(a, aOff, values, 4 * pOff, kLen, c, accumulate);
+        long at = dtype.bytes() * pOff;
+        switch (dtype) {
+            case F32 -> {
+                if (WIDE_TILE) SegmentTile5x4.f32(a, aOff, values, at, kLen, c, accumulate);
+                else SegmentTile4x2.f32(a, aOff, values, at, kLen, c, accumulate);
+            }
+            case BF16 -> {
+                if (WIDE_TILE) SegmentTile5x4.bf16Panel(a, aOff, values, at, kLen, c, accumulate);
+                else SegmentTile4x2.bf16Panel(a, aOff, values, at, kLen, c, accumulate);
+            }
+            case I8 -> {
+                if (WIDE_TILE) SegmentTile5x4.i8Panel(a, aOff, values, at, kLen, c, accumulate);
+                else SegmentTile4x2.i8Panel(a, aOff, values, at, kLen, c, accumulate);
+            }
+            default -> throw new IllegalStateException(dtype + " panels are widened before the micro-kernel");
+        }
     }
 
     @Override

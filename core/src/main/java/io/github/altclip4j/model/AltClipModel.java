@@ -104,10 +104,10 @@ public final class AltClipModel {
             List<String> quantizable)
             throws IOException {
         AltClipConfig config = folder.config();
-        try (Checkpoint checkpoint = Checkpoint.open(folder.checkpoint())) {
-            WeightBinder w = new WeightBinder(
-                    checkpoint, format, name -> name.endsWith(".position_ids") || towers.skips(name), progress);
-            if (quantizable == null) w.usePackedWeightsFile(warn); // JDK 22+: mapped, or written for the next load
+        try (Checkpoint checkpoint = Checkpoint.open(folder.checkpoint());
+                WeightBinder w = new WeightBinder(
+                        checkpoint, format, name -> name.endsWith(".position_ids") || towers.skips(name), progress)) {
+            if (quantizable == null) w.usePackedWeightsFile(warn); // JDK 22+: mapped (written first if need be)
             NotEnoughMemoryException.check(folder.dir(), format, w.estimatedBytes());
             Warmup.startOnce(
                     w.isMapped(),

@@ -25,25 +25,65 @@ public final class AtomicFile {
     }
 
     public static void write(Path target, Body body) throws IOException {
+        try (Pending p = create(target)) {
+            body.write(p.channel());
+            p.commit();
+        }
+    }
+
+    /**
+     * A file being written, for writers that produce it piece by piece over a longer task: {@link #commit} forces it
+     * to disk and renames it over the target; {@link #close} without a commit deletes it. The channel is readable too
+     * (the writer may map what it wrote).
+     */
+    public static final class Pending implements AutoCloseable {
+        private final Path target, tmp;
+        private final FileChannel channel;
+        private boolean committed;
+
+        private Pending(Path target, Path tmp, FileChannel channel) {
+            this.target = target;
+            this.tmp = tmp;
+            this.channel = channel;
+        }
+
+        public FileChannel channel() {
+            return channel;
+        }
+
+        /** Forces the bytes to disk and puts the file in place of the target, in one step. */
+        public void commit() throws IOException {
+            channel.force(true);
+            channel.close();
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+        }
+
+        /** Deletes the partial file unless it was committed. */
+        @Override
+        public void close() throws IOException {
+            if (committed) return;
+            channel.close();
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Starts writing {@code target}: a unique file beside it, {@code .NAME.PID.NANOS.partial}. */
+    public static Pending create(Path target) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         // A unique name beside the target, created with the process's default permissions (createTempFile would make
         // it owner-only, and the renamed output with it).
         Path tmp = dir.resolve("." + target.getFileName() + "."
                 + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
-        FileChannel ch;
         try {
-            ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new Pending(
+                    target,
+                    tmp,
+                    FileChannel.open(
+                            tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE));
         } catch (IOException e) {
             throw cannotCreate(target, e);
         }
-        try (ch) {
-            body.write(ch);
-            ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Creates and deletes a file beside {@code target}: whether {@link #write} can start, asked before long work. */

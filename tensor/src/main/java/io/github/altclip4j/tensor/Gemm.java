@@ -32,6 +32,15 @@ public final class Gemm {
     /** Rows per task: one chunk covers a 257-token image, and its A (264 rows x k) streams from L2 or L3 once per panel. */
     static final int ROW_CHUNK = 264;
 
+    /**
+     * Up to how many register tiles per task a 16-bit or int8 panel is widened in registers, tile by tile; with more,
+     * a task widens the panel once into a float buffer and every tile reads that. In registers the conversions are paid
+     * once per tile and compete with the FMAs for the same pipes (Zen 3): the int8 image tower (66 tiles per panel) ran
+     * 1.4x slower than float32 that way, while a short text (3 tiles) gains from not writing the panel to L2 and back
+     * (docs/performance.md, "Seventh sitting"). Either way each output is the same chain of FMAs, so the same bits.
+     */
+    static final int IN_REGISTER_TILES = 4;
+
     /** The length of one fused multiply-add chain in a dot product (see "Summation" above). */
     static final int K_BLOCK = 512;
 
@@ -90,7 +99,7 @@ public final class Gemm {
         int panelsPerGroup = ceilDiv(panels, groups);
         int groupCount = ceilDiv(panels, panelsPerGroup);
         DType type = w.dtype();
-        boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type);
+        boolean inRegisters = type != DType.F32 && kern.widensInRegisters(type) && chunkTiles <= IN_REGISTER_TILES;
         float[] scales = w.scales();
         long taskFlops = 2L * Math.min(m, chunkTiles * tr) * panelsPerGroup * pw * k; // about: edges are smaller
         pool.parallelFor(rowChunks * groupCount, task -> {

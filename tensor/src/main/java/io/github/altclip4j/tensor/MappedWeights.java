@@ -1,5 +1,6 @@
 package io.github.altclip4j.tensor;
 
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
@@ -25,7 +26,15 @@ public final class MappedWeights {
         throw new UnsupportedOperationException("mapping weights needs JDK 22 or later: " + file);
     }
 
-    /** The file's size in bytes. */
+    /**
+     * Maps {@code length} bytes of a readable channel's file from {@code offset}, read-only; offsets given to
+     * {@link #matrix} and {@link #embedding} then count from there. The mapping outlives the channel.
+     */
+    public static MappedWeights map(FileChannel channel, long offset, long length) {
+        throw new UnsupportedOperationException("mapping weights needs JDK 22 or later");
+    }
+
+    /** The size of what is mapped, in bytes. */
     public long size() {
         throw new UnsupportedOperationException();
     }

@@ -30,13 +30,21 @@ public final class MappedWeights {
 
     /** Maps {@code file} read-only (unmapped when no matrix or table made from it is reachable any more). */
     public static MappedWeights map(Path file) throws IOException {
-        if (!available()) throw new UnsupportedOperationException("this JVM cannot map weights: " + file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return new MappedWeights(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto()));
+            return map(ch, 0, ch.size());
         }
     }
 
-    /** The file's size in bytes. */
+    /**
+     * Maps {@code length} bytes of a readable channel's file from {@code offset}, read-only; offsets given to
+     * {@link #matrix} and {@link #embedding} then count from there. The mapping outlives the channel.
+     */
+    public static MappedWeights map(FileChannel channel, long offset, long length) throws IOException {
+        if (!available()) throw new UnsupportedOperationException("this JVM cannot map weights");
+        return new MappedWeights(channel.map(FileChannel.MapMode.READ_ONLY, offset, length, Arena.ofAuto()));
+    }
+
+    /** The size of what is mapped, in bytes. */
     public long size() {
         return segment.byteSize();
     }

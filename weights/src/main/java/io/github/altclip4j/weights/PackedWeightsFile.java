@@ -40,10 +40,13 @@ import java.util.zip.CRC32C;
  *   bytes 0-15   "ALTCLIP4J-PANELS"
  *   bytes 16-19  header length H (little-endian)
  *   bytes 20-23  CRC-32C of the header
- *   bytes 24-    the header ({@link PanelsHeader}: format version, key, one entry per region)
- *   from the first multiple of 4096 after the header: the regions, each at a multiple of 4096, at the offset its
- *                entry gives from there (what PackedMatrix.writeTo and EmbeddingTable.writeTo wrote)
+ *   bytes 24-31  where the header starts
+ *   from 4096:   the regions, each at a multiple of 4096 (what PackedMatrix.writeTo and EmbeddingTable.writeTo wrote)
+ *   then:        the header ({@link PanelsHeader}: format version, key, one entry per region with its offset)
  * </pre>
+ *
+ * The header comes last because the first load writes each region as soon as it is packed and maps it back at once
+ * ({@link Writer}): the heap holds one matrix at a time, not the model, and the first JVM runs on mapped weights too.
  *
  * A file that is truncated, fails its checksum, has another version or key, or names a region outside itself is
  * refused with a warning, deleted and written again; it is written atomically, so a reader never maps half of one.
@@ -53,7 +56,9 @@ final class PackedWeightsFile {
 
     static final int VERSION = 1;
     private static final byte[] MAGIC = "ALTCLIP4J-PANELS".getBytes(StandardCharsets.US_ASCII);
-    private static final int PREFIX = MAGIC.length + 8;
+    /** Magic, header length, header CRC-32C, header offset. */
+    private static final int PREFIX = MAGIC.length + 16;
+
     private static final int ALIGN = 4096;
     /** The largest header read: a model has a few hundred regions, each entry ~200 bytes. */
     private static final int MAX_HEADER = 16 << 20;
@@ -135,7 +140,7 @@ final class PackedWeightsFile {
         if (mapped.size() != checked.fileSize()) throw refused(file, "changed while being read");
         Map<String, Object> regions = new LinkedHashMap<>();
         for (Entry e : header.entries()) {
-            long at = checked.dataStart() + e.offset();
+            long at = e.offset();
             Object region;
             try {
                 region = e.embedding()
@@ -154,7 +159,7 @@ final class PackedWeightsFile {
     }
 
     /** A header that passed its checks, with where the data starts and how long the file was. */
-    private record Checked(PanelsHeader header, long dataStart, long fileSize) {}
+    private record Checked(PanelsHeader header, long fileSize) {}
 
     /** Reads and checks the header: its length, checksum, fields and version. */
     private static Checked readHeader(Path file) throws IOException {
@@ -168,11 +173,11 @@ final class PackedWeightsFile {
             byte[] magic = new byte[MAGIC.length];
             prefix.get(0, magic);
             if (!Arrays.equals(magic, MAGIC)) throw refused(file, "not a pre-packed weights file");
-            long length = Integer.toUnsignedLong(prefix.getInt(MAGIC.length));
-            if (length > MAX_HEADER || length > size - PREFIX)
-                throw refused(file, "header of " + length + " bytes in a file of " + size);
+            long length = Integer.toUnsignedLong(prefix.getInt(MAGIC.length)), at = prefix.getLong(MAGIC.length + 8);
+            if (length > MAX_HEADER || at < PREFIX || at > size - length)
+                throw refused(file, "header of " + length + " bytes at " + at + " in a file of " + size);
             ByteBuffer h = ByteBuffer.allocate((int) length);
-            readFully(ch, h, PREFIX);
+            readFully(ch, h, at);
             header = h.array();
         }
         CRC32C crc = new CRC32C();
@@ -186,62 +191,138 @@ final class PackedWeightsFile {
         }
         if (parsed.version() != VERSION)
             throw refused(file, "format version " + parsed.version() + " (this build reads " + VERSION + ")");
-        return new Checked(parsed, dataStart(header.length), size);
+        return new Checked(parsed, size);
     }
 
     /**
-     * Writes {@code regions} ({@link PackedMatrix} or {@link EmbeddingTable} by name) to {@code file} for {@code key};
-     * a failure (no room, a read-only folder) is said to {@code warn} and leaves no file: the weights stay in the heap.
+     * Writes the pre-packed file while a model loads: each matrix or table is written as soon as it is packed and
+     * mapped back from the file at once, so the caller drops its heap copy; {@link #finish} adds the header and puts
+     * the file in place. A failure part-way (no room left, an I/O error) is said once; from then on {@link #add} hands
+     * back the heap copies, and {@link #close} deletes the partial file (the regions mapped already stay readable).
      */
-    static void write(
-            Path file, Key key, Map<String, Object> regions, Consumer<String> warn, WeightBinder.Progress progress) {
-        long t0 = System.nanoTime();
-        List<Entry> entries = new ArrayList<>();
-        long offset = 0;
-        for (Map.Entry<String, Object> r : regions.entrySet()) {
-            Object v = r.getValue();
-            boolean embedding = v instanceof EmbeddingTable;
-            DType dtype = embedding ? ((EmbeddingTable) v).dtype() : ((PackedMatrix) v).dtype();
-            int rows = embedding ? ((EmbeddingTable) v).rows() : ((PackedMatrix) v).outFeatures();
-            int cols = embedding ? ((EmbeddingTable) v).cols() : ((PackedMatrix) v).inFeatures();
-            entries.add(new Entry(r.getKey(), embedding, dtype, rows, cols, offset, bytes(v)));
-            offset = align(offset + bytes(v));
+    static final class Writer implements AutoCloseable {
+        private final Path file;
+        private final Key key;
+        private final AtomicFile.Pending pending;
+        private final Consumer<String> warn;
+        private final List<Entry> entries = new ArrayList<>();
+        private final long started = System.nanoTime();
+        private long end = ALIGN;
+        private boolean failed;
+
+        private Writer(Path file, Key key, AtomicFile.Pending pending, Consumer<String> warn) {
+            this.file = file;
+            this.key = key;
+            this.pending = pending;
+            this.warn = warn;
         }
-        byte[] header = new PanelsHeader(VERSION, key, entries).encode();
-        long data = dataStart(header.length), total = data + offset;
-        try {
-            Files.createDirectories(file.getParent());
-            removeLeftovers(file.getParent(), key);
-            long free = Files.getFileStore(file.getParent()).getUsableSpace();
-            if (free < total + (64L << 20)) {
-                warn.accept(String.format(
-                        "not writing the pre-packed weights (%.1f GB) to %s: %.1f GB free there; the weights stay in"
-                                + " the Java heap (set ALTCLIP4J_CACHE to another folder, or to off)",
-                        total / 1e9, file.getParent(), free / 1e9));
-                return;
+
+        /**
+         * Starts {@code file} for {@code key}, or says why not to {@code warn} and returns null (the weights then stay
+         * in the heap): the folder cannot be made or written, or has less free space than {@code bytes} (the weights'
+         * size) and a margin.
+         */
+        static Writer start(Path file, Key key, long bytes, Consumer<String> warn) {
+            try {
+                Files.createDirectories(file.getParent());
+                removeLeftovers(file.getParent(), key);
+                long free = Files.getFileStore(file.getParent()).getUsableSpace();
+                if (free < bytes + (64L << 20)) {
+                    warn.accept(String.format(
+                            Locale.ROOT,
+                            "not writing the pre-packed weights (%.1f GB) to %s: %.1f GB free there; the weights stay"
+                                    + " in the Java heap (set ALTCLIP4J_CACHE to another folder, or to off)",
+                            bytes / 1e9,
+                            file.getParent(),
+                            free / 1e9));
+                    return null;
+                }
+                return new Writer(file, key, AtomicFile.create(file), warn);
+            } catch (IOException e) {
+                warn.accept(cannotWrite(file, e));
+                return null;
             }
-            AtomicFile.write(file, ch -> {
-                ByteBuffer prefix = ByteBuffer.allocate(PREFIX).order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        /** Whether a write failed (the weights added since are the heap copies). */
+        synchronized boolean failed() {
+            return failed;
+        }
+
+        /** Writes {@code m} under {@code name}; returns it mapped from the file (or {@code m} after a failure). */
+        synchronized PackedMatrix add(String name, PackedMatrix m) {
+            MappedWeights region =
+                    write(name, false, m.dtype(), m.outFeatures(), m.inFeatures(), m.bytes(), m::writeTo);
+            return region == null ? m : region.matrix(0, m.outFeatures(), m.inFeatures(), m.dtype());
+        }
+
+        /** The same for an embedding table. */
+        synchronized EmbeddingTable add(String name, EmbeddingTable t) {
+            MappedWeights region = write(name, true, t.dtype(), t.rows(), t.cols(), t.bytes(), t::writeTo);
+            return region == null ? t : region.embedding(0, t.rows(), t.cols(), t.dtype());
+        }
+
+        @FunctionalInterface
+        private interface Bytes {
+            void writeTo(FileChannel out) throws IOException;
+        }
+
+        private MappedWeights write(
+                String name, boolean embedding, DType dtype, int rows, int cols, long bytes, Bytes b) {
+            if (failed) return null;
+            try {
+                FileChannel ch = pending.channel();
+                ch.position(end);
+                b.writeTo(ch);
+                if (ch.position() != end + bytes)
+                    throw new IOException(name + ": wrote " + (ch.position() - end) + " bytes, expected " + bytes);
+                entries.add(new Entry(name, embedding, dtype, rows, cols, end, bytes));
+                MappedWeights region = MappedWeights.map(ch, end, bytes);
+                end = align(end + bytes);
+                return region;
+            } catch (IOException e) {
+                failed = true;
+                warn.accept(cannotWrite(file, e));
+                return null;
+            }
+        }
+
+        /** Adds the header and prefix, forces the file to disk and renames it into place (unless a write failed). */
+        synchronized void finish(WeightBinder.Progress progress) {
+            if (failed) return;
+            try {
+                byte[] header = new PanelsHeader(VERSION, key, entries).encode();
                 CRC32C crc = new CRC32C();
                 crc.update(header);
+                FileChannel ch = pending.channel();
+                ch.position(end);
+                AtomicFile.writeFully(ch, ByteBuffer.wrap(header));
+                ByteBuffer prefix = ByteBuffer.allocate(PREFIX).order(ByteOrder.LITTLE_ENDIAN);
                 prefix.put(MAGIC)
                         .putInt(header.length)
                         .putInt((int) crc.getValue())
+                        .putLong(end)
                         .flip();
+                ch.position(0);
                 AtomicFile.writeFully(ch, prefix);
-                AtomicFile.writeFully(ch, ByteBuffer.wrap(header));
-                for (int i = 0; i < entries.size(); i++) {
-                    ch.position(data + entries.get(i).offset());
-                    Object v = regions.get(entries.get(i).name());
-                    if (v instanceof EmbeddingTable t) t.writeTo(ch);
-                    else ((PackedMatrix) v).writeTo(ch);
-                }
-            });
-            progress.packedFileWritten(file, total, (System.nanoTime() - t0) / 1e9);
-        } catch (IOException e) {
-            warn.accept("could not write the pre-packed weights " + file + " (" + e.getMessage()
-                    + "); the weights stay in the Java heap");
+                pending.commit();
+                progress.packedFileWritten(file, end + header.length, (System.nanoTime() - started) / 1e9);
+            } catch (IOException e) {
+                failed = true;
+                warn.accept(cannotWrite(file, e));
+            }
         }
+
+        /** Deletes the partial file unless {@link #finish} put it in place. */
+        @Override
+        public void close() throws IOException {
+            pending.close();
+        }
+    }
+
+    private static String cannotWrite(Path file, IOException e) {
+        return "could not write the pre-packed weights " + file + " (" + e.getMessage()
+                + "); the weights stay in the Java heap";
     }
 
     /**
@@ -291,10 +372,6 @@ final class PackedWeightsFile {
 
     private static long bytes(Object region) {
         return region instanceof EmbeddingTable t ? t.bytes() : ((PackedMatrix) region).bytes();
-    }
-
-    private static long dataStart(int headerLength) {
-        return align(PREFIX + (long) headerLength);
     }
 
     private static long align(long offset) {

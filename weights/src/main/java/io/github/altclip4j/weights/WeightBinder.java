@@ -16,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -33,7 +32,7 @@ import java.util.function.Predicate;
  * stay 16-bit); all other parameters (norms, biases, position embeddings: small) are read as float32. A binder may be
  * used from several threads at once ({@link #layers}).
  */
-public final class WeightBinder {
+public final class WeightBinder implements AutoCloseable {
     private final Checkpoint checkpoint;
     private final WeightFormat format;
     private final Predicate<String> ignorable;
@@ -51,12 +50,8 @@ public final class WeightBinder {
 
     /** The pre-packed file's regions by name, mapped ({@link #usePackedWeightsFile}); null: packed from the checkpoint. */
     private Map<String, Object> mapped;
-    /** What is packed from the checkpoint, by name, for the pre-packed file {@link #finish} writes; null: no file. */
-    private Map<String, Object> toWrite;
-
-    private PanelsHeader.Key packedKey;
-    private Path packedFile;
-    private Consumer<String> packedWarn;
+    /** Writes the pre-packed file as weights are packed from the checkpoint, and maps them back; null: no file. */
+    private PackedWeightsFile.Writer writer;
 
     /** Hears how much of the checkpoint has been bound so far (called from the binding threads). */
     @FunctionalInterface
@@ -87,46 +82,81 @@ public final class WeightBinder {
     /**
      * On a JVM that can map weights (JDK 22+, {@link PackedWeightsFile#cacheFolder}): maps the pre-packed file of
      * these weights if the cache holds a valid one, so {@link #linear}, {@link #stackedLinear} and {@link #embedding}
-     * return views of it and nothing of theirs enters the heap; otherwise packs from the checkpoint as usual and has
-     * {@link #finish} write the file for the next load. Call before binding; problems with the file go to
-     * {@code warn} (the load goes on from the checkpoint).
+     * return views of it and nothing of theirs enters the heap; otherwise writes that file as they are packed from the
+     * checkpoint, one at a time, and returns them mapped from it ({@link #finish} puts it in place). Call before
+     * binding; problems with the file go to {@code warn} (the load goes on, in the heap). {@link #close} deletes a
+     * file left unfinished.
      */
     public void usePackedWeightsFile(Consumer<String> warn) throws IOException {
         Path folder = PackedWeightsFile.cacheFolder();
         if (folder == null) return;
         List<String> bound = new ArrayList<>();
         for (String name : checkpoint.tensors().keySet()) if (!ignorable.test(name)) bound.add(name);
-        packedKey = PackedWeightsFile.key(checkpoint, bound, format);
-        packedFile = PackedWeightsFile.fileFor(folder, packedKey);
-        packedWarn = warn;
-        mapped = PackedWeightsFile.open(packedFile, packedKey, warn);
-        if (mapped == null) toWrite = new ConcurrentHashMap<>();
-    }
-
-    /** Whether the GEMM weights and embedding tables come from a mapped pre-packed file (not the heap). */
-    public boolean isMapped() {
-        return mapped != null;
+        PanelsHeader.Key key = PackedWeightsFile.key(checkpoint, bound, format);
+        Path file = PackedWeightsFile.fileFor(folder, key);
+        mapped = PackedWeightsFile.open(file, key, warn);
+        if (mapped == null) writer = PackedWeightsFile.Writer.start(file, key, weightBytes(), warn);
     }
 
     /**
-     * About how many bytes of memory the bound weights will take in this binder's format: every floating-point (or
-     * int8) tensor at the size of the type it is held in. An upper bound for 16-bit and int8 formats (norms and biases
-     * stay float32, but they are a fraction of a percent).
+     * Whether the GEMM weights and embedding tables come from a mapped pre-packed file, not the heap (before binding:
+     * whether they will).
+     */
+    public boolean isMapped() {
+        return mapped != null || writer != null && !writer.failed();
+    }
+
+    /** Deletes a pre-packed file left unfinished (a load that failed before {@link #finish}). */
+    @Override
+    public void close() throws IOException {
+        if (writer != null) writer.close();
+    }
+
+    /**
+     * About how much Java heap the bound weights will take in this binder's format: every floating-point (or int8)
+     * tensor at the size of the type it is held in (an upper bound for 16-bit and int8 formats: norms and biases stay
+     * float32, but they are a fraction of a percent). Mapped from a pre-packed file: nothing of the GEMM weights and
+     * tables; while writing one: the largest tensor and a few per binding thread, each dropped once written.
      */
     public long estimatedBytes() {
-        long sum = 0;
+        if (writer != null) return heapWhileWriting();
         Set<String> inFile = new HashSet<>();
         if (mapped != null) for (String key : mapped.keySet()) inFile.addAll(List.of(key.split("\\+")));
+        long sum = 0;
         for (TensorEntry e : checkpoint.tensors().values()) {
             if (ignorable.test(e.name())) continue; // not bound: a skipped tower, a known leftover
-            if (inFile.contains(e.name())) continue; // mapped: outside the heap
-            if (!e.type().isFloatingPoint() && !Int8Layout.isQuantized(checkpoint, e)) continue;
-            int bytes = format == WeightFormat.AS_STORED
-                    ? Math.min(4, storedAs(e).bytes())
-                    : targetType(List.of(e)).bytes();
-            sum += e.elementCount() * bytes;
+            if (!inFile.contains(e.name())) sum += heapBytes(e); // mapped: outside the heap
         }
         return sum;
+    }
+
+    /** The bytes of every bound tensor in this binder's format. */
+    private long weightBytes() {
+        long sum = 0;
+        for (TensorEntry e : checkpoint.tensors().values()) if (!ignorable.test(e.name())) sum += heapBytes(e);
+        return sum;
+    }
+
+    private long heapWhileWriting() {
+        long largest = 0, second = 0;
+        for (TensorEntry e : checkpoint.tensors().values()) {
+            if (ignorable.test(e.name())) continue;
+            long b = heapBytes(e);
+            if (b > largest) {
+                second = largest;
+                largest = b;
+            } else if (b > second) second = b;
+        }
+        return largest + 3L * ThreadPool.shared().threads() * second; // a stacked q, k, v per binding thread
+    }
+
+    /** A tensor's bytes as held in this binder's format (0 for what is not bound as weights: integer buffers). */
+    private long heapBytes(TensorEntry e) {
+        if (!e.type().isFloatingPoint() && !Int8Layout.isQuantized(checkpoint, e)) return 0;
+        int bytes = format == WeightFormat.AS_STORED
+                ? Math.min(4, storedAs(e).bytes())
+                : targetType(List.of(e)).bytes();
+        return e.elementCount() * bytes;
     }
 
     /** A float32 parameter of exactly {@code shape} (a zero tensor stands in when it is missing, see {@link #finish}). */
@@ -173,8 +203,7 @@ public final class WeightBinder {
         else if (target != DType.F32 && target != DType.I8 && storedAs(e) == target)
             checkpoint.readHalfRows(name, cols, table::putRows);
         else readFloatRows(e, cols, table::putRows);
-        if (toWrite != null) toWrite.put(name, table);
-        return table;
+        return writer != null ? writer.add(name, table) : table;
     }
 
     private static boolean sameTable(EmbeddingTable t, int rows, int cols, DType dtype) {
@@ -313,8 +342,7 @@ public final class WeightBinder {
             }
         }
         PackedMatrix packed = b.build();
-        if (toWrite != null) toWrite.put(key, packed);
-        return packed;
+        return writer != null ? writer.add(key, packed) : packed;
     }
 
     /** Several 1-D parameters concatenated (the biases of a {@link #stackedLinear}). */
@@ -361,8 +389,8 @@ public final class WeightBinder {
     }
 
     /**
-     * Throws one {@link WeightFormatException} listing every missing or mis-shaped tensor; otherwise writes the
-     * pre-packed file if {@link #usePackedWeightsFile} asked for one, and returns the checkpoint tensors that were never
+     * Throws one {@link WeightFormatException} listing every missing or mis-shaped tensor; otherwise puts the
+     * pre-packed file in place if {@link #usePackedWeightsFile} was writing one, and returns the checkpoint tensors that were never
      * bound and are not known leftovers (for a warning).
      */
     public List<String> finish() throws WeightFormatException {
@@ -373,9 +401,7 @@ public final class WeightBinder {
                     checkpoint.path(),
                     sorted.size() + " problem(s) binding the weights:\n  " + String.join("\n  ", sorted));
         }
-        if (toWrite != null)
-            PackedWeightsFile.write(packedFile, packedKey, new TreeMap<>(toWrite), packedWarn, progress);
-        toWrite = null;
+        if (writer != null) writer.finish(progress);
         List<String> unused = new ArrayList<>();
         for (String name : checkpoint.tensors().keySet()) {
             if (!used.contains(name) && !ignorable.test(name)) unused.add(name);

@@ -55,7 +55,7 @@ final class LoadProgress implements WeightBinder.Progress {
         console.err()
                 .printf(
                         Locale.ROOT,
-                        "altclip: wrote the pre-packed weights (%.1f GB) to %s in %.1f s: later loads map them%n",
+                        "altclip: wrote the pre-packed weights (%.1f GB) to %s in %.1f s; this and later loads map them%n",
                         bytes / 1e9,
                         file,
                         seconds);

@@ -58,7 +58,7 @@ public final class WeightBinder implements AutoCloseable {
     public interface Progress {
         void bound(long bytes, long totalBytes);
 
-        /** The pre-packed weights were written to {@code file} ({@link #usePackedWeightsFile}), for the next loads. */
+        /** The pre-packed weights were written to {@code file} ({@link #usePackedWeightsFile}) and are mapped from it. */
         default void packedFileWritten(Path file, long bytes, double seconds) {}
 
         Progress NONE = (bytes, total) -> {};

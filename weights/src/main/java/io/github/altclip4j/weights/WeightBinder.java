@@ -390,8 +390,8 @@ public final class WeightBinder implements AutoCloseable {
 
     /**
      * Throws one {@link WeightFormatException} listing every missing or mis-shaped tensor; otherwise puts the
-     * pre-packed file in place if {@link #usePackedWeightsFile} was writing one, and returns the checkpoint tensors that were never
-     * bound and are not known leftovers (for a warning).
+     * pre-packed file in place if {@link #usePackedWeightsFile} was writing one, and returns the checkpoint tensors
+     * that were never bound and are not known leftovers (for a warning).
      */
     public List<String> finish() throws WeightFormatException {
         if (!problems.isEmpty()) {
